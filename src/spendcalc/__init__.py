@@ -1,0 +1,33 @@
+"""spendcalc: defence-spending gaps of the NATO allies, with the sources of every figure.
+
+The library API is what the command line calls:
+
+    from spendcalc import load_dataset, gap, compare
+    data = load_dataset()
+    print(gap(data, "POL", ["3.5"]).rows[0].gap_usd_bn)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "1.0.0"
+
+__all__ = ["__version__", "compare", "gap", "load_dataset"]
+
+if TYPE_CHECKING:
+    from spendcalc.core import compare, gap
+    from spendcalc.loader import load_dataset
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `spendcalc --version` and shell completion do not pay for pydantic.
+    if name in ("gap", "compare"):
+        from spendcalc import core
+
+        return getattr(core, name)
+    if name == "load_dataset":
+        from spendcalc.loader import load_dataset
+
+        return load_dataset
+    raise AttributeError(f"module 'spendcalc' has no attribute {name!r}")

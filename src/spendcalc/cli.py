@@ -1,0 +1,332 @@
+"""The command line: parse, call the core, pick a formatter, map errors to exit codes.
+
+Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwritable output), 2 usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from spendcalc import __version__
+from spendcalc.errors import SpendcalcError, UsageError
+from spendcalc.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from spendcalc.core import SortKey, TargetSpec
+    from spendcalc.models import Dataset
+    from spendcalc.report import Report
+
+app = typer.Typer(
+    name="spendcalc",
+    help="Defence-spending gaps of the NATO allies against the 2%, 3.5% and 5% targets, with sources.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class State:
+    data_path: Path | None = None
+    _dataset: Dataset | None = None
+
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from spendcalc.loader import load_dataset
+
+            self._dataset = load_dataset(self.data_path)
+        return self._dataset
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spendcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="SPENDCALC_DATA",
+            help="Use this dataset (same schema as the bundled data/allies.json) instead of the bundled one.",
+            dir_okay=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Defence-spending gaps of the NATO allies against the 2%, 3.5% and 5% targets, with sources.
+
+    Example: spendcalc gap POL --target 3.5
+    """
+    ctx.obj = State(data)
+
+
+# --- shared options and the one output dispatch ---------------------------------------------------
+
+TargetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target",
+        "-t",
+        help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
+        "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", help="Year of the figures. Default: the latest year with every share."),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
+]
+OutputOption = Annotated[
+    str, typer.Option("--output", "-o", help="Write to this file (replaced whole) instead of stdout (-).")
+]
+
+
+def _state(ctx: typer.Context) -> State:
+    state = ctx.find_object(State)
+    return state if state is not None else State()
+
+
+def _targets(dataset: Dataset, texts: list[str] | None) -> tuple[TargetSpec, ...]:
+    from spendcalc.core import DEFAULT_TARGETS, parse_targets
+
+    try:
+        return parse_targets(texts or DEFAULT_TARGETS, dataset.targets)
+    except UsageError as error:
+        raise typer.BadParameter(error.message, param_hint="'--target'") from None
+
+
+def _generated() -> datetime | None:
+    """SOURCE_DATE_EPOCH pins the generated time, for reproducible exports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return None
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _width() -> int | None:
+    import shutil
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def emit(report: Report, output_format: OutputFormat, output: str) -> None:
+    """The one place every command's result goes through: format, then write."""
+    from spendcalc.formats import formatter_for
+    from spendcalc.output import STDOUT, check_destination, write_text
+
+    check_destination(output)
+    to_stdout = output == STDOUT
+    formatter = formatter_for(
+        output_format,
+        width=_width() if to_stdout else None,
+        color=_use_color() if to_stdout else False,
+    )
+    write_text(formatter.format(report), output)
+    if not to_stdout:
+        typer.echo(f"wrote {output}", err=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """One domain exception becomes one line (plus one per invalid field) and exit status 1."""
+    try:
+        yield
+    except UsageError as error:
+        raise typer.BadParameter(error.message) from None
+    except SpendcalcError as error:
+        typer.echo(f"spendcalc: error: {error.message}", err=True)
+        for detail in error.details:
+            typer.echo(f"  {detail}", err=True)
+        raise typer.Exit(1) from None
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+@app.command()
+def gap(
+    ctx: typer.Context,
+    country: Annotated[
+        str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey.")
+    ],
+    target: TargetOption = None,
+    year: YearOption = None,
+    current: Annotated[
+        float | None,
+        typer.Option("--current", help="What if the share were this (% of GDP)? Replaces the NATO figure."),
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """One ally's share, spending and gap to each target.
+
+    Example: spendcalc gap UK --current 2.3 --target 2.5 --year 2024
+    """
+    from spendcalc import core, report
+
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        targets = _targets(dataset, target)
+        ally = core.resolve_country(dataset, country)
+        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
+        gaps = core.ally_gaps(dataset, ally, chosen, targets, current)
+        emit(report.gap_report(dataset, gaps, targets, _generated()), output_format, output)
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    target: TargetOption = None,
+    year: YearOption = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="name, share (highest first) or gap (largest first).")
+    ] = "name",
+    only_below: Annotated[
+        bool, typer.Option("--only-below", help="Show only allies below the lowest target.")
+    ] = False,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """Every ally against every target, with NATO and Europe-and-Canada totals.
+
+    Example: spendcalc compare --target 2 --target 3.5 --sort gap
+    """
+    from spendcalc import core, report
+
+    sort_key = _sort_key(sort)
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        targets = _targets(dataset, target)
+        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
+        comparison = core.compare_allies(dataset, chosen, targets, sort_key, only_below)
+        emit(report.compare_report(dataset, comparison, _generated()), output_format, output)
+
+
+def _sort_key(text: str) -> SortKey:
+    from spendcalc.core import SortKey
+
+    try:
+        return SortKey(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(k.value for k in SortKey)
+        raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint="'--sort'") from None
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    target: TargetOption = None,
+    year: YearOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="csv (default) or json; table for a look.")
+    ] = OutputFormat.CSV,
+    output: OutputOption = "-",
+) -> None:
+    """The scenario grid as tidy rows, one per ally × target, for spreadsheets and programs.
+
+    Example: spendcalc export --year 2024 --format csv --output gaps.csv
+    """
+    from spendcalc import core, report
+
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        targets = _targets(dataset, target)
+        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
+        comparison = core.compare_allies(dataset, chosen, targets)
+        emit(report.export_report(dataset, comparison, _generated()), output_format, output)
+
+
+@app.command()
+def countries(
+    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
+) -> None:
+    """The allies, their codes and aliases, and the years with data.
+
+    Example: spendcalc countries --format csv
+    """
+    from spendcalc import report
+
+    with user_errors():
+        emit(report.countries_report(_state(ctx).dataset()), output_format, output)
+
+
+@app.command()
+def targets(
+    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
+) -> None:
+    """What the targets are (Wales 2%, The Hague 3.5% + 1.5%, ...) and their ids.
+
+    Example: spendcalc targets
+    """
+    from spendcalc import report
+
+    with user_errors():
+        emit(report.targets_report(_state(ctx).dataset()), output_format, output)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
+) -> None:
+    """Where every figure comes from. Also a quick way to validate a dataset: spendcalc --data FILE sources.
+
+    Example: spendcalc sources
+    """
+    from spendcalc import report
+
+    with user_errors():
+        emit(report.sources_report(_state(ctx).dataset()), output_format, output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.stderr.write("spendcalc: interrupted\n")
+        sys.exit(130)
+
+
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when flushing stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

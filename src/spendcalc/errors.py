@@ -1,0 +1,16 @@
+"""The one domain exception the CLI turns into a one-line message and exit status 1."""
+
+from __future__ import annotations
+
+
+class SpendcalcError(Exception):
+    """A problem the user can fix: unknown country, year without data, invalid dataset, unwritable output."""
+
+    def __init__(self, message: str, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class UsageError(SpendcalcError):
+    """An option value that can never be valid (exit status 2), such as a target of -1 or 'abc'."""

@@ -1,0 +1,125 @@
+"""Reading a dataset file: size limit, strict UTF-8 JSON, then validation by the models."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spendcalc.errors import SpendcalcError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from spendcalc.models import Dataset
+
+MAX_DATA_BYTES = 10 * 1024 * 1024
+"""Datasets are untrusted input; the bundled one is about 0.1 MB, so 10 MB leaves room and fails fast."""
+
+BUNDLED = "allies.json"
+
+
+def load_dataset(path: Path | str | None = None) -> Dataset:
+    """Load and validate a dataset; the bundled one when `path` is None."""
+    if path is None:
+        return parse_dataset(_bundled_bytes(), BUNDLED)
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_DATA_BYTES + 1)
+    except FileNotFoundError:
+        raise SpendcalcError(f"{path}: no such data file") from None
+    except IsADirectoryError:
+        raise SpendcalcError(f"{path}: is a directory, not a data file") from None
+    except OSError as error:
+        raise SpendcalcError(f"{path}: cannot read data file ({error.strerror or error})") from None
+    if len(raw) > MAX_DATA_BYTES:
+        raise SpendcalcError(
+            f"{path}: data file is larger than the {MAX_DATA_BYTES // (1024 * 1024)} MB limit"
+        )
+    return parse_dataset(raw, str(path))
+
+
+def _bundled_bytes() -> bytes:
+    packaged = resources.files("spendcalc").joinpath("data").joinpath(BUNDLED)
+    if packaged.is_file():
+        return packaged.read_bytes()
+    # A source checkout (editable install) keeps the dataset at the repository root, not in the package.
+    return (Path(__file__).resolve().parents[2] / "data" / BUNDLED).read_bytes()
+
+
+def parse_dataset(raw: bytes, name: str) -> Dataset:
+    from pydantic import ValidationError
+
+    from spendcalc.models import Dataset
+
+    if not raw.strip():
+        raise SpendcalcError(f"{name}: data file is empty")
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise SpendcalcError(f"{name}: data file starts with a byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpendcalcError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
+    try:
+        json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise SpendcalcError(
+            f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except _JsonContentError as error:
+        raise SpendcalcError(f"{name}: {error}") from None
+    except RecursionError:
+        raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
+    try:
+        return Dataset.model_validate_json(text, strict=True)
+    except ValidationError as error:
+        lines = validation_lines(error)
+        raise SpendcalcError(f"{name}: invalid dataset ({len(lines)} problem(s))", tuple(lines)) from None
+
+
+class _JsonContentError(ValueError):
+    pass
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JsonContentError(f"duplicate key {key!r} in a JSON object")
+        result[key] = value
+    return result
+
+
+def _reject_constant(literal: str) -> Any:
+    raise _JsonContentError(f"{literal} is not a number JSON allows")
+
+
+_MESSAGES = {
+    "less_than_equal": "must be ≤ {le}",
+    "less_than": "must be < {lt}",
+    "greater_than_equal": "must be ≥ {ge}",
+    "greater_than": "must be > {gt}",
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+}
+
+
+def validation_lines(error: ValidationError) -> list[str]:
+    """One `loc: msg` line per invalid field, e.g. `allies[3].years.2024.share.pct: must be ≤ 100`."""
+    lines = []
+    for item in error.errors(include_url=False):
+        location = ""
+        for part in item["loc"]:
+            location += (
+                f"[{part}]" if isinstance(part, int) and location else f".{part}" if location else str(part)
+            )
+        template = _MESSAGES.get(item["type"])
+        context = item.get("ctx") or {}
+        shown = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in context.items()}
+        message = template.format(**shown) if template else str(item["msg"])
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        lines.append(f"{location or '(top level)'}: {message}")
+    return lines

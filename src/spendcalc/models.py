@@ -1,0 +1,157 @@
+"""The dataset: pydantic models that validate data/allies.json strictly. Immutable once loaded."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+SourceId = Annotated[str, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Source(Record):
+    id: SourceId
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: date
+    url: str | None = None
+    note: str | None = None
+
+
+class Target(Record):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    label: str = Field(min_length=1)
+    share_pct: float = Field(gt=0, le=100, allow_inf_nan=False)
+    of: Literal["gdp", "defence_expenditure"]
+    by_year: Year
+    agreed: date
+    scope: str
+    note: str | None = None
+    url: str | None = None
+
+
+class Share(Record):
+    """Defence expenditure as a share of GDP, NATO definition."""
+
+    pct: float = Field(ge=0, le=100, allow_inf_nan=False)
+    estimate: bool
+    precision: float = Field(gt=0, le=1, allow_inf_nan=False)
+    source: SourceId
+    note: str | None = None
+
+
+class Gdp(Record):
+    """GDP at current prices, billions of US dollars."""
+
+    usd_bn: float = Field(gt=0, allow_inf_nan=False)
+    kind: Literal["actual", "estimate", "projection"]
+    source: SourceId
+
+
+class Population(Record):
+    millions: float = Field(gt=0, allow_inf_nan=False)
+    source: SourceId
+
+
+class AllyYear(Record):
+    share: Share | None = None
+    gdp: Gdp | None = None
+    population: Population | None = None
+
+
+class Ally(Record):
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    iso2: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    joined: Year
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency_note: str | None = None
+    has_armed_forces: bool
+    years: dict[Year, AllyYear]
+
+    @model_validator(mode="after")
+    def _no_share_without_armed_forces(self) -> Ally:
+        if not self.has_armed_forces and any(y.share is not None for y in self.years.values()):
+            raise ValueError("an ally without armed forces cannot have a defence share")
+        return self
+
+    def share(self, year: int) -> Share | None:
+        record = self.years.get(year)
+        return record.share if record else None
+
+    def gdp(self, year: int) -> Gdp | None:
+        record = self.years.get(year)
+        return record.gdp if record else None
+
+    def population(self, year: int) -> Population | None:
+        record = self.years.get(year)
+        return record.population if record else None
+
+    @property
+    def share_years(self) -> tuple[int, ...]:
+        return tuple(sorted(y for y, r in self.years.items() if r.share is not None))
+
+    @property
+    def gdp_years(self) -> tuple[int, ...]:
+        return tuple(sorted(y for y, r in self.years.items() if r.gdp is not None))
+
+
+class Dataset(Record):
+    schema_version: Literal[1]
+    sources: tuple[Source, ...] = Field(min_length=1)
+    targets: tuple[Target, ...]
+    allies: tuple[Ally, ...] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, sources: tuple[Source, ...]) -> tuple[Source, ...]:
+        _reject_duplicates("source id", [s.id for s in sources])
+        return sources
+
+    @field_validator("targets")
+    @classmethod
+    def _unique_targets(cls, targets: tuple[Target, ...]) -> tuple[Target, ...]:
+        _reject_duplicates("target id", [t.id for t in targets])
+        return targets
+
+    @field_validator("allies")
+    @classmethod
+    def _unique_allies(cls, allies: tuple[Ally, ...]) -> tuple[Ally, ...]:
+        _reject_duplicates("ISO3 code", [a.iso3 for a in allies])
+        _reject_duplicates("ISO2 code", [a.iso2 for a in allies])
+        _reject_duplicates("name", [a.name.casefold() for a in allies])
+        return allies
+
+    @model_validator(mode="after")
+    def _sources_resolve(self) -> Dataset:
+        known = {s.id for s in self.sources}
+        for index, ally in enumerate(self.allies):
+            for year, record in ally.years.items():
+                for part_name in ("share", "gdp", "population"):
+                    part = getattr(record, part_name)
+                    if part is not None and part.source not in known:
+                        raise ValueError(
+                            f"allies[{index}].years.{year}.{part_name}.source: "
+                            f"unknown source id {part.source!r}"
+                        )
+        return self
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+
+def _reject_duplicates(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)

@@ -1,0 +1,72 @@
+"""Where formatted text goes: stdout (`-`) or a file replaced whole, never half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from spendcalc.errors import SpendcalcError
+
+STDOUT = "-"
+
+
+def check_destination(destination: str) -> None:
+    """Fail before any work is done if the output can clearly not be written."""
+    if destination == STDOUT:
+        return
+    path = Path(destination)
+    if path.is_dir():
+        raise SpendcalcError(f"{path}: is a directory; give a file name for --output")
+    parent = path.parent
+    if not parent.is_dir():
+        raise SpendcalcError(f"{path}: directory {str(parent)!r} does not exist")
+    if (
+        path.exists()
+        and path.is_file()
+        and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    ):
+        raise SpendcalcError(f"{path}: file is read-only; not replaced")
+
+
+def write_text(text: str, destination: str) -> None:
+    if destination == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    check_destination(destination)
+    path = Path(destination)
+    try:
+        if path.exists() and not path.is_file():
+            # A device or pipe (e.g. /dev/stdout, /dev/full) cannot be replaced by a rename.
+            with path.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+            return
+        _replace_atomically(path, text.encode("utf-8"))
+    except OSError as error:
+        raise SpendcalcError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).chmod(mode)
+        Path(temporary).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

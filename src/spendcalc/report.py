@@ -1,0 +1,478 @@
+"""Turn core results into a neutral Report: a table for people and tidy records for programs.
+
+A Report knows nothing of Rich, CSV or JSON; the formatters in `spendcalc.formats` render it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from spendcalc import __version__
+from spendcalc.core import AllyGaps, Comparison, GapRow, GroupTotal, Status, TargetSpec, format_pct, year_span
+
+if TYPE_CHECKING:
+    from spendcalc.models import Dataset
+
+Scalar = str | int | float | bool | None
+
+
+class Kind(str, Enum):
+    """How a column's values are shown to people; records keep the raw values."""
+
+    TEXT = "text"
+    INT = "int"
+    PCT = "pct"
+    GAP_PP = "gap_pp"
+    USD_BN = "usd_bn"
+    GAP_USD_BN = "gap_usd_bn"
+    GAP_USD = "gap_usd"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: Scalar
+    mark: str = ""
+    """A suffix such as 'e' (estimate) or 'u' (user-supplied), shown after the number."""
+    decimals: int | None = None
+    """Overrides the column's decimals, e.g. a share published only to 0.1."""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    footer: tuple[tuple[Cell, ...], ...] = ()
+    summary: tuple[tuple[str, str], ...] = ()
+    """Label/value lines shown above the table."""
+    notes: tuple[str, ...] = ()
+    """Caption lines: sources, markers, baselines."""
+    record_columns: tuple[str, ...] = ()
+    records: tuple[dict[str, Scalar], ...] = ()
+    metadata: dict[str, object] = field(default_factory=dict)
+
+
+EXPORT_COLUMNS = (
+    "iso3",
+    "name",
+    "year",
+    "share_pct",
+    "share_estimate",
+    "gdp_usd_bn",
+    "spending_usd_bn",
+    "target_pct",
+    "gap_pp",
+    "gap_usd_bn",
+    "gap_usd_per_capita",
+    "meets_target",
+    "share_source",
+    "gdp_source",
+)
+
+MONEY_NOTE = (
+    "US$ = share of GDP × GDP in current US$ (IMF; World Bank before 2024), not NATO's own dollar tables."
+)
+SIGN_NOTE = "Gaps: + is short of the target, − is above it (a surplus). e = estimate."
+
+
+def gap_records(gaps: AllyGaps, targets: Sequence[TargetSpec]) -> list[dict[str, Scalar]]:
+    """Tidy rows, one per target, with the EXPORT_COLUMNS; missing figures are None, never 0."""
+    records: list[dict[str, Scalar]] = []
+    for target in targets:
+        row: GapRow | None = gaps.row(target)
+        records.append(
+            {
+                "iso3": gaps.ally.iso3,
+                "name": gaps.ally.name,
+                "year": gaps.year,
+                "share_pct": gaps.share.pct if gaps.share else None,
+                "share_estimate": gaps.share.estimate if gaps.share else None,
+                "gdp_usd_bn": gaps.gdp.usd_bn if gaps.gdp else None,
+                "spending_usd_bn": gaps.spending_usd_bn,
+                "target_pct": target.share_pct,
+                "gap_pp": row.gap_pp if row else None,
+                "gap_usd_bn": row.gap_usd_bn if row else None,
+                "gap_usd_per_capita": row.gap_usd_per_capita if row else None,
+                "meets_target": row.meets if row else None,
+                "share_source": _share_source(gaps),
+                "gdp_source": gaps.gdp.source if gaps.gdp else None,
+            }
+        )
+    return records
+
+
+def _share_source(gaps: AllyGaps) -> str | None:
+    if gaps.share is None:
+        return None
+    return gaps.share.source if gaps.share.source is not None else "user-supplied"
+
+
+def metadata(
+    dataset: Dataset, year: int, targets: Sequence[TargetSpec], generated: datetime | None
+) -> dict[str, object]:
+    return {
+        "spendcalc_version": __version__,
+        "year": year,
+        "generated": (generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
+        "sources": [s.model_dump(mode="json") for s in dataset.sources],
+        "money": MONEY_NOTE,
+    }
+
+
+def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[str, ...]:
+    wanted = {s for s in source_ids if s}
+    return tuple(
+        f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
+        for s in dataset.sources
+        if s.id in wanted
+    )
+
+
+def _share_cell(gaps: AllyGaps) -> Cell:
+    if gaps.share is None:
+        return Cell(None)  # the reason is in the table's notes: a long cell would widen the column
+    mark = "u" if gaps.share.user_supplied else "e" if gaps.share.estimate else ""
+    recorded = gaps.ally.share(gaps.year)
+    decimals = 1 if recorded and recorded.precision >= 0.1 and not gaps.share.user_supplied else None
+    return Cell(gaps.share.pct, mark, decimals)
+
+
+def _target_header(target: TargetSpec, unit: str) -> str:
+    return f"Gap {format_pct(target.share_pct)}%\n({unit})"
+
+
+def gap_report(
+    dataset: Dataset, gaps: AllyGaps, targets: Sequence[TargetSpec], generated: datetime | None = None
+) -> Report:
+    ally = gaps.ally
+    summary: list[tuple[str, str]] = [("Ally", f"{ally.name} ({ally.iso3}), {gaps.year}")]
+    if gaps.share is None:
+        summary.append(("Defence share", gaps.status.value))
+    else:
+        share = _share_cell(gaps)
+        origin = (
+            "supplied by the user (--current)"
+            if gaps.share.user_supplied
+            else ("NATO estimate" if gaps.share.estimate else "NATO") + f" [{gaps.share.source}]"
+        )
+        summary.append(("Defence share", f"{_plain(replace(share, mark=''), Kind.PCT)}% of GDP, {origin}"))
+    if gaps.gdp is not None:
+        summary.append(("GDP", f"US$ {gaps.gdp.usd_bn:,.1f} bn, {gaps.gdp.kind} [{gaps.gdp.source}]"))
+    if gaps.spending_usd_bn is not None:
+        summary.append(("Defence spending", f"US$ {gaps.spending_usd_bn:,.1f} bn (share × GDP)"))
+    if gaps.population is not None:
+        summary.append(("Population", f"{gaps.population.millions:,.2f} million [{gaps.population.source}]"))
+    columns = (
+        Column("target", "Target"),
+        Column("target_pct", "Target (% GDP)", Kind.PCT),
+        Column("gap_pp", "Gap (pp of GDP)", Kind.GAP_PP),
+        Column("gap_usd_bn", "Gap (US$ bn)", Kind.GAP_USD_BN),
+        Column("gap_usd_per_capita", "Gap per person (US$)", Kind.GAP_USD),
+        Column("meets_target", "Met", Kind.BOOL),
+    )
+    rows = []
+    for target in targets:
+        row = gaps.row(target)
+        rows.append(
+            (
+                Cell(target.label or target.name),
+                Cell(target.share_pct),
+                Cell(row.gap_pp if row else None),
+                Cell(row.gap_usd_bn if row else None),
+                Cell(row.gap_usd_per_capita if row else None),
+                Cell(row.meets if row else None),
+            )
+        )
+    share_source = gaps.share.source if gaps.share else None
+    sources = [share_source, gaps.gdp.source if gaps.gdp else None]
+    sources.append(gaps.population.source if gaps.population else None)
+    notes = (*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE)
+    return Report(
+        title=f"{ally.name}: gap to each target, {gaps.year}",
+        columns=columns,
+        rows=tuple(rows),
+        summary=tuple(summary),
+        notes=notes,
+        record_columns=EXPORT_COLUMNS,
+        records=tuple(gap_records(gaps, targets)),
+        metadata=metadata(dataset, gaps.year, targets, generated),
+    )
+
+
+def compare_columns(targets: Sequence[TargetSpec]) -> tuple[Column, ...]:
+    return (
+        Column("name", "Ally"),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("spending_usd_bn", "Spending\n(US$ bn)", Kind.USD_BN),
+        *(Column(f"gap_{t.name}", _target_header(t, "US$ bn"), Kind.GAP_USD_BN) for t in targets),
+    )
+
+
+def _compare_row(gaps: AllyGaps, targets: Sequence[TargetSpec]) -> tuple[Cell, ...]:
+    cells = [Cell(gaps.ally.name), _share_cell(gaps), Cell(gaps.spending_usd_bn)]
+    for target in targets:
+        row = gaps.row(target)
+        cells.append(Cell(row.gap_usd_bn if row else None))
+    return tuple(cells)
+
+
+def _total_row(total: GroupTotal) -> tuple[Cell, ...]:
+    return (
+        Cell(total.name),
+        Cell(total.share_pct),
+        Cell(total.spending_usd_bn),
+        *(Cell(r.gap_usd_bn) for r in total.rows),
+    )
+
+
+def compare_report(dataset: Dataset, comparison: Comparison, generated: datetime | None = None) -> Report:
+    targets = comparison.targets
+    alliance = comparison.totals[0]
+    meeting = (
+        Cell("Allies meeting it"),
+        Cell(""),
+        Cell(""),
+        *(Cell(f"{r.members_meeting} of {r.members_counted}") for r in alliance.rows),
+    )
+    excluded = [a for a in comparison.allies if a.status is not Status.OK]
+    notes = [
+        *source_notes(dataset, _sources_of(comparison.allies)),
+        MONEY_NOTE,
+        SIGN_NOTE,
+        "Totals are Σspending / ΣGDP over the allies with a share, and net: "
+        "allies above a target offset those below.",
+    ]
+    notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
+    records = [r for g in comparison.allies for r in gap_records(g, targets)]
+    return Report(
+        title=f"Defence spending of the NATO allies against each target, {comparison.year}",
+        columns=compare_columns(targets),
+        rows=tuple(_compare_row(g, targets) for g in comparison.allies),
+        footer=(*(_total_row(t) for t in comparison.totals), meeting),
+        notes=tuple(notes),
+        record_columns=EXPORT_COLUMNS,
+        records=tuple(records),
+        metadata={
+            **metadata(dataset, comparison.year, targets, generated),
+            "totals": [_total_record(t) for t in comparison.totals],
+        },
+    )
+
+
+def _total_record(total: GroupTotal) -> dict[str, object]:
+    return {
+        "name": total.name,
+        "members": list(total.members),
+        "excluded": list(total.excluded),
+        "gdp_usd_bn": total.gdp_usd_bn,
+        "spending_usd_bn": total.spending_usd_bn,
+        "share_pct": total.share_pct,
+        "targets": [
+            {
+                "target_pct": r.target.share_pct,
+                "gap_pp": r.gap_pp,
+                "gap_usd_bn": r.gap_usd_bn,
+                "shortfall_usd_bn": r.shortfall_usd_bn,
+                "allies_meeting": r.members_meeting,
+                "allies_counted": r.members_counted,
+            }
+            for r in total.rows
+        ],
+    }
+
+
+def _sources_of(allies: Iterable[AllyGaps]) -> list[str | None]:
+    ids: list[str | None] = []
+    for gaps in allies:
+        ids.append(gaps.share.source if gaps.share else None)
+        ids.append(gaps.gdp.source if gaps.gdp else None)
+    return ids
+
+
+def export_report(dataset: Dataset, comparison: Comparison, generated: datetime | None = None) -> Report:
+    """The scenario grid: the comparison as tidy rows, one per ally × target."""
+    base = compare_report(dataset, comparison, generated)
+    columns = tuple(Column(key, key, _EXPORT_KINDS.get(key, Kind.TEXT)) for key in EXPORT_COLUMNS)
+    rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in base.records)
+    return Report(
+        title=f"Scenario grid, {comparison.year}",
+        columns=columns,
+        rows=rows,
+        notes=base.notes,
+        record_columns=base.record_columns,
+        records=base.records,
+        metadata=base.metadata,
+    )
+
+
+_EXPORT_KINDS = {
+    "year": Kind.INT,
+    "share_pct": Kind.PCT,
+    "share_estimate": Kind.BOOL,
+    "gdp_usd_bn": Kind.USD_BN,
+    "spending_usd_bn": Kind.USD_BN,
+    "target_pct": Kind.PCT,
+    "gap_pp": Kind.GAP_PP,
+    "gap_usd_bn": Kind.GAP_USD_BN,
+    "gap_usd_per_capita": Kind.GAP_USD,
+    "meets_target": Kind.BOOL,
+}
+
+
+def countries_report(dataset: Dataset) -> Report:
+    columns = (
+        Column("iso3", "ISO3"),
+        Column("iso2", "ISO2"),
+        Column("name", "Name"),
+        Column("aliases", "Also accepted"),
+        Column("joined", "Joined", Kind.INT),
+        Column("currency", "Currency"),
+        Column("share_years", "Shares"),
+        Column("gdp_years", "GDP"),
+    )
+    records: list[dict[str, Scalar]] = []
+    for ally in dataset.allies:
+        records.append(
+            {
+                "iso3": ally.iso3,
+                "iso2": ally.iso2,
+                "name": ally.name,
+                "aliases": "; ".join(ally.aliases),
+                "joined": ally.joined,
+                "currency": ally.currency,
+                "share_years": year_span(ally.share_years)
+                if ally.has_armed_forces
+                else Status.NO_ARMED_FORCES.value,
+                "gdp_years": year_span(ally.gdp_years),
+            }
+        )
+    return _simple_report("The NATO allies", columns, records, ())
+
+
+def targets_report(dataset: Dataset) -> Report:
+    columns = (
+        Column("id", "Id"),
+        Column("label", "Target"),
+        Column("share_pct", "Share (%)", Kind.PCT),
+        Column("of", "Of"),
+        Column("by_year", "By", Kind.INT),
+        Column("agreed", "Agreed"),
+        Column("note", "Note"),
+    )
+    records: list[dict[str, Scalar]] = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "share_pct": t.share_pct,
+            "of": "GDP" if t.of == "gdp" else "defence expenditure",
+            "by_year": t.by_year,
+            "agreed": t.agreed.isoformat(),
+            "note": t.note,
+            "url": t.url,
+        }
+        for t in dataset.targets
+    ]
+    notes = ("Give a target by id or as a number: --target hague-core, --target 3.5, --target 3,5%.",)
+    return _simple_report(
+        "Targets", columns, records, notes, record_columns=(*(c.key for c in columns), "url")
+    )
+
+
+def sources_report(dataset: Dataset) -> Report:
+    columns = (
+        Column("id", "Id"),
+        Column("publisher", "Publisher"),
+        Column("title", "Title"),
+        Column("published", "Published"),
+        Column("url", "URL"),
+    )
+    records: list[dict[str, Scalar]] = [
+        {
+            "id": s.id,
+            "publisher": s.publisher,
+            "title": s.title,
+            "published": s.published.isoformat(),
+            "url": s.url,
+            "note": s.note,
+        }
+        for s in dataset.sources
+    ]
+    notes = (MONEY_NOTE, *(f"[{s.id}] {s.note}" for s in dataset.sources if s.note))
+    return _simple_report(
+        "Sources", columns, records, notes, record_columns=(*(c.key for c in columns), "note")
+    )
+
+
+def _simple_report(
+    title: str,
+    columns: tuple[Column, ...],
+    records: Sequence[dict[str, Scalar]],
+    notes: tuple[str, ...],
+    record_columns: tuple[str, ...] | None = None,
+) -> Report:
+    rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in records)
+    return Report(
+        title=title,
+        columns=columns,
+        rows=rows,
+        notes=notes,
+        record_columns=record_columns or tuple(c.key for c in columns),
+        records=tuple(records),
+    )
+
+
+class Tone(str, Enum):
+    PLAIN = "plain"
+    GAP = "gap"
+    SURPLUS = "surplus"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    text: str
+    tone: Tone = Tone.PLAIN
+
+
+MISSING = "n/a"
+
+
+def show(cell: Cell, kind: Kind) -> Shown:
+    """A cell as people read it: rounded for display only, signed gaps, n/a for missing."""
+    value = cell.value
+    if value is None:
+        return Shown(MISSING, Tone.MISSING)
+    if isinstance(value, bool):
+        if kind is Kind.BOOL:
+            return Shown("yes" if value else "no", Tone.SURPLUS if value else Tone.GAP)
+        return Shown(str(value))
+    if isinstance(value, str) or kind in (Kind.TEXT, Kind.INT):
+        return Shown(str(value), Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
+    decimals = cell.decimals
+    if kind is Kind.PCT:
+        return Shown(f"{value:.{2 if decimals is None else decimals}f}{cell.mark}")
+    if kind is Kind.USD_BN:
+        return Shown(f"{value:,.{1 if decimals is None else decimals}f}{cell.mark}")
+    places = {Kind.GAP_PP: 2, Kind.GAP_USD_BN: 1, Kind.GAP_USD: 0}[kind]
+    text = f"{abs(value):,.{places if decimals is None else decimals}f}"
+    if value > 0:
+        return Shown(f"+{text}", Tone.GAP)
+    # Met exactly (0) reads as met: it is not short of the target.
+    return Shown(f"−{text}" if value < 0 else text, Tone.SURPLUS)
+
+
+def _plain(cell: Cell, kind: Kind) -> str:
+    return show(cell, kind).text
