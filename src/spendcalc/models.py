@@ -61,10 +61,37 @@ class Population(Record):
     source: SourceId
 
 
+class Rate(Record):
+    """An annual average exchange rate: units of a currency per US dollar."""
+
+    per_usd: float = Field(gt=0, allow_inf_nan=False)
+    source: SourceId
+
+
+class Fx(Rate):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
+
+
 class AllyYear(Record):
     share: Share | None = None
     gdp: Gdp | None = None
     population: Population | None = None
+    fx: Fx | None = None
+
+
+class Pledge(Record):
+    """A national pledge or plan, in the measure it was announced in (not always NATO's)."""
+
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    announced: str = Field(pattern=r"^\d{4}(-\d{2}){0,2}$")
+    share_pct: float = Field(gt=0, le=100, allow_inf_nan=False)
+    by_year: Year
+    measure: str = Field(min_length=1)
+    nato_definition: bool
+    status: str = Field(min_length=1)
+    note: str | None = None
+    url: str | None = None
 
 
 class Ally(Record):
@@ -96,6 +123,10 @@ class Ally(Record):
         record = self.years.get(year)
         return record.population if record else None
 
+    def fx(self, year: int) -> Fx | None:
+        record = self.years.get(year)
+        return record.fx if record else None
+
     @property
     def share_years(self) -> tuple[int, ...]:
         return tuple(sorted(y for y, r in self.years.items() if r.share is not None))
@@ -109,6 +140,8 @@ class Dataset(Record):
     schema_version: Literal[1]
     sources: tuple[Source, ...] = Field(min_length=1)
     targets: tuple[Target, ...]
+    eur_per_usd: dict[Year, Rate] = Field(default_factory=dict)
+    pledges: tuple[Pledge, ...] = ()
     allies: tuple[Ally, ...] = Field(min_length=1)
 
     @field_validator("sources")
@@ -134,9 +167,16 @@ class Dataset(Record):
     @model_validator(mode="after")
     def _sources_resolve(self) -> Dataset:
         known = {s.id for s in self.sources}
+        for year, rate in self.eur_per_usd.items():
+            if rate.source not in known:
+                raise ValueError(f"eur_per_usd.{year}.source: unknown source id {rate.source!r}")
+        allies = {a.iso3 for a in self.allies}
+        for index, pledge in enumerate(self.pledges):
+            if pledge.iso3 not in allies:
+                raise ValueError(f"pledges[{index}].iso3: {pledge.iso3!r} is not an ally in this dataset")
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("share", "gdp", "population"):
+                for part_name in ("share", "gdp", "population", "fx"):
                     part = getattr(record, part_name)
                     if part is not None and part.source not in known:
                         raise ValueError(
