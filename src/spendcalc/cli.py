@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spendcalc import __version__
+from spendcalc.currency import Currency
 from spendcalc.errors import SpendcalcError, UsageError
 from spendcalc.formats import OutputFormat
 
@@ -100,6 +101,15 @@ YearOption = Annotated[
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
+]
+CurrencyOption = Annotated[
+    Currency,
+    typer.Option(
+        "--currency",
+        "-c",
+        case_sensitive=False,
+        help="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+    ),
 ]
 OutputOption = Annotated[
     str,
@@ -202,6 +212,7 @@ def gap(
             help="What if the share were this (% of GDP)? Replaces the NATO figure.",
         ),
     ] = None,
+    currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
 ) -> None:
@@ -217,7 +228,7 @@ def gap(
         ally = core.resolve_country(dataset, country)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         gaps = core.ally_gaps(dataset, ally, chosen, targets, current)
-        emit(report.gap_report(dataset, gaps, targets, _generated()), output_format, output)
+        emit(report.gap_report(dataset, gaps, targets, _generated(), currency), output_format, output)
 
 
 @app.command()
@@ -234,6 +245,7 @@ def compare(
     only_below: Annotated[
         bool, typer.Option("--only-below", help="Show only allies below the lowest target.")
     ] = False,
+    currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
 ) -> None:
@@ -249,7 +261,7 @@ def compare(
         targets = _targets(dataset, target)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         comparison = core.compare_allies(dataset, chosen, targets, sort_key, only_below)
-        emit(report.compare_report(dataset, comparison, _generated()), output_format, output)
+        emit(report.compare_report(dataset, comparison, _generated(), currency), output_format, output)
 
 
 def _sort_key(text: str) -> SortKey:
@@ -267,6 +279,7 @@ def export(
     ctx: typer.Context,
     target: TargetOption = None,
     year: YearOption = None,
+    currency: CurrencyOption = Currency.USD,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="csv (default) or json; table for a look.")
     ] = OutputFormat.CSV,
@@ -283,7 +296,7 @@ def export(
         targets = _targets(dataset, target)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         comparison = core.compare_allies(dataset, chosen, targets)
-        emit(report.export_report(dataset, comparison, _generated()), output_format, output)
+        emit(report.export_report(dataset, comparison, _generated(), currency), output_format, output)
 
 
 @app.command()

@@ -395,3 +395,98 @@ def compare(
     specs = parse_targets(targets, dataset.targets)
     chosen = default_year(dataset) if year is None else check_year(dataset, year)
     return compare_allies(dataset, chosen, specs, SortKey(sort), only_below)
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryYear:
+    year: int
+    share: ShareFigure | None
+    gdp: Gdp | None
+    spending_usd_bn: float | None
+
+
+def history(ally: Ally, from_year: int | None = None, to_year: int | None = None) -> tuple[HistoryYear, ...]:
+    """An ally's share and spending for each year with a share (or with GDP, for an ally without one)."""
+    years = ally.share_years or ally.gdp_years
+    if not years:
+        raise SpendcalcError(f"{ally.name}: no figures in any year")
+    first = years[0] if from_year is None else from_year
+    last = years[-1] if to_year is None else to_year
+    if first > last:
+        raise SpendcalcError(f"--from {first} is after --to {last}")
+    chosen = [y for y in years if first <= y <= last]
+    if not chosen:
+        raise SpendcalcError(
+            f"{ally.name}: no figures for {first}–{last}; years with data: {year_span(years)}"
+        )
+    rows = []
+    for year in chosen:
+        recorded = ally.share(year)
+        gdp = ally.gdp(year)
+        share = ShareFigure(recorded.pct, recorded.estimate, recorded.source) if recorded else None
+        spending = share.pct / 100 * gdp.usd_bn if share and gdp else None
+        rows.append(HistoryYear(year, share, gdp, spending))
+    return tuple(rows)
+
+
+# --- burden sharing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BurdenRow:
+    name: str
+    iso3: str | None
+    """None for a group row."""
+    spending_usd_bn: float | None
+    share_of_total_pct: float | None
+    raised_spending_usd_bn: float | None
+    """Spending if this ally (or the group's allies) below the target rose to it."""
+    raised_share_of_total_pct: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BurdenSharing:
+    year: int
+    target: TargetSpec
+    rows: tuple[BurdenRow, ...]
+    groups: tuple[BurdenRow, ...]
+    """The United States and Europe-and-Canada, side by side."""
+    total_usd_bn: float
+    raised_total_usd_bn: float
+
+
+def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSharing:
+    """Each ally's share of alliance spending now, and if every ally below `target` rose to it."""
+    everyone = [ally_gaps(dataset, ally, year, (target,)) for ally in dataset.allies]
+    counted = [g for g in everyone if g.status is Status.OK and g.spending_usd_bn is not None and g.gdp]
+    if not counted:
+        raise SpendcalcError(f"no ally has both a share and GDP for {year}")
+    raised = {
+        g.ally.iso3: max(g.spending_usd_bn or 0.0, target.share_pct / 100 * g.gdp.usd_bn)
+        for g in counted
+        if g.gdp is not None
+    }
+    total = math.fsum(g.spending_usd_bn or 0.0 for g in counted)
+    raised_total = math.fsum(raised.values())
+    rows = []
+    for g in everyone:
+        if g in counted:
+            now = g.spending_usd_bn or 0.0
+            then = raised[g.ally.iso3]
+            rows.append(
+                BurdenRow(g.ally.name, g.ally.iso3, now, now / total * 100, then, then / raised_total * 100)
+            )
+        else:
+            rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None))
+    groups = []
+    for name, members in (
+        ("United States", [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA]),
+        (EUROPE_AND_CANADA, [g for g in counted if g.ally.iso3 not in NOT_EUROPE_OR_CANADA]),
+    ):
+        now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
+        then = math.fsum(raised[g.ally.iso3] for g in members)
+        groups.append(BurdenRow(name, None, now, now / total * 100, then, then / raised_total * 100))
+    return BurdenSharing(year, target, tuple(rows), tuple(groups), total, raised_total)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from spendcalc import __version__
 from spendcalc.core import AllyGaps, Comparison, GapRow, GroupTotal, Status, TargetSpec, format_pct, year_span
+from spendcalc.currency import Conversion, Currency, conversion, unit
 
 if TYPE_CHECKING:
     from spendcalc.models import Dataset
@@ -87,30 +88,83 @@ MONEY_NOTE = (
 SIGN_NOTE = "Gaps: + is short of the target, − is above it (a surplus). e = estimate."
 
 
-def gap_records(gaps: AllyGaps, targets: Sequence[TargetSpec]) -> list[dict[str, Scalar]]:
+CURRENCY_COLUMNS = (
+    "currency",
+    "fx_per_usd",
+    "fx_rate_year",
+    "gdp_bn",
+    "spending_bn",
+    "gap_bn",
+    "gap_per_capita",
+    "fx_source",
+)
+"""Appended to EXPORT_COLUMNS with --currency EUR or LCU: the same money in that currency, and the rate."""
+
+
+def record_columns(currency: Currency) -> tuple[str, ...]:
+    return EXPORT_COLUMNS if currency is Currency.USD else EXPORT_COLUMNS + CURRENCY_COLUMNS
+
+
+def gap_records(
+    gaps: AllyGaps,
+    targets: Sequence[TargetSpec],
+    currency: Currency = Currency.USD,
+    rate: Conversion | None = None,
+) -> list[dict[str, Scalar]]:
     """Tidy rows, one per target, with the EXPORT_COLUMNS; missing figures are None, never 0."""
     records: list[dict[str, Scalar]] = []
     for target in targets:
         row: GapRow | None = gaps.row(target)
-        records.append(
-            {
-                "iso3": gaps.ally.iso3,
-                "name": gaps.ally.name,
-                "year": gaps.year,
-                "share_pct": gaps.share.pct if gaps.share else None,
-                "share_estimate": gaps.share.estimate if gaps.share else None,
-                "gdp_usd_bn": gaps.gdp.usd_bn if gaps.gdp else None,
-                "spending_usd_bn": gaps.spending_usd_bn,
-                "target_pct": target.share_pct,
-                "gap_pp": row.gap_pp if row else None,
-                "gap_usd_bn": row.gap_usd_bn if row else None,
-                "gap_usd_per_capita": row.gap_usd_per_capita if row else None,
-                "meets_target": row.meets if row else None,
-                "share_source": _share_source(gaps),
-                "gdp_source": gaps.gdp.source if gaps.gdp else None,
+        record: dict[str, Scalar] = {
+            "iso3": gaps.ally.iso3,
+            "name": gaps.ally.name,
+            "year": gaps.year,
+            "share_pct": gaps.share.pct if gaps.share else None,
+            "share_estimate": gaps.share.estimate if gaps.share else None,
+            "gdp_usd_bn": gaps.gdp.usd_bn if gaps.gdp else None,
+            "spending_usd_bn": gaps.spending_usd_bn,
+            "target_pct": target.share_pct,
+            "gap_pp": row.gap_pp if row else None,
+            "gap_usd_bn": row.gap_usd_bn if row else None,
+            "gap_usd_per_capita": row.gap_usd_per_capita if row else None,
+            "meets_target": row.meets if row else None,
+            "share_source": _share_source(gaps),
+            "gdp_source": gaps.gdp.source if gaps.gdp else None,
+        }
+        if currency is not Currency.USD:
+            convert = rate.convert if rate else _missing
+            record |= {
+                "currency": rate.code if rate else None,
+                "fx_per_usd": rate.per_usd if rate else None,
+                "fx_rate_year": rate.rate_year if rate else None,
+                "gdp_bn": convert(gaps.gdp.usd_bn if gaps.gdp else None),
+                "spending_bn": convert(gaps.spending_usd_bn),
+                "gap_bn": convert(row.gap_usd_bn if row else None),
+                "gap_per_capita": convert(row.gap_usd_per_capita if row else None),
+                "fx_source": rate.source if rate else None,
             }
-        )
+        records.append(record)
     return records
+
+
+def _missing(_: float | None) -> None:
+    return None
+
+
+def rate_note(rate: Conversion | None, currency: Currency, ally_name: str, ally_currency: str) -> str | None:
+    """Says which exchange rate a money figure rests on, or that there is none."""
+    if currency is Currency.USD:
+        return None
+    if rate is None:
+        code = ally_currency if currency is Currency.LCU else currency.value
+        return f"{ally_name}: no ECB rate for {code}; its {currency.value} figures are n/a."
+    if rate.source is None:
+        return None
+    carried = f", carried forward to {rate.year}" if rate.carried_forward else ""
+    return (
+        f"{rate.code} per US$: {rate.per_usd:.4f}, the {rate.rate_year} average of the ECB's daily "
+        f"reference rates{carried} [{rate.source}]."
+    )
 
 
 def _share_source(gaps: AllyGaps) -> str | None:
@@ -155,9 +209,24 @@ def _target_header(target: TargetSpec, unit: str) -> str:
 
 
 def gap_report(
-    dataset: Dataset, gaps: AllyGaps, targets: Sequence[TargetSpec], generated: datetime | None = None
+    dataset: Dataset,
+    gaps: AllyGaps,
+    targets: Sequence[TargetSpec],
+    generated: datetime | None = None,
+    currency: Currency = Currency.USD,
 ) -> Report:
     ally = gaps.ally
+    rate = conversion(dataset, ally, gaps.year, currency)
+    money = unit([rate], currency) if currency is not Currency.USD else "US$"
+    convert = rate.convert if rate else _missing
+
+    def amount(usd: float | None) -> str:
+        if currency is Currency.USD or usd is None:
+            return f"US$ {usd:,.1f} bn" if usd is not None else MISSING
+        converted = convert(usd)
+        local = f"{money} {converted:,.1f} bn" if converted is not None else f"{money} {MISSING}"
+        return f"{local} (US$ {usd:,.1f} bn)"
+
     summary: list[tuple[str, str]] = [("Ally", f"{ally.name} ({ally.iso3}), {gaps.year}")]
     if gaps.share is None:
         summary.append(("Defence share", gaps.status.value))
@@ -170,17 +239,17 @@ def gap_report(
         )
         summary.append(("Defence share", f"{_plain(replace(share, mark=''), Kind.PCT)}% of GDP, {origin}"))
     if gaps.gdp is not None:
-        summary.append(("GDP", f"US$ {gaps.gdp.usd_bn:,.1f} bn, {gaps.gdp.kind} [{gaps.gdp.source}]"))
+        summary.append(("GDP", f"{amount(gaps.gdp.usd_bn)}, {gaps.gdp.kind} [{gaps.gdp.source}]"))
     if gaps.spending_usd_bn is not None:
-        summary.append(("Defence spending", f"US$ {gaps.spending_usd_bn:,.1f} bn (share × GDP)"))
+        summary.append(("Defence spending", f"{amount(gaps.spending_usd_bn)} (share × GDP)"))
     if gaps.population is not None:
         summary.append(("Population", f"{gaps.population.millions:,.2f} million [{gaps.population.source}]"))
     columns = (
         Column("target", "Target"),
         Column("target_pct", "Target (% GDP)", Kind.PCT),
         Column("gap_pp", "Gap (pp of GDP)", Kind.GAP_PP),
-        Column("gap_usd_bn", "Gap (US$ bn)", Kind.GAP_USD_BN),
-        Column("gap_usd_per_capita", "Gap per person (US$)", Kind.GAP_USD),
+        Column("gap_bn", f"Gap ({money} bn)", Kind.GAP_USD_BN),
+        Column("gap_per_capita", f"Gap per person ({money})", Kind.GAP_USD),
         Column("meets_target", "Met", Kind.BOOL),
     )
     rows = []
@@ -191,85 +260,129 @@ def gap_report(
                 Cell(target.label or target.name),
                 Cell(target.share_pct),
                 Cell(row.gap_pp if row else None),
-                Cell(row.gap_usd_bn if row else None),
-                Cell(row.gap_usd_per_capita if row else None),
+                Cell(convert(row.gap_usd_bn) if row else None),
+                Cell(convert(row.gap_usd_per_capita) if row else None),
                 Cell(row.meets if row else None),
             )
         )
     share_source = gaps.share.source if gaps.share else None
     sources = [share_source, gaps.gdp.source if gaps.gdp else None]
-    sources.append(gaps.population.source if gaps.population else None)
-    notes = (*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE)
+    sources += [gaps.population.source if gaps.population else None, rate.source if rate else None]
+    notes = [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
+    if gaps.share is not None and gaps.share.user_supplied:
+        notes.append("u = share supplied by the user with --current, not a NATO figure.")
+    fx_note = rate_note(rate, currency, ally.name, ally.currency)
+    if fx_note:
+        notes.append(fx_note)
     return Report(
         title=f"{ally.name}: gap to each target, {gaps.year}",
         columns=columns,
         rows=tuple(rows),
         summary=tuple(summary),
-        notes=notes,
-        record_columns=EXPORT_COLUMNS,
-        records=tuple(gap_records(gaps, targets)),
-        metadata=metadata(dataset, gaps.year, targets, generated),
+        notes=tuple(notes),
+        record_columns=record_columns(currency),
+        records=tuple(gap_records(gaps, targets, currency, rate)),
+        metadata=metadata(dataset, gaps.year, targets, generated) | {"currency": currency.value},
     )
 
 
-def compare_columns(targets: Sequence[TargetSpec]) -> tuple[Column, ...]:
+def compare_columns(targets: Sequence[TargetSpec], money: str, with_code: bool) -> tuple[Column, ...]:
     return (
         Column("name", "Ally"),
+        *((Column("currency", "Cur."),) if with_code else ()),
         Column("share_pct", "Share\n(% GDP)", Kind.PCT),
-        Column("spending_usd_bn", "Spending\n(US$ bn)", Kind.USD_BN),
-        *(Column(f"gap_{t.name}", _target_header(t, "US$ bn"), Kind.GAP_USD_BN) for t in targets),
+        Column("spending_bn", f"Spending\n({money} bn)", Kind.USD_BN),
+        *(Column(f"gap_{t.name}", _target_header(t, f"{money} bn"), Kind.GAP_USD_BN) for t in targets),
     )
 
 
-def _compare_row(gaps: AllyGaps, targets: Sequence[TargetSpec]) -> tuple[Cell, ...]:
-    cells = [Cell(gaps.ally.name), _share_cell(gaps), Cell(gaps.spending_usd_bn)]
+def _compare_row(
+    gaps: AllyGaps, targets: Sequence[TargetSpec], rate: Conversion | None, with_code: bool
+) -> tuple[Cell, ...]:
+    convert = rate.convert if rate else _missing
+    cells = [Cell(gaps.ally.name)]
+    if with_code:
+        cells.append(Cell(rate.code if rate else None))
+    cells += [_share_cell(gaps), Cell(convert(gaps.spending_usd_bn))]
     for target in targets:
         row = gaps.row(target)
-        cells.append(Cell(row.gap_usd_bn if row else None))
+        cells.append(Cell(convert(row.gap_usd_bn) if row else None))
     return tuple(cells)
 
 
-def _total_row(total: GroupTotal) -> tuple[Cell, ...]:
+def _total_row(total: GroupTotal, rate: Conversion | None, with_code: bool) -> tuple[Cell, ...]:
+    convert = rate.convert if rate else _missing
     return (
         Cell(total.name),
+        *((Cell(rate.code if rate else None),) if with_code else ()),
         Cell(total.share_pct),
-        Cell(total.spending_usd_bn),
-        *(Cell(r.gap_usd_bn) for r in total.rows),
+        Cell(convert(total.spending_usd_bn)),
+        *(Cell(convert(r.gap_usd_bn)) for r in total.rows),
     )
 
 
-def compare_report(dataset: Dataset, comparison: Comparison, generated: datetime | None = None) -> Report:
+def compare_report(
+    dataset: Dataset,
+    comparison: Comparison,
+    generated: datetime | None = None,
+    currency: Currency = Currency.USD,
+) -> Report:
     targets = comparison.targets
+    year = comparison.year
+    rates = {g.ally.iso3: conversion(dataset, g.ally, year, currency) for g in comparison.allies}
+    money = unit(list(rates.values()), currency)
+    with_code = currency is Currency.LCU and money == "LCU"
+    # National currencies cannot be added up: with LCU the totals stay in US$ only in the records.
+    total_rate = conversion(dataset, None, year, currency) if currency is not Currency.LCU else None
     alliance = comparison.totals[0]
     meeting = (
         Cell("Allies meeting it"),
+        *((Cell(""),) if with_code else ()),
         Cell(""),
         Cell(""),
         *(Cell(f"{r.members_meeting} of {r.members_counted}") for r in alliance.rows),
     )
     excluded = [a for a in comparison.allies if a.status is not Status.OK]
     notes = [
-        *source_notes(dataset, _sources_of(comparison.allies)),
+        *source_notes(dataset, [*_sources_of(comparison.allies), *(r.source for r in rates.values() if r)]),
         MONEY_NOTE,
         SIGN_NOTE,
         "Totals are Σspending / ΣGDP over the allies with a share, and net: "
         "allies above a target offset those below.",
     ]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
-    records = [r for g in comparison.allies for r in gap_records(g, targets)]
+    if currency is Currency.LCU:
+        notes.append("National currencies cannot be summed: totals in national currency are n/a.")
+    notes += _rate_notes(comparison.allies, rates, currency)
+    records = [r for g in comparison.allies for r in gap_records(g, targets, currency, rates[g.ally.iso3])]
     return Report(
-        title=f"Defence spending of the NATO allies against each target, {comparison.year}",
-        columns=compare_columns(targets),
-        rows=tuple(_compare_row(g, targets) for g in comparison.allies),
-        footer=(*(_total_row(t) for t in comparison.totals), meeting),
+        title=f"Defence spending of the NATO allies against each target, {year}",
+        columns=compare_columns(targets, money, with_code),
+        rows=tuple(_compare_row(g, targets, rates[g.ally.iso3], with_code) for g in comparison.allies),
+        footer=(*(_total_row(t, total_rate, with_code) for t in comparison.totals), meeting),
         notes=tuple(notes),
-        record_columns=EXPORT_COLUMNS,
+        record_columns=record_columns(currency),
         records=tuple(records),
         metadata={
-            **metadata(dataset, comparison.year, targets, generated),
+            **metadata(dataset, year, targets, generated),
+            "currency": currency.value,
             "totals": [_total_record(t) for t in comparison.totals],
         },
     )
+
+
+def _rate_notes(
+    allies: Sequence[AllyGaps], rates: dict[str, Conversion | None], currency: Currency
+) -> list[str]:
+    """One note per distinct rate (all euro allies share one), then the allies with none."""
+    notes: list[str] = []
+    for gaps in allies:
+        if gaps.status is not Status.OK:
+            continue
+        note = rate_note(rates[gaps.ally.iso3], currency, gaps.ally.name, gaps.ally.currency)
+        if note and note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _total_record(total: GroupTotal) -> dict[str, object]:
@@ -302,10 +415,15 @@ def _sources_of(allies: Iterable[AllyGaps]) -> list[str | None]:
     return ids
 
 
-def export_report(dataset: Dataset, comparison: Comparison, generated: datetime | None = None) -> Report:
+def export_report(
+    dataset: Dataset,
+    comparison: Comparison,
+    generated: datetime | None = None,
+    currency: Currency = Currency.USD,
+) -> Report:
     """The scenario grid: the comparison as tidy rows, one per ally × target."""
-    base = compare_report(dataset, comparison, generated)
-    columns = tuple(Column(key, key, _EXPORT_KINDS.get(key, Kind.TEXT)) for key in EXPORT_COLUMNS)
+    base = compare_report(dataset, comparison, generated, currency)
+    columns = tuple(Column(key, key, _EXPORT_KINDS.get(key, Kind.TEXT)) for key in base.record_columns)
     rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in base.records)
     return Report(
         title=f"Scenario grid, {comparison.year}",
@@ -329,6 +447,11 @@ _EXPORT_KINDS = {
     "gap_usd_bn": Kind.GAP_USD_BN,
     "gap_usd_per_capita": Kind.GAP_USD,
     "meets_target": Kind.BOOL,
+    "fx_rate_year": Kind.INT,
+    "gdp_bn": Kind.USD_BN,
+    "spending_bn": Kind.USD_BN,
+    "gap_bn": Kind.GAP_USD_BN,
+    "gap_per_capita": Kind.GAP_USD,
 }
 
 

@@ -1,0 +1,335 @@
+"""Paths to a target year, national pledges and the GDP they rest on. Pure functions, frozen results.
+
+A path raises the share of GDP from a start year to a target in a given year, and prices every year
+against a stated baseline: the start share of each year's GDP (flat share) or the start year's cash
+(flat cash). GDP comes from the dataset (IMF projections to 2030); after its last year it grows at the
+last projected nominal rate, or at a rate the user gives, and those years are marked as assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct
+from spendcalc.errors import SpendcalcError, UsageError
+
+if TYPE_CHECKING:
+    from spendcalc.models import Ally, Dataset, Pledge
+
+MAX_PATH_YEAR = 2100
+
+
+class Shape(str, Enum):
+    LINEAR = "linear"
+    """The same rise in share of GDP every year."""
+    FRONT = "front"
+    """Most of the rise early: share = start + rise × (1 − (1 − τ)²), τ the fraction of the years gone."""
+    BACK = "back"
+    """Most of the rise late: share = start + rise × τ²."""
+
+
+class Baseline(str, Enum):
+    FLAT_SHARE = "flat-share"
+    """Keep spending the start share of each year's GDP."""
+    FLAT_CASH = "flat-cash"
+    """Keep spending the start year's amount in current US$ (no growth, no inflation)."""
+
+
+def share_on_path(start: float, target: float, fraction: float, shape: Shape) -> float:
+    """The share after `fraction` (0 to 1) of the years from start to target year have gone."""
+    if shape is Shape.FRONT:
+        progress = 1 - (1 - fraction) ** 2
+    elif shape is Shape.BACK:
+        progress = fraction**2
+    else:
+        progress = fraction
+    return start + (target - start) * progress
+
+
+# --- GDP through any year ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GdpPoint:
+    year: int
+    usd_bn: float
+    kind: str
+    """actual, estimate or projection (from the dataset), or assumed (extended at a stated growth rate)."""
+    source: str | None
+
+    @property
+    def assumed(self) -> bool:
+        return self.kind == "assumed"
+
+
+@dataclass(frozen=True, slots=True)
+class GdpSeries:
+    points: tuple[GdpPoint, ...]
+    growth_pct: float | None
+    """The nominal growth used for assumed years; None when no year needed one."""
+    growth_basis: str | None
+    """Where that rate comes from, in words."""
+
+    def at(self, year: int) -> GdpPoint:
+        return next(p for p in self.points if p.year == year)
+
+
+def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None) -> GdpSeries:
+    """GDP for every year from `start` to `end`; `growth_pct` replaces the dataset after `start`."""
+    first = ally.gdp(start)
+    if first is None:
+        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {_span(ally.gdp_years)}")
+    points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
+    if growth_pct is not None:
+        if not math.isfinite(growth_pct) or growth_pct <= -100:
+            raise UsageError(f"growth {growth_pct}% must be a finite number above -100")
+        for year in range(start + 1, end + 1):
+            points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
+        given = f"{format_pct(growth_pct)}% a year from {start}, as given with --growth"
+        return GdpSeries(tuple(points), growth_pct if end > start else None, given if end > start else None)
+    rate: float | None = None
+    basis: str | None = None
+    for year in range(start + 1, end + 1):
+        recorded = ally.gdp(year)
+        if recorded is not None and rate is None:
+            points.append(GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source))
+            continue
+        if rate is None:
+            previous = ally.gdp(year - 2)
+            if previous is None:
+                raise SpendcalcError(
+                    f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; give --growth"
+                )
+            rate = (points[-1].usd_bn / previous.usd_bn - 1) * 100
+            basis = (
+                f"{rate:.2f}% a year after {year - 1}: the last projected nominal growth "
+                f"({year - 2}→{year - 1}, [{points[-1].source}]), an assumption"
+            )
+        points.append(GdpPoint(year, points[-1].usd_bn * (1 + rate / 100), "assumed", None))
+    return GdpSeries(tuple(points), rate, basis)
+
+
+def _span(years: Sequence[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years else "none"
+
+
+# --- paths ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PathYear:
+    year: int
+    gdp: GdpPoint
+    share_pct: float
+    spending_usd_bn: float
+    baseline_usd_bn: float
+    extra_usd_bn: float
+    cumulative_extra_usd_bn: float
+
+
+@dataclass(frozen=True, slots=True)
+class PathLine:
+    name: str
+    """'defence' for one target; 'core defence' and 'defence-related' for The Hague's 5%."""
+    target: TargetSpec
+    start: ShareFigure | None
+    """None for the defence-related slice: NATO does not measure it yet, so it starts from 0."""
+    years: tuple[PathYear, ...]
+
+    @property
+    def start_pct(self) -> float:
+        return self.start.pct if self.start else 0.0
+
+    @property
+    def already_met(self) -> bool:
+        return self.start_pct >= self.target.share_pct
+
+    @property
+    def cumulative_extra_usd_bn(self) -> float:
+        return self.years[-1].cumulative_extra_usd_bn
+
+
+@dataclass(frozen=True, slots=True)
+class DefencePath:
+    ally: Ally
+    from_year: int
+    by_year: int
+    shape: Shape
+    baseline: Baseline
+    gdp: GdpSeries
+    lines: tuple[PathLine, ...]
+
+    @property
+    def extra_years(self) -> tuple[int, int]:
+        """The years a cumulative extra covers: after the start year, through the target year."""
+        return self.from_year + 1, self.by_year
+
+
+def path_line(
+    name: str,
+    target: TargetSpec,
+    start: ShareFigure | None,
+    gdp: GdpSeries,
+    shape: Shape,
+    baseline: Baseline,
+) -> PathLine:
+    start_pct = start.pct if start else 0.0
+    # A target is a floor: an ally already above it keeps its share rather than cutting to it.
+    end_pct = max(start_pct, target.share_pct)
+    first, last = gdp.points[0], gdp.points[-1]
+    span = last.year - first.year
+    cumulative = 0.0
+    years = []
+    for point in gdp.points:
+        fraction = (point.year - first.year) / span
+        share = share_on_path(start_pct, end_pct, fraction, shape)
+        spending = share / 100 * point.usd_bn
+        base_share_of = point.usd_bn if baseline is Baseline.FLAT_SHARE else first.usd_bn
+        base = start_pct / 100 * base_share_of
+        extra = spending - base
+        cumulative += extra
+        years.append(PathYear(point.year, point, share, spending, base, extra, cumulative))
+    return PathLine(name, target, start, tuple(years))
+
+
+HAGUE_TOTAL_IDS = ("hague", "hague-5pct")
+HAGUE_CORE = TargetSpec(3.5, "hague-core", "Hague core defence 3.5% by 2035")
+HAGUE_RELATED = TargetSpec(1.5, "hague-related", "Hague defence-related up to 1.5% by 2035")
+
+
+def hague_parts(dataset: Dataset) -> tuple[TargetSpec, TargetSpec]:
+    known = {t.id: t for t in dataset.targets}
+    core = known.get("hague-core")
+    related = known.get("hague-related")
+    return (
+        TargetSpec(core.share_pct, core.id, core.label) if core else HAGUE_CORE,
+        TargetSpec(related.share_pct, related.id, related.label) if related else HAGUE_RELATED,
+    )
+
+
+def defence_path(
+    dataset: Dataset,
+    ally: Ally,
+    target: TargetSpec | str,
+    by_year: int,
+    from_year: int | None = None,
+    current_pct: float | None = None,
+    shape: Shape = Shape.LINEAR,
+    baseline: Baseline = Baseline.FLAT_SHARE,
+    growth_pct: float | None = None,
+) -> DefencePath:
+    """The year-by-year path of one ally to a target share by `by_year`.
+
+    `target` may be a TargetSpec or the text 'hague'/'hague-5pct', which plans the core 3.5% and the
+    defence-related 1.5% as two lines: the related slice never offsets a core shortfall.
+    """
+    if not ally.has_armed_forces:
+        raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to plan from")
+    start_year = from_year if from_year is not None else _latest_share_year(ally)
+    check_year(dataset, start_year)
+    if not start_year < by_year <= MAX_PATH_YEAR:
+        raise SpendcalcError(
+            f"--by {by_year} must be after the start year {start_year} and at most {MAX_PATH_YEAR}"
+        )
+    if current_pct is not None:
+        if not (math.isfinite(current_pct) and 0 <= current_pct <= 100):
+            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)")
+        start: ShareFigure = ShareFigure(current_pct, False, None)
+    else:
+        recorded = ally.share(start_year)
+        if recorded is None:
+            raise SpendcalcError(f"{ally.name}: no defence share for {start_year}; give --current or --from")
+        start = ShareFigure(recorded.pct, recorded.estimate, recorded.source)
+    gdp = gdp_series(ally, start_year, by_year, growth_pct)
+    lines: tuple[PathLine, ...]
+    if isinstance(target, str):
+        if target.strip().casefold() not in HAGUE_TOTAL_IDS:
+            raise UsageError(f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split")
+        core, related = hague_parts(dataset)
+        lines = (
+            path_line("core defence", core, start, gdp, shape, baseline),
+            path_line("defence-related", related, None, gdp, shape, baseline),
+        )
+    else:
+        lines = (path_line("defence", target, start, gdp, shape, baseline),)
+    return DefencePath(ally, start_year, by_year, shape, baseline, gdp, lines)
+
+
+def _latest_share_year(ally: Ally) -> int:
+    years = ally.share_years
+    if not years:
+        raise SpendcalcError(f"{ally.name}: no defence share in any year")
+    return years[-1]
+
+
+# --- pledges -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeCheck:
+    pledge: Pledge
+    ally: Ally
+    latest_year: int
+    latest: ShareFigure
+    """The ally's latest NATO share, the yardstick for the pledge."""
+    hague_core_pct: float
+    gdp: GdpPoint
+    """GDP in the pledge year (projected or assumed where the year is in the future)."""
+    gdp_growth_basis: str | None
+
+    @property
+    def rise_pp(self) -> float:
+        """Pledge minus the latest NATO share, in points of GDP; negative when already above it."""
+        return self.pledge.share_pct - self.latest.pct
+
+    @property
+    def versus_hague_core_pp(self) -> float:
+        """Pledge minus The Hague's 3.5% core; negative when the pledge falls short of it."""
+        return self.pledge.share_pct - self.hague_core_pct
+
+    @property
+    def extra_usd_bn(self) -> float:
+        """What the pledge costs in its year beyond the latest share of that year's GDP (flat share)."""
+        return self.rise_pp / 100 * self.gdp.usd_bn
+
+
+def check_pledges(dataset: Dataset, ally: Ally | None = None) -> tuple[PledgeCheck, ...]:
+    hague_core = hague_parts(dataset)[0].share_pct
+    by_iso = {a.iso3: a for a in dataset.allies}
+    checks = []
+    for pledge in dataset.pledges:
+        if ally is not None and pledge.iso3 != ally.iso3:
+            continue
+        pledged = by_iso[pledge.iso3]
+        latest_year = _latest_share_year(pledged)
+        recorded = pledged.share(latest_year)
+        if recorded is None:  # pragma: no cover - the latest share year has a share by definition
+            continue
+        if pledge.by_year >= latest_year:
+            series = gdp_series(pledged, latest_year, pledge.by_year)
+            gdp, basis = series.at(pledge.by_year), series.growth_basis
+        else:
+            gdp, basis = _recorded_gdp(pledged, pledge.by_year), None
+        checks.append(
+            PledgeCheck(
+                pledge,
+                pledged,
+                latest_year,
+                ShareFigure(recorded.pct, recorded.estimate, recorded.source),
+                hague_core,
+                gdp,
+                basis if gdp.assumed else None,
+            )
+        )
+    return tuple(checks)
+
+
+def _recorded_gdp(ally: Ally, year: int) -> GdpPoint:
+    recorded = ally.gdp(year)
+    if recorded is None:
+        raise SpendcalcError(f"{ally.name}: no GDP for {year}")
+    return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source)
