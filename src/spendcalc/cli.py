@@ -10,8 +10,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -267,11 +268,7 @@ def compare(
 def _sort_key(text: str) -> SortKey:
     from spendcalc.core import SortKey
 
-    try:
-        return SortKey(text.strip().lower())
-    except ValueError:
-        choices = ", ".join(k.value for k in SortKey)
-        raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint="'--sort'") from None
+    return _choice(SortKey, text, "--sort")
 
 
 @app.command()
@@ -339,6 +336,158 @@ def sources(
 
     with user_errors():
         emit(report.sources_report(_state(ctx).dataset()), output_format, output)
+
+
+@app.command()
+def path(
+    ctx: typer.Context,
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias.")],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="PCT|ID",
+            help="Target share of GDP (3.5, hague-core, ...). hague or hague-5pct plans the 3.5% core and "
+            "the 1.5% defence-related slice as two lines.",
+        ),
+    ],
+    by: Annotated[int, typer.Option("--by", metavar="YEAR", help="The year the target is reached.")],
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from", metavar="YEAR", help="Start year. Default: the latest year with a share."),
+    ] = None,
+    current: Annotated[
+        float | None,
+        typer.Option("--current", metavar="PCT", help="Start from this share instead (what-if)."),
+    ] = None,
+    shape: Annotated[
+        str,
+        typer.Option(
+            "--shape",
+            metavar="linear|front|back",
+            help="linear: the same rise in share every year. front: most of the rise early "
+            "(start + rise × (1 − (1 − τ)²), τ = share of the years gone). "
+            "back: most of it late (start + rise × τ²).",
+        ),
+    ] = "linear",
+    baseline: Annotated[
+        str,
+        typer.Option(
+            "--baseline",
+            metavar="flat-share|flat-cash",
+            help="What the extra is measured against: the start share of each year's GDP (flat-share) or "
+            "the start year's spending in cash (flat-cash).",
+        ),
+    ] = "flat-share",
+    growth: Annotated[
+        float | None,
+        typer.Option(
+            "--growth",
+            metavar="PCT",
+            help="Nominal GDP growth a year to use instead of the IMF projections (after the start year).",
+        ),
+    ] = None,
+    currency: CurrencyOption = Currency.USD,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """Year by year: GDP, share, spending and the extra over a stated baseline, up to a target year.
+
+    Example: spendcalc path DEU --target 3.5 --by 2029 --currency EUR
+    """
+    from spendcalc import core, paths, report_paths
+
+    chosen_shape = _choice(paths.Shape, shape, "--shape")
+    chosen_baseline = _choice(paths.Baseline, baseline, "--baseline")
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        ally = core.resolve_country(dataset, country)
+        split = target.strip().casefold() in paths.HAGUE_TOTAL_IDS
+        spec: TargetSpec | str = target if split else _targets(dataset, [target])[0]
+        result = paths.defence_path(
+            dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth
+        )
+        emit(report_paths.path_report(dataset, result, _generated(), currency), output_format, output)
+
+
+@app.command()
+def pledges(
+    ctx: typer.Context,
+    country: Annotated[
+        str | None, typer.Argument(metavar="[COUNTRY]", help="Only this ally's pledges. Default: all.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """National pledges against the latest NATO share and The Hague's 3.5% core, with their cost.
+
+    Example: spendcalc pledges GBR
+    """
+    from spendcalc import core, paths, report_paths
+
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        ally = core.resolve_country(dataset, country) if country is not None else None
+        checks = paths.check_pledges(dataset, ally)
+        emit(report_paths.pledges_report(dataset, checks, _generated()), output_format, output)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias.")],
+    from_year: Annotated[int | None, typer.Option("--from", metavar="YEAR", help="First year.")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year.")] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """An ally's share of GDP and spending over the years, with a bar per year and the 2% line.
+
+    Example: spendcalc history POL --from 2018
+    """
+    from spendcalc import core, report_paths
+
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        ally = core.resolve_country(dataset, country)
+        rows = core.history(ally, from_year, to_year)
+        emit(report_paths.history_report(dataset, rows, ally.name, _generated()), output_format, output)
+
+
+@app.command()
+def share(
+    ctx: typer.Context,
+    year: YearOption = None,
+    target: Annotated[
+        str, typer.Option("--target", "-t", metavar="PCT|ID", help="Raise every ally below this to it.")
+    ] = "2",
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """Each ally's share of total NATO spending, now and if every ally below the target rose to it.
+
+    Example: spendcalc share --year 2025 --target 3.5
+    """
+    from spendcalc import core, report_paths
+
+    with user_errors():
+        dataset = _state(ctx).dataset()
+        spec = _targets(dataset, [target])[0]
+        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
+        burden = core.burden_sharing(dataset, chosen, spec)
+        emit(report_paths.share_report(dataset, burden, _generated()), output_format, output)
+
+
+_Choice = TypeVar("_Choice", bound=Enum)
+
+
+def _choice(kind: type[_Choice], text: str, option: str) -> _Choice:
+    for member in kind:
+        if member.value == text.strip().lower():
+            return member
+    choices = ", ".join(str(m.value) for m in kind)
+    raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint=f"'{option}'")
 
 
 def main() -> None:

@@ -456,6 +456,8 @@ class BurdenSharing:
     """The United States and Europe-and-Canada, side by side."""
     total_usd_bn: float
     raised_total_usd_bn: float
+    sources: tuple[str, ...]
+    """Source ids of the shares and GDP figures used."""
 
 
 def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSharing:
@@ -489,4 +491,8 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
         now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
         then = math.fsum(raised[g.ally.iso3] for g in members)
         groups.append(BurdenRow(name, None, now, now / total * 100, then, then / raised_total * 100))
-    return BurdenSharing(year, target, tuple(rows), tuple(groups), total, raised_total)
+    sources = {g.share.source for g in counted if g.share and g.share.source}
+    sources |= {g.gdp.source for g in counted if g.gdp}
+    return BurdenSharing(
+        year, target, tuple(rows), tuple(groups), total, raised_total, tuple(sorted(sources))
+    )

@@ -174,7 +174,7 @@ def _share_source(gaps: AllyGaps) -> str | None:
 
 
 def metadata(
-    dataset: Dataset, year: int, targets: Sequence[TargetSpec], generated: datetime | None
+    dataset: Dataset, year: int | None, targets: Sequence[TargetSpec], generated: datetime | None
 ) -> dict[str, object]:
     return {
         "spendcalc_version": __version__,

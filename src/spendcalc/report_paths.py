@@ -1,0 +1,469 @@
+"""Reports over time and across the alliance: paths to a target year, pledges, history, burden sharing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from spendcalc.core import BurdenSharing, HistoryYear, format_pct
+from spendcalc.currency import Conversion, Currency, conversion, unit
+from spendcalc.models import Dataset
+from spendcalc.paths import Baseline, DefencePath, PathLine, PledgeCheck
+from spendcalc.report import (
+    MONEY_NOTE,
+    Cell,
+    Column,
+    Kind,
+    Report,
+    Scalar,
+    metadata,
+    rate_note,
+    source_notes,
+)
+
+BASELINE_WORDS = {
+    Baseline.FLAT_SHARE: "a flat {share}% of each year's GDP",
+    Baseline.FLAT_CASH: "flat cash ({year} spending of {money} each year, no growth)",
+}
+RELATED_NOTE = (
+    "Defence-related (up to 1.5%): NATO does not yet measure this slice, so it is planned from 0 and its "
+    "extra is the whole slice; it never offsets a shortfall in core defence."
+)
+GDP_MARKS = {"actual": "", "estimate": "e", "projection": "p", "assumed": "a"}
+GDP_MARK_NOTE = "GDP: e = estimate, p = IMF projection, a = assumed (extended at the growth rate stated)."
+
+
+def _money(value: float | None, code: str) -> str:
+    return "n/a" if value is None else f"{'US$' if code == 'USD' else code} {value:,.1f} bn"
+
+
+def path_report(
+    dataset: Dataset,
+    path: DefencePath,
+    generated: datetime | None = None,
+    currency: Currency = Currency.USD,
+) -> Report:
+    ally = path.ally
+    years = [p.year for p in path.gdp.points]
+    rates = {year: conversion(dataset, ally, year, currency) for year in years}
+    money = unit(list(rates.values()), currency)
+    two_lines = len(path.lines) > 1
+    columns = (
+        *((Column("line", "Line"),) if two_lines else ()),
+        Column("year", "Year", Kind.INT),
+        Column("gdp_bn", f"GDP\n({money} bn)", Kind.USD_BN),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("spending_bn", f"Spending\n({money} bn)", Kind.USD_BN),
+        Column("baseline_bn", f"Baseline\n({money} bn)", Kind.USD_BN),
+        Column("extra_bn", f"Extra\n({money} bn)", Kind.GAP_USD_BN),
+        Column("cumulative_extra_bn", f"Cumulative\n({money} bn)", Kind.GAP_USD_BN),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    records: list[dict[str, Scalar]] = []
+    notes: list[str] = []
+    for line in path.lines:
+        cumulative: float | None = 0.0
+        for point in line.years:
+            rate = rates[point.year]
+            convert = rate.convert if rate else _none
+            extra = convert(point.extra_usd_bn)
+            cumulative = cumulative + extra if cumulative is not None and extra is not None else None
+            rows.append(
+                (
+                    *((Cell(line.name),) if two_lines else ()),
+                    Cell(point.year),
+                    Cell(convert(point.gdp.usd_bn), GDP_MARKS.get(point.gdp.kind, "")),
+                    Cell(point.share_pct),
+                    Cell(convert(point.spending_usd_bn)),
+                    Cell(convert(point.baseline_usd_bn)),
+                    Cell(extra),
+                    Cell(cumulative),
+                )
+            )
+            records.append(_path_record(path, line, point.year, rate, currency, cumulative))
+        notes.append(path_sentence(path, line, rates, money))
+    if two_lines:
+        notes.append(RELATED_NOTE)
+    if path.gdp.growth_basis:
+        notes.append(f"GDP growth: {path.gdp.growth_basis}.")
+    notes.append(GDP_MARK_NOTE)
+    start = path.lines[0].start
+    sources = [start.source if start else None, *(p.source for p in path.gdp.points)]
+    sources += [r.source for r in rates.values() if r]
+    notes += source_notes(dataset, sources)
+    notes.append(MONEY_NOTE)
+    notes += _path_rate_notes(rates, currency, ally.name, ally.currency)
+    target_names = " + ".join(f"{format_pct(line.target.share_pct)}% {line.name}" for line in path.lines)
+    start_text = (
+        "supplied by the user (--current)"
+        if start is None or start.user_supplied
+        else ("NATO estimate" if start.estimate else "NATO") + f" [{start.source}]"
+    )
+    summary = (
+        ("Ally", f"{ally.name} ({ally.iso3})"),
+        ("Target", f"{target_names} by {path.by_year}"),
+        ("Start", f"{path.lines[0].start_pct:.2f}% of GDP in {path.from_year}, {start_text}"),
+        ("Shape", f"{path.shape.value} (in share of GDP)"),
+        ("Baseline", path.baseline.value),
+    )
+    return Report(
+        title=f"{ally.name}: path to {target_names} by {path.by_year}",
+        columns=columns,
+        rows=tuple(rows),
+        summary=summary,
+        notes=tuple(notes),
+        record_columns=tuple(records[0]),
+        records=tuple(records),
+        metadata=metadata(dataset, path.from_year, [line.target for line in path.lines], generated)
+        | {
+            "currency": currency.value,
+            "by_year": path.by_year,
+            "shape": path.shape.value,
+            "baseline": path.baseline.value,
+            "gdp_growth_pct_after_data": path.gdp.growth_pct,
+            "gdp_growth_basis": path.gdp.growth_basis,
+            "summary": [
+                n for n in notes if n.startswith(tuple(line.name.capitalize() for line in path.lines))
+            ],
+        },
+    )
+
+
+def _none(_: float | None) -> None:
+    return None
+
+
+def path_sentence(path: DefencePath, line: PathLine, rates: dict[int, Conversion | None], money: str) -> str:
+    """Spending in the target year vs the start year, and the cumulative extra with baseline and years."""
+    first, last = line.years[0], line.years[-1]
+    start_rate, end_rate = rates[first.year], rates[last.year]
+    code = money if money != "LCU" else "LCU"
+    spend_then = start_rate.convert(first.spending_usd_bn) if start_rate else None
+    spend_end = end_rate.convert(last.spending_usd_bn) if end_rate else None
+    cumulative = 0.0
+    for point in line.years:
+        rate = rates[point.year]
+        if rate is None:
+            cumulative = float("nan")
+            break
+        cumulative += point.extra_usd_bn * rate.per_usd
+    from_year, to_year = path.extra_years
+    baseline = (
+        BASELINE_WORDS[path.baseline].format(
+            share=f"{line.start_pct:.2f}", year=path.from_year, money=_money(spend_then, code)
+        )
+        if line.start is not None
+        else "nothing, since the slice is not yet measured"
+    )
+    cumulative_text = "n/a (no exchange rate)" if cumulative != cumulative else _money(cumulative, code)
+    held = " (already at or above the target: share held, no rise)" if line.already_met else ""
+    return (
+        f"{line.name.capitalize()}: spending in {last.year} {_money(spend_end, code)} "
+        f"({last.share_pct:.2f}% of GDP) "
+        f"vs {_money(spend_then, code)} in {first.year} ({first.share_pct:.2f}%){held}. "
+        f"Cumulative extra {from_year}–{to_year} against {baseline}: {cumulative_text}."
+    )
+
+
+def _path_record(
+    path: DefencePath,
+    line: PathLine,
+    year: int,
+    rate: Conversion | None,
+    currency: Currency,
+    cumulative_converted: float | None,
+) -> dict[str, Scalar]:
+    point = next(p for p in line.years if p.year == year)
+    record: dict[str, Scalar] = {
+        "iso3": path.ally.iso3,
+        "name": path.ally.name,
+        "line": line.name,
+        "target_pct": line.target.share_pct,
+        "by_year": path.by_year,
+        "year": year,
+        "gdp_usd_bn": point.gdp.usd_bn,
+        "gdp_kind": point.gdp.kind,
+        "gdp_source": point.gdp.source,
+        "share_pct": point.share_pct,
+        "spending_usd_bn": point.spending_usd_bn,
+        "baseline": path.baseline.value,
+        "baseline_usd_bn": point.baseline_usd_bn,
+        "extra_usd_bn": point.extra_usd_bn,
+        "cumulative_extra_usd_bn": point.cumulative_extra_usd_bn,
+        "start_share_source": (line.start.source or "user-supplied") if line.start else None,
+    }
+    if currency is not Currency.USD:
+        convert = rate.convert if rate else _none
+        record |= {
+            "currency": rate.code if rate else None,
+            "fx_per_usd": rate.per_usd if rate else None,
+            "fx_rate_year": rate.rate_year if rate else None,
+            "gdp_bn": convert(point.gdp.usd_bn),
+            "spending_bn": convert(point.spending_usd_bn),
+            "baseline_bn": convert(point.baseline_usd_bn),
+            "extra_bn": convert(point.extra_usd_bn),
+            "cumulative_extra_bn": cumulative_converted,
+            "fx_source": rate.source if rate else None,
+        }
+    return record
+
+
+def _path_rate_notes(
+    rates: dict[int, Conversion | None], currency: Currency, name: str, code: str
+) -> list[str]:
+    notes: list[str] = []
+    carried = [r for r in rates.values() if r and r.carried_forward]
+    for rate in rates.values():
+        if rate is not None and rate.carried_forward:
+            continue
+        note = rate_note(rate, currency, name, code)
+        if note and note not in notes:
+            notes.append(note)
+    if carried:
+        first = carried[0]
+        notes.append(
+            f"{first.code} per US$ for {carried[0].year}–{carried[-1].year}: {first.per_usd:.4f}, "
+            f"the {first.rate_year} average (the last full year) carried forward [{first.source}]."
+        )
+    return notes
+
+
+# --- pledges -------------------------------------------------------------------------------------
+
+
+def pledges_report(
+    dataset: Dataset, checks: Sequence[PledgeCheck], generated: datetime | None = None
+) -> Report:
+    columns = (
+        Column("name", "Ally"),
+        Column("pledge_pct", "Pledge\n(% GDP)", Kind.PCT),
+        Column("by_year", "By", Kind.INT),
+        Column("status", "Status"),
+        Column("measure", "Measure"),
+        Column("latest_share_pct", "Latest NATO\nshare (%)", Kind.PCT),
+        Column("rise_pp", "Rise\n(pp)", Kind.GAP_PP),
+        Column("versus_hague_core_pp", "vs 3.5%\ncore (pp)", Kind.GAP_PP),
+        Column("extra_usd_bn", "Extra in year\n(US$ bn)", Kind.GAP_USD_BN),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    records: list[dict[str, Scalar]] = []
+    notes: list[str] = []
+    for check in checks:
+        pledge = check.pledge
+        measure = pledge.measure if pledge.nato_definition else f"{pledge.measure} (not NATO's)"
+        rows.append(
+            (
+                Cell(check.ally.name),
+                Cell(pledge.share_pct),
+                Cell(pledge.by_year),
+                Cell(pledge.status),
+                Cell(measure),
+                Cell(
+                    check.latest.pct,
+                    f"e {check.latest_year}" if check.latest.estimate else f" {check.latest_year}",
+                ),
+                Cell(check.rise_pp),
+                Cell(check.versus_hague_core_pp),
+                Cell(check.extra_usd_bn, GDP_MARKS.get(check.gdp.kind, "")),
+            )
+        )
+        records.append(
+            {
+                "iso3": check.ally.iso3,
+                "name": check.ally.name,
+                "announced": pledge.announced,
+                "pledge_pct": pledge.share_pct,
+                "by_year": pledge.by_year,
+                "status": pledge.status,
+                "measure": pledge.measure,
+                "nato_definition": pledge.nato_definition,
+                "latest_year": check.latest_year,
+                "latest_share_pct": check.latest.pct,
+                "latest_share_estimate": check.latest.estimate,
+                "latest_share_source": check.latest.source,
+                "rise_pp": check.rise_pp,
+                "hague_core_pct": check.hague_core_pct,
+                "versus_hague_core_pp": check.versus_hague_core_pp,
+                "gdp_year": check.gdp.year,
+                "gdp_usd_bn": check.gdp.usd_bn,
+                "gdp_kind": check.gdp.kind,
+                "gdp_source": check.gdp.source,
+                "extra_usd_bn": check.extra_usd_bn,
+                "note": pledge.note,
+                "url": pledge.url,
+            }
+        )
+        if check.gdp_growth_basis:
+            notes.append(f"{check.ally.name} {check.gdp.year} GDP assumed: {check.gdp_growth_basis}.")
+    national = [c.ally.name for c in checks if not c.pledge.nato_definition]
+    notes = [
+        "Extra in year = (pledge − latest NATO share) × GDP of the pledge year: the cost beyond keeping the "
+        "latest share of GDP (flat-share baseline), one year, not cumulative.",
+        *(
+            [
+                f"Not NATO's measure ({', '.join(dict.fromkeys(national))}): a national definition, "
+                "so the pledge and the NATO share are not strictly comparable."
+            ]
+            if national
+            else []
+        ),
+        "Latest NATO share: e = estimate, with its year. " + GDP_MARK_NOTE,
+        *notes,
+        *source_notes(dataset, [c.latest.source for c in checks] + [c.gdp.source for c in checks]),
+        "Pledges: national announcements; each row's source URL is in the CSV/JSON output.",
+        MONEY_NOTE,
+    ]
+    if not checks:
+        notes.insert(0, "No pledges recorded for this selection.")
+    return Report(
+        title="National pledges against NATO figures and The Hague's 3.5% core",
+        columns=columns,
+        rows=tuple(rows),
+        notes=tuple(notes),
+        record_columns=tuple(records[0]) if records else ("iso3", "name"),
+        records=tuple(records),
+        metadata=metadata(dataset, None, [], generated),
+    )
+
+
+# --- history -------------------------------------------------------------------------------------
+
+BAR_WIDTH = 30
+BAR_FULL = "█"
+BAR_MARK = "│"
+"""The 2% line: drawn across each bar so it reads without colour."""
+
+
+def share_bar(share: float | None, scale_max: float, line_pct: float = 2.0, width: int = BAR_WIDTH) -> str:
+    """A text bar of `share` on a scale to `scale_max`, with the line at `line_pct` marked."""
+    mark = min(width - 1, round(line_pct / scale_max * width))
+    filled = 0 if share is None else max(0, min(width, round(share / scale_max * width)))
+    cells = [BAR_FULL if i < filled else " " for i in range(width)]
+    cells[mark] = BAR_MARK
+    return "".join(cells).rstrip()
+
+
+def history_report(
+    dataset: Dataset, history: Sequence[HistoryYear], ally_name: str, generated: datetime | None = None
+) -> Report:
+    scale = max([2.0, *(h.share.pct for h in history if h.share)]) * 1.1
+    columns = (
+        Column("year", "Year", Kind.INT),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("gdp_usd_bn", "GDP\n(US$ bn)", Kind.USD_BN),
+        Column("spending_usd_bn", "Spending\n(US$ bn)", Kind.USD_BN),
+        Column("gdp_source", "GDP source"),
+        Column("bar", f"Share of GDP ({BAR_MARK} = 2%)"),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    records: list[dict[str, Scalar]] = []
+    previous_source: str | None = None
+    notes: list[str] = []
+    for item in history:
+        gdp_source = item.gdp.source if item.gdp else None
+        if previous_source and gdp_source and gdp_source != previous_source:
+            notes.append(
+                f"GDP source changes in {item.year}: {previous_source} before, "
+                f"{gdp_source} from {item.year}; the two differ by a few per cent for the same year."
+            )
+        previous_source = gdp_source or previous_source
+        share = item.share
+        rows.append(
+            (
+                Cell(item.year),
+                Cell(share.pct, "e" if share.estimate else "") if share else Cell(None),
+                Cell(item.gdp.usd_bn if item.gdp else None),
+                Cell(item.spending_usd_bn),
+                Cell(gdp_source),
+                Cell(share_bar(share.pct if share else None, scale)),
+            )
+        )
+        records.append(
+            {
+                "year": item.year,
+                "share_pct": share.pct if share else None,
+                "share_estimate": share.estimate if share else None,
+                "share_source": share.source if share else None,
+                "gdp_usd_bn": item.gdp.usd_bn if item.gdp else None,
+                "gdp_kind": item.gdp.kind if item.gdp else None,
+                "gdp_source": gdp_source,
+                "spending_usd_bn": item.spending_usd_bn,
+            }
+        )
+    if not any(h.share for h in history):
+        notes.insert(0, f"{ally_name}: n/a — no armed forces; no defence share in any year.")
+    sources = [h.share.source for h in history if h.share] + [h.gdp.source for h in history if h.gdp]
+    notes += [
+        "e = estimate.",
+        f"Bars: {BAR_FULL} = share of GDP, {BAR_MARK} = the 2% line.",
+        *source_notes(dataset, sources),
+        MONEY_NOTE,
+    ]
+    first, last = history[0].year, history[-1].year
+    return Report(
+        title=f"{ally_name}: defence spending {first}–{last}",
+        columns=columns,
+        rows=tuple(rows),
+        notes=tuple(notes),
+        record_columns=tuple(records[0]),
+        records=tuple(records),
+        metadata=metadata(dataset, last, [], generated) | {"from": first, "to": last},
+    )
+
+
+# --- burden sharing ------------------------------------------------------------------------------
+
+
+def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | None = None) -> Report:
+    target = burden.target
+    level = f"{format_pct(target.share_pct)}%"
+    columns = (
+        Column("name", "Ally"),
+        Column("spending_usd_bn", "Spending\n(US$ bn)", Kind.USD_BN),
+        Column("share_of_total_pct", "Share of NATO\nspending (%)", Kind.PCT),
+        Column("raised_spending_usd_bn", f"If all ≥ {level}\n(US$ bn)", Kind.USD_BN),
+        Column("raised_share_of_total_pct", f"Share if all\n≥ {level} (%)", Kind.PCT),
+    )
+
+    def cells(row: object) -> tuple[Cell, ...]:
+        return tuple(Cell(getattr(row, c.key)) for c in columns)
+
+    total = (
+        Cell("NATO"),
+        Cell(burden.total_usd_bn),
+        Cell(100.0),
+        Cell(burden.raised_total_usd_bn),
+        Cell(100.0),
+    )
+    records: list[dict[str, Scalar]] = [
+        {
+            "iso3": row.iso3,
+            "name": row.name,
+            "group": row.iso3 is None,
+            "year": burden.year,
+            "target_pct": target.share_pct,
+            "spending_usd_bn": row.spending_usd_bn,
+            "share_of_total_pct": row.share_of_total_pct,
+            "raised_spending_usd_bn": row.raised_spending_usd_bn,
+            "raised_share_of_total_pct": row.raised_share_of_total_pct,
+        }
+        for row in (*burden.rows, *burden.groups)
+    ]
+    missing = [r.name for r in burden.rows if r.spending_usd_bn is None]
+    notes = [
+        f"If all ≥ {level}: every ally below {level} of GDP rises to it; the others keep their spending.",
+        "Shares of NATO spending are each ally's spending over the sum of all allies' (Σspending).",
+        *(f"{name}: n/a — no armed forces; left out of the totals." for name in missing),
+        *source_notes(dataset, burden.sources),
+        MONEY_NOTE,
+    ]
+    return Report(
+        title=f"Who pays: shares of NATO defence spending, {burden.year}",
+        columns=columns,
+        rows=tuple(cells(r) for r in burden.rows),
+        footer=(*(cells(g) for g in burden.groups), total),
+        notes=tuple(notes),
+        record_columns=tuple(records[0]),
+        records=tuple(records),
+        metadata=metadata(dataset, burden.year, [target], generated),
+    )
