@@ -406,9 +406,9 @@ def path(
         split = target.strip().casefold() in paths.HAGUE_TOTAL_IDS
         spec: TargetSpec | str = target if split else _targets(dataset, [target])[0]
         result = paths.defence_path(
-            dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth
+            dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth, currency
         )
-        emit(report_paths.path_report(dataset, result, _generated(), currency), output_format, output)
+        emit(report_paths.path_report(dataset, result, _generated()), output_format, output)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,9 @@ _MESSAGES = {
 }
 
 
+_LOCATED = re.compile(r"^[A-Za-z_][\w.\[\]-]*: ")
+
+
 def validation_lines(error: ValidationError) -> list[str]:
     """One `loc: msg` line per invalid field, e.g. `allies[3].years.2024.share.pct: must be ≤ 100`."""
     lines = []
@@ -121,5 +125,9 @@ def validation_lines(error: ValidationError) -> list[str]:
         message = template.format(**shown) if template else str(item["msg"])
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
-        lines.append(f"{location or '(top level)'}: {message}")
+        if not location and _LOCATED.match(message):
+            # Cross-field checks name the field they are about in their own message.
+            lines.append(message)
+        else:
+            lines.append(f"{location or '(top level)'}: {message}")
     return lines

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct
+from spendcalc.currency import Conversion, Currency, conversion, unit
 from spendcalc.errors import SpendcalcError, UsageError
 
 if TYPE_CHECKING:
@@ -122,13 +123,18 @@ def _span(years: Sequence[int]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PathYear:
+    """One year of a path. Money is in the path's currency (billions), converted before any arithmetic,
+    so that a flat-cash baseline is flat in that currency."""
+
     year: int
     gdp: GdpPoint
+    rate: Conversion
     share_pct: float
-    spending_usd_bn: float
-    baseline_usd_bn: float
-    extra_usd_bn: float
-    cumulative_extra_usd_bn: float
+    gdp_bn: float
+    spending_bn: float
+    baseline_bn: float
+    extra_bn: float
+    cumulative_extra_bn: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +155,8 @@ class PathLine:
         return self.start_pct >= self.target.share_pct
 
     @property
-    def cumulative_extra_usd_bn(self) -> float:
-        return self.years[-1].cumulative_extra_usd_bn
+    def cumulative_extra_bn(self) -> float:
+        return self.years[-1].cumulative_extra_bn
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +166,14 @@ class DefencePath:
     by_year: int
     shape: Shape
     baseline: Baseline
+    currency: Currency
     gdp: GdpSeries
     lines: tuple[PathLine, ...]
+
+    @property
+    def money(self) -> str:
+        """The unit of every money figure: 'US$', 'EUR' or the national currency's code."""
+        return unit([y.rate for y in self.lines[0].years], self.currency)
 
     @property
     def extra_years(self) -> tuple[int, int]:
@@ -174,6 +186,7 @@ def path_line(
     target: TargetSpec,
     start: ShareFigure | None,
     gdp: GdpSeries,
+    rates: Sequence[Conversion],
     shape: Shape,
     baseline: Baseline,
 ) -> PathLine:
@@ -181,18 +194,19 @@ def path_line(
     # A target is a floor: an ally already above it keeps its share rather than cutting to it.
     end_pct = max(start_pct, target.share_pct)
     first, last = gdp.points[0], gdp.points[-1]
+    first_gdp = first.usd_bn * rates[0].per_usd
     span = last.year - first.year
     cumulative = 0.0
     years = []
-    for point in gdp.points:
+    for point, rate in zip(gdp.points, rates, strict=True):
         fraction = (point.year - first.year) / span
         share = share_on_path(start_pct, end_pct, fraction, shape)
-        spending = share / 100 * point.usd_bn
-        base_share_of = point.usd_bn if baseline is Baseline.FLAT_SHARE else first.usd_bn
-        base = start_pct / 100 * base_share_of
+        gdp_bn = point.usd_bn * rate.per_usd
+        spending = share / 100 * gdp_bn
+        base = start_pct / 100 * (gdp_bn if baseline is Baseline.FLAT_SHARE else first_gdp)
         extra = spending - base
         cumulative += extra
-        years.append(PathYear(point.year, point, share, spending, base, extra, cumulative))
+        years.append(PathYear(point.year, point, rate, share, gdp_bn, spending, base, extra, cumulative))
     return PathLine(name, target, start, tuple(years))
 
 
@@ -221,6 +235,7 @@ def defence_path(
     shape: Shape = Shape.LINEAR,
     baseline: Baseline = Baseline.FLAT_SHARE,
     growth_pct: float | None = None,
+    currency: Currency = Currency.USD,
 ) -> DefencePath:
     """The year-by-year path of one ally to a target share by `by_year`.
 
@@ -245,18 +260,27 @@ def defence_path(
             raise SpendcalcError(f"{ally.name}: no defence share for {start_year}; give --current or --from")
         start = ShareFigure(recorded.pct, recorded.estimate, recorded.source)
     gdp = gdp_series(ally, start_year, by_year, growth_pct)
+    rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
+    known_rates = [r for r in rates if r is not None]
+    if len(known_rates) != len(rates):
+        missing = [p.year for p, r in zip(gdp.points, rates, strict=True) if r is None]
+        code = ally.currency if currency is Currency.LCU else currency.value
+        raise SpendcalcError(
+            f"{ally.name}: no ECB rate for {code} in {missing[0]}; its {currency.value} figures are n/a "
+            "(use --currency USD)"
+        )
     lines: tuple[PathLine, ...]
     if isinstance(target, str):
         if target.strip().casefold() not in HAGUE_TOTAL_IDS:
             raise UsageError(f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split")
         core, related = hague_parts(dataset)
         lines = (
-            path_line("core defence", core, start, gdp, shape, baseline),
-            path_line("defence-related", related, None, gdp, shape, baseline),
+            path_line("core defence", core, start, gdp, known_rates, shape, baseline),
+            path_line("defence-related", related, None, gdp, known_rates, shape, baseline),
         )
     else:
-        lines = (path_line("defence", target, start, gdp, shape, baseline),)
-    return DefencePath(ally, start_year, by_year, shape, baseline, gdp, lines)
+        lines = (path_line("defence", target, start, gdp, known_rates, shape, baseline),)
+    return DefencePath(ally, start_year, by_year, shape, baseline, currency, gdp, lines)
 
 
 def _latest_share_year(ally: Ally) -> int:

@@ -6,6 +6,7 @@ import io
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -62,14 +63,33 @@ class TableFormatter:
 
     def format(self, report: Report) -> str:
         buffer = io.StringIO()
+        renderable = build_renderable(report)
         console = Console(
             file=buffer,
-            width=self.width or 120,
+            width=self.width or _natural_width(renderable),
             force_terminal=self.color,
             no_color=not self.color,
             color_system="standard" if self.color else None,
             highlight=False,
             emoji=False,
         )
-        console.print(build_renderable(report))
-        return buffer.getvalue()
+        console.print(renderable)
+        text = buffer.getvalue()
+        if self.color:
+            return text
+        # Rich pads every line to the table's width; plain text reads and diffs better without.
+        return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+MIN_FILE_WIDTH = 100
+
+
+def _natural_width(renderable: RenderableType) -> int:
+    """Not on a terminal (a pipe or a file), nothing is cut: the width the table needs, at least 100."""
+    console = Console(width=1000, file=io.StringIO())
+    table_width = max(
+        Measurement.get(console, console.options, part).maximum
+        for part in getattr(renderable, "renderables", [renderable])
+        if isinstance(part, Table)
+    )
+    return max(MIN_FILE_WIDTH, table_width)

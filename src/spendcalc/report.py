@@ -246,10 +246,10 @@ def gap_report(
         summary.append(("Population", f"{gaps.population.millions:,.2f} million [{gaps.population.source}]"))
     columns = (
         Column("target", "Target"),
-        Column("target_pct", "Target (% GDP)", Kind.PCT),
-        Column("gap_pp", "Gap (pp of GDP)", Kind.GAP_PP),
-        Column("gap_bn", f"Gap ({money} bn)", Kind.GAP_USD_BN),
-        Column("gap_per_capita", f"Gap per person ({money})", Kind.GAP_USD),
+        Column("target_pct", "Target\n(% GDP)", Kind.PCT),
+        Column("gap_pp", "Gap\n(pp of GDP)", Kind.GAP_PP),
+        Column("gap_bn", f"Gap\n({money} bn)", Kind.GAP_USD_BN),
+        Column("gap_per_capita", f"Gap per\nperson ({money})", Kind.GAP_USD),
         Column("meets_target", "Met", Kind.BOOL),
     )
     rows = []
@@ -257,7 +257,7 @@ def gap_report(
         row = gaps.row(target)
         rows.append(
             (
-                Cell(target.label or target.name),
+                Cell(target.name),
                 Cell(target.share_pct),
                 Cell(row.gap_pp if row else None),
                 Cell(convert(row.gap_usd_bn) if row else None),
@@ -268,7 +268,8 @@ def gap_report(
     share_source = gaps.share.source if gaps.share else None
     sources = [share_source, gaps.gdp.source if gaps.gdp else None]
     sources += [gaps.population.source if gaps.population else None, rate.source if rate else None]
-    notes = [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
+    notes = [*(f"{t.id}: {t.label}" for t in targets if t.id and t.label)]
+    notes += [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
     if gaps.share is not None and gaps.share.user_supplied:
         notes.append("u = share supplied by the user with --current, not a NATO figure.")
     fx_note = rate_note(rate, currency, ally.name, ally.currency)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from spendcalc.core import BurdenSharing, HistoryYear, format_pct
-from spendcalc.currency import Conversion, Currency, conversion, unit
+from spendcalc.currency import Conversion, Currency
 from spendcalc.models import Dataset
-from spendcalc.paths import Baseline, DefencePath, PathLine, PledgeCheck
+from spendcalc.paths import Baseline, DefencePath, PathLine, PathYear, PledgeCheck
 from spendcalc.report import (
     MONEY_NOTE,
     Cell,
@@ -37,16 +37,9 @@ def _money(value: float | None, code: str) -> str:
     return "n/a" if value is None else f"{'US$' if code == 'USD' else code} {value:,.1f} bn"
 
 
-def path_report(
-    dataset: Dataset,
-    path: DefencePath,
-    generated: datetime | None = None,
-    currency: Currency = Currency.USD,
-) -> Report:
+def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None = None) -> Report:
     ally = path.ally
-    years = [p.year for p in path.gdp.points]
-    rates = {year: conversion(dataset, ally, year, currency) for year in years}
-    money = unit(list(rates.values()), currency)
+    money = path.money
     two_lines = len(path.lines) > 1
     columns = (
         *((Column("line", "Line"),) if two_lines else ()),
@@ -60,39 +53,38 @@ def path_report(
     )
     rows: list[tuple[Cell, ...]] = []
     records: list[dict[str, Scalar]] = []
-    notes: list[str] = []
     for line in path.lines:
-        cumulative: float | None = 0.0
         for point in line.years:
-            rate = rates[point.year]
-            convert = rate.convert if rate else _none
-            extra = convert(point.extra_usd_bn)
-            cumulative = cumulative + extra if cumulative is not None and extra is not None else None
             rows.append(
                 (
                     *((Cell(line.name),) if two_lines else ()),
                     Cell(point.year),
-                    Cell(convert(point.gdp.usd_bn), GDP_MARKS.get(point.gdp.kind, "")),
+                    Cell(point.gdp_bn, GDP_MARKS.get(point.gdp.kind, "")),
                     Cell(point.share_pct),
-                    Cell(convert(point.spending_usd_bn)),
-                    Cell(convert(point.baseline_usd_bn)),
-                    Cell(extra),
-                    Cell(cumulative),
+                    Cell(point.spending_bn),
+                    Cell(point.baseline_bn),
+                    Cell(point.extra_bn),
+                    Cell(point.cumulative_extra_bn),
                 )
             )
-            records.append(_path_record(path, line, point.year, rate, currency, cumulative))
-        notes.append(path_sentence(path, line, rates, money))
+            records.append(_path_record(path, line, point))
+    sentences = [path_sentence(path, line) for line in path.lines]
+    notes = list(sentences)
     if two_lines:
         notes.append(RELATED_NOTE)
     if path.gdp.growth_basis:
         notes.append(f"GDP growth: {path.gdp.growth_basis}.")
     notes.append(GDP_MARK_NOTE)
     start = path.lines[0].start
-    sources = [start.source if start else None, *(p.source for p in path.gdp.points)]
-    sources += [r.source for r in rates.values() if r]
+    rates = [y.rate for y in path.lines[0].years]
+    sources = [
+        start.source if start else None,
+        *(p.source for p in path.gdp.points),
+        *(r.source for r in rates),
+    ]
     notes += source_notes(dataset, sources)
     notes.append(MONEY_NOTE)
-    notes += _path_rate_notes(rates, currency, ally.name, ally.currency)
+    notes += _path_rate_notes(rates, path.currency, ally.name, ally.currency)
     target_names = " + ".join(f"{format_pct(line.target.share_pct)}% {line.name}" for line in path.lines)
     start_text = (
         "supplied by the user (--current)"
@@ -116,113 +108,75 @@ def path_report(
         records=tuple(records),
         metadata=metadata(dataset, path.from_year, [line.target for line in path.lines], generated)
         | {
-            "currency": currency.value,
+            "currency": path.currency.value,
             "by_year": path.by_year,
             "shape": path.shape.value,
             "baseline": path.baseline.value,
             "gdp_growth_pct_after_data": path.gdp.growth_pct,
             "gdp_growth_basis": path.gdp.growth_basis,
-            "summary": [
-                n for n in notes if n.startswith(tuple(line.name.capitalize() for line in path.lines))
-            ],
+            "summary": sentences,
         },
     )
 
 
-def _none(_: float | None) -> None:
-    return None
-
-
-def path_sentence(path: DefencePath, line: PathLine, rates: dict[int, Conversion | None], money: str) -> str:
+def path_sentence(path: DefencePath, line: PathLine) -> str:
     """Spending in the target year vs the start year, and the cumulative extra with baseline and years."""
     first, last = line.years[0], line.years[-1]
-    start_rate, end_rate = rates[first.year], rates[last.year]
-    code = money if money != "LCU" else "LCU"
-    spend_then = start_rate.convert(first.spending_usd_bn) if start_rate else None
-    spend_end = end_rate.convert(last.spending_usd_bn) if end_rate else None
-    cumulative = 0.0
-    for point in line.years:
-        rate = rates[point.year]
-        if rate is None:
-            cumulative = float("nan")
-            break
-        cumulative += point.extra_usd_bn * rate.per_usd
+    code = path.money
     from_year, to_year = path.extra_years
     baseline = (
         BASELINE_WORDS[path.baseline].format(
-            share=f"{line.start_pct:.2f}", year=path.from_year, money=_money(spend_then, code)
+            share=f"{line.start_pct:.2f}", year=path.from_year, money=_money(first.spending_bn, code)
         )
         if line.start is not None
         else "nothing, since the slice is not yet measured"
     )
-    cumulative_text = "n/a (no exchange rate)" if cumulative != cumulative else _money(cumulative, code)
     held = " (already at or above the target: share held, no rise)" if line.already_met else ""
     return (
-        f"{line.name.capitalize()}: spending in {last.year} {_money(spend_end, code)} "
-        f"({last.share_pct:.2f}% of GDP) "
-        f"vs {_money(spend_then, code)} in {first.year} ({first.share_pct:.2f}%){held}. "
-        f"Cumulative extra {from_year}–{to_year} against {baseline}: {cumulative_text}."
+        f"{line.name.capitalize()}: spending in {last.year} {_money(last.spending_bn, code)} "
+        f"({last.share_pct:.2f}% of GDP) vs {_money(first.spending_bn, code)} in {first.year} "
+        f"({first.share_pct:.2f}%){held}. Cumulative extra {from_year}–{to_year} against {baseline}: "
+        f"{_money(line.cumulative_extra_bn, code)}."
     )
 
 
-def _path_record(
-    path: DefencePath,
-    line: PathLine,
-    year: int,
-    rate: Conversion | None,
-    currency: Currency,
-    cumulative_converted: float | None,
-) -> dict[str, Scalar]:
-    point = next(p for p in line.years if p.year == year)
-    record: dict[str, Scalar] = {
+def _path_record(path: DefencePath, line: PathLine, point: PathYear) -> dict[str, Scalar]:
+    return {
         "iso3": path.ally.iso3,
         "name": path.ally.name,
         "line": line.name,
         "target_pct": line.target.share_pct,
         "by_year": path.by_year,
-        "year": year,
+        "year": point.year,
+        "share_pct": point.share_pct,
+        "currency": point.rate.code,
+        "gdp_bn": point.gdp_bn,
+        "spending_bn": point.spending_bn,
+        "baseline": path.baseline.value,
+        "baseline_bn": point.baseline_bn,
+        "extra_bn": point.extra_bn,
+        "cumulative_extra_bn": point.cumulative_extra_bn,
         "gdp_usd_bn": point.gdp.usd_bn,
         "gdp_kind": point.gdp.kind,
         "gdp_source": point.gdp.source,
-        "share_pct": point.share_pct,
-        "spending_usd_bn": point.spending_usd_bn,
-        "baseline": path.baseline.value,
-        "baseline_usd_bn": point.baseline_usd_bn,
-        "extra_usd_bn": point.extra_usd_bn,
-        "cumulative_extra_usd_bn": point.cumulative_extra_usd_bn,
+        "fx_per_usd": point.rate.per_usd,
+        "fx_rate_year": point.rate.rate_year,
+        "fx_source": point.rate.source,
         "start_share_source": (line.start.source or "user-supplied") if line.start else None,
     }
-    if currency is not Currency.USD:
-        convert = rate.convert if rate else _none
-        record |= {
-            "currency": rate.code if rate else None,
-            "fx_per_usd": rate.per_usd if rate else None,
-            "fx_rate_year": rate.rate_year if rate else None,
-            "gdp_bn": convert(point.gdp.usd_bn),
-            "spending_bn": convert(point.spending_usd_bn),
-            "baseline_bn": convert(point.baseline_usd_bn),
-            "extra_bn": convert(point.extra_usd_bn),
-            "cumulative_extra_bn": cumulative_converted,
-            "fx_source": rate.source if rate else None,
-        }
-    return record
 
 
-def _path_rate_notes(
-    rates: dict[int, Conversion | None], currency: Currency, name: str, code: str
-) -> list[str]:
+def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str, code: str) -> list[str]:
     notes: list[str] = []
-    carried = [r for r in rates.values() if r and r.carried_forward]
-    for rate in rates.values():
-        if rate is not None and rate.carried_forward:
-            continue
-        note = rate_note(rate, currency, name, code)
+    for rate in rates:
+        note = None if rate.carried_forward else rate_note(rate, currency, name, code)
         if note and note not in notes:
             notes.append(note)
+    carried = [r for r in rates if r.carried_forward]
     if carried:
         first = carried[0]
         notes.append(
-            f"{first.code} per US$ for {carried[0].year}–{carried[-1].year}: {first.per_usd:.4f}, "
+            f"{first.code} per US$ for {first.year}–{carried[-1].year}: {first.per_usd:.4f}, "
             f"the {first.rate_year} average (the last full year) carried forward [{first.source}]."
         )
     return notes
