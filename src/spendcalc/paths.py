@@ -137,14 +137,21 @@ class PathYear:
     cumulative_extra_bn: float
 
 
+LINE_LABELS = {"defence": "Defence", "core": "Core defence", "related": "Defence-related"}
+
+
 @dataclass(frozen=True, slots=True)
 class PathLine:
     name: str
-    """'defence' for one target; 'core defence' and 'defence-related' for The Hague's 5%."""
+    """'defence' for one target; 'core' and 'related' for the two parts of The Hague's 5%."""
     target: TargetSpec
     start: ShareFigure | None
     """None for the defence-related slice: NATO does not measure it yet, so it starts from 0."""
     years: tuple[PathYear, ...]
+
+    @property
+    def label(self) -> str:
+        return LINE_LABELS.get(self.name, self.name)
 
     @property
     def start_pct(self) -> float:
@@ -275,8 +282,8 @@ def defence_path(
             raise UsageError(f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split")
         core, related = hague_parts(dataset)
         lines = (
-            path_line("core defence", core, start, gdp, known_rates, shape, baseline),
-            path_line("defence-related", related, None, gdp, known_rates, shape, baseline),
+            path_line("core", core, start, gdp, known_rates, shape, baseline),
+            path_line("related", related, None, gdp, known_rates, shape, baseline),
         )
     else:
         lines = (path_line("defence", target, start, gdp, known_rates, shape, baseline),)

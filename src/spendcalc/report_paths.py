@@ -85,7 +85,9 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     notes += source_notes(dataset, sources)
     notes.append(MONEY_NOTE)
     notes += _path_rate_notes(rates, path.currency, ally.name, ally.currency)
-    target_names = " + ".join(f"{format_pct(line.target.share_pct)}% {line.name}" for line in path.lines)
+    target_names = " + ".join(
+        f"{format_pct(line.target.share_pct)}% {line.label.lower()}" for line in path.lines
+    )
     start_text = (
         "supplied by the user (--current)"
         if start is None or start.user_supplied
@@ -133,7 +135,7 @@ def path_sentence(path: DefencePath, line: PathLine) -> str:
     )
     held = " (already at or above the target: share held, no rise)" if line.already_met else ""
     return (
-        f"{line.name.capitalize()}: spending in {last.year} {_money(last.spending_bn, code)} "
+        f"{line.label}: spending in {last.year} {_money(last.spending_bn, code)} "
         f"({last.share_pct:.2f}% of GDP) vs {_money(first.spending_bn, code)} in {first.year} "
         f"({first.share_pct:.2f}%){held}. Cumulative extra {from_year}–{to_year} against {baseline}: "
         f"{_money(line.cumulative_extra_bn, code)}."

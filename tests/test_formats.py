@@ -1,0 +1,304 @@
+"""Formatters (CSV, JSON, table) and display rules, on hand-built reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spendcalc.formats import CsvFormatter, JsonFormatter, OutputFormat, csv_cell, formatter_for
+from spendcalc.render import TableFormatter
+from spendcalc.report import Cell, Column, Kind, Report, Scalar, Shown, Tone, show
+
+RED = "\x1b[31m"
+GREEN = "\x1b[32m"
+DIM = "\x1b[2m"
+
+RECORD_COLUMNS = ("iso3", "name", "year", "share_pct", "meets", "formula", "note")
+RECORDS: tuple[dict[str, Scalar], ...] = (
+    {
+        "iso3": "ALP",
+        "name": "Alphaland",
+        "year": 2025,
+        "share_pct": 1.55,
+        "meets": False,
+        "formula": "=SUM(A1:A2)",
+        "note": None,
+    },
+    {
+        "iso3": "BET",
+        "name": "Betaland, the",
+        "year": 2025,
+        "share_pct": -0.5,
+        "meets": True,
+        "formula": "-0.5",
+        "note": 'say "hi"',
+    },
+    {
+        "iso3": "GAM",
+        "name": "+Gammaland",
+        "year": 2024,
+        "share_pct": 0.1 + 0.2,
+        "meets": None,
+        "formula": "@SUM(1)",
+        "note": "-x",
+    },
+    {
+        "iso3": "DEL",
+        "name": "Deltaland",
+        "year": 2024,
+        "share_pct": 2.0,
+        "meets": True,
+        "formula": "+1",
+        "note": "\tcmd",
+    },
+)
+
+
+def tiny_report() -> Report:
+    columns = (
+        Column("name", "Ally"),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("gap_pp", "Gap\n(pp)", Kind.GAP_PP),
+        Column("gap_usd_bn", "Gap\n(US$ bn)", Kind.GAP_USD_BN),
+        Column("meets", "Met", Kind.BOOL),
+    )
+    rows = (
+        (Cell("Alphaland"), Cell(1.55, "e"), Cell(0.45), Cell(1234.56), Cell(False)),
+        (Cell("Betaland"), Cell(3.2, decimals=1), Cell(-0.12), Cell(-6.6), Cell(True)),
+        (Cell("Icyland"), Cell(None), Cell(None), Cell(None), Cell(None)),
+    )
+    footer = ((Cell("Total"), Cell(2.0), Cell(0.0), Cell(0.0), Cell(True)),)
+    return Report(
+        title="Tiny report, 2025",
+        columns=columns,
+        rows=rows,
+        footer=footer,
+        summary=(("Year", "2025"),),
+        notes=("Gaps: + is short of the target.", "Icyland: no armed forces."),
+        record_columns=RECORD_COLUMNS,
+        records=RECORDS,
+        metadata={"spendcalc_version": "0.0.test", "year": 2025, "targets": [{"id": None, "share_pct": 2.0}]},
+    )
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+EXPECTED_CSV = (
+    "iso3,name,year,share_pct,meets,formula,note\n"
+    "ALP,Alphaland,2025,1.55,false,'=SUM(A1:A2),\n"
+    'BET,"Betaland, the",2025,-0.5,true,-0.5,"say ""hi"""\n'
+    "GAM,'+Gammaland,2024,0.30000000000000004,,'@SUM(1),'-x\n"
+    "DEL,Deltaland,2024,2.0,true,+1,'\tcmd\n"
+)
+
+
+def test_csv_exact() -> None:
+    assert CsvFormatter().format(tiny_report()) == EXPECTED_CSV
+
+
+def test_csv_parses_back() -> None:
+    parsed = list(csv.reader(io.StringIO(CsvFormatter().format(tiny_report()))))
+    assert parsed[0] == list(RECORD_COLUMNS)
+    assert parsed[2][1] == "Betaland, the"
+    assert parsed[2][6] == 'say "hi"'
+    assert float(parsed[3][3]) == 0.1 + 0.2  # repr keeps every bit
+
+
+def test_csv_header_only_without_records() -> None:
+    report = Report(title="empty", columns=(), rows=(), record_columns=("a", "b"))
+    assert CsvFormatter().format(report) == "a,b\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (0, "0"),
+        (2025, "2025"),
+        (-3, "-3"),
+        (-0.5, "-0.5"),
+        (1e-7, "1e-07"),
+        (2.0, "2.0"),
+        ("=1+2", "'=1+2"),
+        ("+cmd", "'+cmd"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-0.5", "-0.5"),
+        ("+2.5", "+2.5"),
+        ("-1e3", "-1e3"),
+        ("-inf", "'-inf"),
+        ("-nan", "'-nan"),
+        ("Poland", "Poland"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_csv_cell(value: Scalar, expected: str) -> None:
+    assert csv_cell(value) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12))
+def test_csv_cell_never_starts_a_formula(text: str) -> None:
+    cell = csv_cell(text)
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        assert math.isfinite(float(cell))  # only plain numbers may start with a sign
+        assert cell == text
+    else:
+        assert cell in (text, "'" + text)
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def test_json_document() -> None:
+    text = JsonFormatter().format(tiny_report())
+    assert text.endswith("}\n")
+    document = json.loads(text)
+    assert set(document) == {"title", "metadata", "notes", "columns", "rows"}
+    assert document["title"] == "Tiny report, 2025"
+    assert document["metadata"] == tiny_report().metadata
+    assert document["notes"] == ["Gaps: + is short of the target.", "Icyland: no armed forces."]
+    assert document["columns"] == list(RECORD_COLUMNS)
+    assert document["rows"] == [dict(r) for r in RECORDS]  # raw values: formulas are not quoted in JSON
+    assert document["rows"][0]["note"] is None
+    assert document["rows"][2]["meets"] is None
+    assert document["rows"][2]["share_pct"] == 0.1 + 0.2
+    assert '"note": null' in text
+    assert '"meets": false' in text
+
+
+def test_json_keeps_non_ascii_and_rejects_nan() -> None:
+    report = Report(
+        title="Türkiye", columns=(), rows=(), record_columns=("x",), records=({"x": "−1"},), metadata={}
+    )
+    text = JsonFormatter().format(report)
+    assert "Türkiye" in text
+    assert "−1" in text
+    bad = Report(title="t", columns=(), rows=(), record_columns=("x",), records=({"x": math.nan},))
+    with pytest.raises(ValueError, match="JSON compliant"):
+        JsonFormatter().format(bad)
+
+
+def test_json_only_record_columns() -> None:
+    report = Report(
+        title="t", columns=(), rows=(), record_columns=("a",), records=({"a": 1, "hidden": 2},), metadata={}
+    )
+    assert json.loads(JsonFormatter().format(report))["rows"] == [{"a": 1}]
+
+
+def test_formatter_for() -> None:
+    assert isinstance(formatter_for(OutputFormat.CSV), CsvFormatter)
+    assert isinstance(formatter_for(OutputFormat.JSON), JsonFormatter)
+    table = formatter_for(OutputFormat.TABLE, width=60, color=True)
+    assert isinstance(table, TableFormatter)
+    assert table.width == 60
+    assert table.color
+
+
+# --- table ---------------------------------------------------------------------------------------
+
+# Checked by hand: percentages to 2 decimals (Betaland to 1, as published) with the 'e' marker, signed gaps
+# with + for a gap and U+2212 for a surplus, thousands separators, n/a for missing, yes/no, numbers
+# right-aligned, a rule under the header, a blank line between the rows and the bold footer, dim notes.
+EXPECTED_TABLE = "\n".join(
+    [
+        "Year  2025",
+        "Tiny report, 2025",
+        "",
+        "              Share    Gap       Gap",
+        " Ally       (% GDP)   (pp)  (US$ bn)  Met",
+        " ────────────────────────────────────────",
+        " Alphaland    1.55e  +0.45  +1,234.6  no",
+        " Betaland       3.2  −0.12      −6.6  yes",
+        " Icyland        n/a    n/a       n/a  n/a",
+        "",
+        " Total         2.00   0.00       0.0  yes",
+        "",
+        "Gaps: + is short of the target.",
+        "Icyland: no armed forces.",
+        "",
+    ]
+)
+
+
+def test_table_exact() -> None:
+    assert TableFormatter(width=80, color=False).format(tiny_report()) == EXPECTED_TABLE
+
+
+def test_table_without_color_has_no_escape_codes() -> None:
+    text = TableFormatter(width=80, color=False).format(tiny_report())
+    assert "\x1b[" not in text
+    assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def test_table_with_color() -> None:
+    text = TableFormatter(width=80, color=True).format(tiny_report())
+    assert "\x1b[" in text
+    assert styled(RED, "+0.45", text)  # a gap is red
+    assert styled(RED, "+1,234.6", text)
+    assert styled(GREEN, "−0.12", text)  # a surplus is green
+    assert styled(GREEN, "−6.6", text)
+    assert styled(GREEN, "yes", text)
+    assert styled(RED, "no", text)
+    assert not styled(RED, "−0.12", text)
+    assert not styled(GREEN, "+0.45", text)
+    assert styled(DIM, "n/a", text)
+
+
+def styled(code: str, shown: str, text: str) -> bool:
+    """Whether `shown` appears in `text` inside the ANSI style `code` (after any alignment padding)."""
+    return re.search(re.escape(code) + r" *" + re.escape(shown), text) is not None
+
+
+def test_table_width_is_respected() -> None:
+    for width in (60, 80, 120):
+        text = TableFormatter(width=width, color=False).format(tiny_report())
+        assert max(len(line) for line in text.splitlines()) <= width
+
+
+# --- show ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "expected"),
+    [
+        (Cell(0.45), Kind.GAP_PP, Shown("+0.45", Tone.GAP)),
+        (Cell(-0.12), Kind.GAP_PP, Shown("−0.12", Tone.SURPLUS)),
+        (Cell(0.0), Kind.GAP_PP, Shown("0.00", Tone.SURPLUS)),
+        (Cell(None), Kind.GAP_PP, Shown("n/a", Tone.MISSING)),
+        (Cell(None), Kind.TEXT, Shown("n/a", Tone.MISSING)),
+        (Cell(1234.56), Kind.GAP_USD_BN, Shown("+1,234.6", Tone.GAP)),
+        (Cell(-1234.56), Kind.GAP_USD_BN, Shown("−1,234.6", Tone.SURPLUS)),
+        (Cell(-278.07), Kind.GAP_USD, Shown("−278", Tone.SURPLUS)),
+        (Cell(1500.5), Kind.GAP_USD, Shown("+1,500", Tone.GAP)),  # round half to even
+        (Cell(4.48, "e"), Kind.PCT, Shown("4.48e")),
+        (Cell(2.4, "e", 1), Kind.PCT, Shown("2.4e")),
+        (Cell(2.0, "u"), Kind.PCT, Shown("2.00u")),
+        (Cell(46394.2528), Kind.USD_BN, Shown("46,394.3")),
+        (Cell(True), Kind.BOOL, Shown("yes", Tone.SURPLUS)),
+        (Cell(False), Kind.BOOL, Shown("no", Tone.GAP)),
+        (Cell(2025), Kind.INT, Shown("2025")),
+        (Cell("Poland"), Kind.TEXT, Shown("Poland")),
+        (Cell("n/a — no armed forces"), Kind.TEXT, Shown("n/a — no armed forces", Tone.MISSING)),
+    ],
+)
+def test_show(cell: Cell, kind: Kind, expected: Shown) -> None:
+    assert show(cell, kind) == expected
+
+
+def test_show_surplus_uses_true_minus_sign() -> None:
+    text = show(Cell(-0.12), Kind.GAP_PP).text
+    assert text[0] == "\u2212"
+    assert "-" not in text

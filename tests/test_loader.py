@@ -1,0 +1,363 @@
+"""Reading and validating dataset files: every bad file is a SpendcalcError with a clear message."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spendcalc import loader
+from spendcalc.errors import SpendcalcError
+from spendcalc.models import Dataset
+
+WriteDataset = Callable[[dict[str, Any]], Path]
+
+
+def load_error(path: Path) -> SpendcalcError:
+    with pytest.raises(SpendcalcError) as caught:
+        loader.load_dataset(path)
+    return caught.value
+
+
+def invalid(write_dataset: WriteDataset, data: dict[str, Any]) -> SpendcalcError:
+    path = write_dataset(data)
+    error = load_error(path)
+    assert error.message == f"{path}: invalid dataset ({len(error.details)} problem(s))"
+    assert error.details
+    return error
+
+
+# --- valid files ---------------------------------------------------------------------------------
+
+
+def test_bundled_dataset_loads(dataset: Dataset) -> None:
+    assert dataset.schema_version == 1
+    assert len(dataset.allies) == 32
+    assert {a.iso3 for a in dataset.allies} >= {"POL", "USA", "ISL", "TUR", "GBR"}
+    assert dataset.sources
+    assert {t.id for t in dataset.targets} >= {"nato-2pct", "hague-core", "hague-5pct"}
+
+
+def test_bundled_dataset_equals_repository_file(dataset: Dataset) -> None:
+    repository_file = Path(__file__).resolve().parents[1] / "data" / "allies.json"
+    assert loader.load_dataset(repository_file) == dataset
+    assert loader.load_dataset(str(repository_file)) == dataset
+
+
+def test_tiny_dataset_loads(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    data = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert [a.iso3 for a in data.allies] == ["ALP", "BET", "ICE"]
+    alpha = data.allies[0]
+    assert alpha.share_years == (2024, 2025)
+    share = alpha.share(2024)
+    assert share is not None
+    assert share.pct == 1.5
+    assert data.allies[2].share_years == ()
+    assert data.source("src-gdp").publisher == "Test Fund"
+
+
+def test_dataset_is_immutable(dataset: Dataset) -> None:
+    field = "name"
+    with pytest.raises(ValueError, match="frozen"):
+        setattr(dataset.allies[0], field, "Renamed")
+
+
+# --- validation: `loc: msg` lines ----------------------------------------------------------------
+
+
+def test_share_above_100(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["share"]["pct"] = 101
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[1].years.2024.share.pct: must be ≤ 100",)
+
+
+def test_several_problems_are_all_listed(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["allies"][0]["years"]["2025"]["share"]["pct"] = -0.5
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["gdp"]["usd_bn"] = 0
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert set(error.details) == {
+        "allies[0].years.2025.share.pct: must be ≥ 0",
+        "allies[1].years.2024.gdp.usd_bn: must be > 0",
+    }
+    assert "(2 problem(s))" in error.message
+
+
+def test_unknown_field(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][2]["colour"] = "blue"
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["gdp"]["usd"] = 1.0
+    tiny_dataset_dict["extra"] = 1
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert set(error.details) == {
+        "allies[2].colour: unknown field",
+        "allies[0].years.2024.gdp.usd: unknown field",
+        "extra: unknown field",
+    }
+
+
+def test_missing_field(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    del tiny_dataset_dict["allies"][1]["name"]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[1].name: required field is missing",)
+
+
+def test_unknown_source_id(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["years"]["2025"]["gdp"]["source"] = "nowhere"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[1].years.2025.gdp.source: unknown source id 'nowhere'",)
+
+
+def test_unknown_source_id_in_exchange_rates(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["eur_per_usd"] = {"2024": {"per_usd": 0.92, "source": "nowhere"}}
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("eur_per_usd.2024.source: unknown source id 'nowhere'",)
+
+
+def test_pledge_for_unknown_ally(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["pledges"] = [
+        {
+            "iso3": "ZZZ",
+            "announced": "2025-02",
+            "share_pct": 3.0,
+            "by_year": 2030,
+            "measure": "national measure",
+            "nato_definition": False,
+            "status": "plan",
+        }
+    ]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("pledges[0].iso3: 'ZZZ' is not an ally in this dataset",)
+
+
+def test_duplicate_iso3(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["iso3"] = "ALP"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies: duplicate ISO3 code 'ALP'",)
+
+
+def test_duplicate_name_ignores_case(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["name"] = "ALPHALAND"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies: duplicate name 'alphaland'",)
+
+
+def test_duplicate_source_id(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["sources"][1]["id"] = "src-share"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert any(line.startswith("sources: duplicate source id 'src-share'") for line in error.details)
+
+
+def test_negative_gdp(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][0]["years"]["2025"]["gdp"]["usd_bn"] = -3.5
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[0].years.2025.gdp.usd_bn: must be > 0",)
+
+
+def test_year_key_not_a_number(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    years = tiny_dataset_dict["allies"][1]["years"]
+    years["abc"] = years.pop("2025")
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert len(error.details) == 1
+    assert error.details[0].startswith("allies[1].years.abc")
+    assert "integer" in error.details[0]
+
+
+def test_year_out_of_range(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    years = tiny_dataset_dict["allies"][1]["years"]
+    years["1800"] = years.pop("2025")
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert len(error.details) == 1
+    assert error.details[0].startswith("allies[1].years.1800")
+    assert "must be ≥ 1900" in error.details[0]
+
+
+def test_share_for_ally_without_armed_forces(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    share = dict(tiny_dataset_dict["allies"][0]["years"]["2024"]["share"])
+    tiny_dataset_dict["allies"][2]["years"]["2024"]["share"] = share
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[2]: an ally without armed forces cannot have a defence share",)
+
+
+def test_strict_types(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    """A number in a string, or 1 for a boolean, is not silently coerced."""
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["pct"] = "1.5"
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["estimate"] = 1
+    error = invalid(write_dataset, tiny_dataset_dict)
+    locations = sorted(line.split(": ", 1)[0] for line in error.details)
+    assert locations == ["allies[0].years.2024.share.estimate", "allies[0].years.2024.share.pct"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "line"),
+    [
+        ("iso3", "pol", "allies[0].iso3: "),
+        ("iso2", "PLN", "allies[0].iso2: "),
+        ("currency", "zł", "allies[0].currency: "),
+        ("has_armed_forces", "yes", "allies[0].has_armed_forces: "),
+    ],
+)
+def test_bad_ally_fields(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any], field: str, value: object, line: str
+) -> None:
+    tiny_dataset_dict["allies"][0][field] = value
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert len(error.details) == 1
+    assert error.details[0].startswith(line)
+
+
+def test_wrong_schema_version(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["schema_version"] = 2
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert len(error.details) == 1
+    assert error.details[0].startswith("schema_version: ")
+
+
+def test_no_allies(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"] = []
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert len(error.details) == 1
+    assert error.details[0].startswith("allies: ")
+
+
+def test_top_level_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    error = load_error(path)
+    assert "invalid dataset" in error.message
+    assert error.details and error.details[0].startswith("(top level): ")
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def write_bytes(tmp_path: Path, raw: bytes) -> Path:
+    path = tmp_path / "data.json"
+    path.write_bytes(raw)
+    return path
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.json"
+    error = load_error(path)
+    assert error.message == f"{path}: no such data file"
+
+
+def test_directory(tmp_path: Path) -> None:
+    error = load_error(tmp_path)
+    assert error.message == f"{tmp_path}: is a directory, not a data file"
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n\t\n"])
+def test_empty_file(tmp_path: Path, raw: bytes) -> None:
+    path = write_bytes(tmp_path, raw)
+    assert load_error(path).message == f"{path}: data file is empty"
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [(b"{", "line 1, column 2"), (b'{\n "a": 1,\n}', "line 3, column 1"), (b"allies", "line 1, column 1")],
+)
+def test_not_json(tmp_path: Path, raw: bytes, where: str) -> None:
+    path = write_bytes(tmp_path, raw)
+    message = load_error(path).message
+    assert message.startswith(f"{path}: not valid JSON: ")
+    assert where in message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, b'{"name": "Espa\xf1a"}')  # Latin-1 ñ
+    assert load_error(path).message == f"{path}: not UTF-8 text (invalid byte at offset 14)"
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])
+def test_byte_order_mark(tmp_path: Path, tiny_dataset_dict: dict[str, Any], bom: bytes) -> None:
+    path = write_bytes(tmp_path, bom + json.dumps(tiny_dataset_dict).encode())
+    message = load_error(path).message
+    assert message.startswith(f"{path}: data file starts with a byte-order mark")
+    assert "UTF-8 without BOM" in message
+
+
+def test_duplicate_json_keys(tmp_path: Path, tiny_dataset_dict: dict[str, Any]) -> None:
+    text = json.dumps(tiny_dataset_dict)
+    # The second "pct" would silently win in most JSON parsers.
+    text = text.replace('"pct": 1.5,', '"pct": 1.5, "pct": 99.0,', 1)
+    path = write_bytes(tmp_path, text.encode())
+    assert load_error(path).message == f"{path}: duplicate key 'pct' in a JSON object"
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_literal(tmp_path: Path, tiny_dataset_dict: dict[str, Any], literal: str) -> None:
+    text = json.dumps(tiny_dataset_dict).replace('"pct": 1.5,', f'"pct": {literal},', 1)
+    assert literal in text
+    path = write_bytes(tmp_path, text.encode())
+    assert load_error(path).message == f"{path}: {literal} is not a number JSON allows"
+
+
+def test_deeply_nested(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, b"[" * 200_000 + b"]" * 200_000)
+    assert load_error(path).message == f"{path}: JSON is nested too deeply"
+
+
+def test_too_large(
+    monkeypatch: pytest.MonkeyPatch, write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    path = write_dataset(tiny_dataset_dict)
+    size = path.stat().st_size
+    monkeypatch.setattr(loader, "MAX_DATA_BYTES", size)
+    assert loader.load_dataset(path).allies[0].iso3 == "ALP"  # exactly at the limit is fine
+    monkeypatch.setattr(loader, "MAX_DATA_BYTES", size - 1)
+    message = load_error(path).message
+    assert message.startswith(f"{path}: data file is larger than the ")
+    assert "limit" in message
+
+
+def test_too_large_message_names_the_limit_in_megabytes(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as handle:
+        handle.truncate(loader.MAX_DATA_BYTES + 1)  # sparse: no real 10 MB write
+    assert load_error(path).message == f"{path}: data file is larger than the 10 MB limit"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    path = write_dataset(tiny_dataset_dict)
+    path.chmod(0)
+    try:
+        message = load_error(path).message
+    finally:
+        path.chmod(0o644)
+    assert message.startswith(f"{path}: cannot read data file (")
+
+
+def test_read_error_is_reported(
+    monkeypatch: pytest.MonkeyPatch, write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    path = write_dataset(tiny_dataset_dict)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert load_error(path).message == f"{path}: cannot read data file (Permission denied)"
+
+
+def test_parse_dataset_names_the_input() -> None:
+    with pytest.raises(SpendcalcError, match=r"^<stdin>: data file is empty$"):
+        loader.parse_dataset(b"", "<stdin>")
+
+
+def test_validation_lines_format_numbers_compactly(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["precision"] = 1.5
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[0].years.2024.share.precision: must be ≤ 1",)
