@@ -1,4 +1,34 @@
-from spendcalc.cli import main
+"""The console-script entry point.
+
+`--version` and shell completion answer here, before Typer, pydantic or Rich are imported: completion
+runs on every Tab press and must feel instant. Everything else goes to the Typer app in `cli`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from spendcalc import __version__
+
+        sys.stdout.write(f"spendcalc {__version__}\n")
+        return
+    from spendcalc.completion import COMPLETE_VAR
+
+    if os.environ.get(COMPLETE_VAR):
+        from spendcalc.completion import fast_complete
+
+        answer = fast_complete()
+        if answer is not None:
+            sys.stdout.write(answer)
+            return
+    from spendcalc.cli import main as run
+
+    run()
+
 
 if __name__ == "__main__":
     main()

@@ -82,6 +82,23 @@ def main_options(
     ctx.obj = State(data)
 
 
+def _data_path(ctx: typer.Context) -> str | None:
+    data = ctx.find_root().params.get("data")
+    return str(data) if data else os.environ.get("SPENDCALC_DATA") or None
+
+
+def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.completion import country_items
+
+    return country_items(incomplete, _data_path(ctx))
+
+
+def _complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.completion import target_items
+
+    return target_items(incomplete, _data_path(ctx))
+
+
 # --- shared options and the one output dispatch ---------------------------------------------------
 
 TargetOption = Annotated[
@@ -90,6 +107,7 @@ TargetOption = Annotated[
         "--target",
         "-t",
         metavar="PCT|ID",
+        autocompletion=_complete_target,
         help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
         "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
     ),
@@ -201,7 +219,12 @@ def user_errors() -> Iterator[None]:
 def gap(
     ctx: typer.Context,
     country: Annotated[
-        str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey.")
+        str,
+        typer.Argument(
+            metavar="COUNTRY",
+            autocompletion=_complete_country,
+            help="ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey.",
+        ),
     ],
     target: TargetOption = None,
     year: YearOption = None,
@@ -341,13 +364,19 @@ def sources(
 @app.command()
 def path(
     ctx: typer.Context,
-    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias.")],
+    country: Annotated[
+        str,
+        typer.Argument(
+            metavar="COUNTRY", autocompletion=_complete_country, help="ISO3, ISO2, name or alias."
+        ),
+    ],
     target: Annotated[
         str,
         typer.Option(
             "--target",
             "-t",
             metavar="PCT|ID",
+            autocompletion=_complete_target,
             help="Target share of GDP (3.5, hague-core, ...). hague or hague-5pct plans the 3.5% core and "
             "the 1.5% defence-related slice as two lines.",
         ),
@@ -415,7 +444,12 @@ def path(
 def pledges(
     ctx: typer.Context,
     country: Annotated[
-        str | None, typer.Argument(metavar="[COUNTRY]", help="Only this ally's pledges. Default: all.")
+        str | None,
+        typer.Argument(
+            metavar="[COUNTRY]",
+            autocompletion=_complete_country,
+            help="Only this ally's pledges. Default: all.",
+        ),
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
@@ -436,7 +470,12 @@ def pledges(
 @app.command()
 def history(
     ctx: typer.Context,
-    country: Annotated[str, typer.Argument(metavar="COUNTRY", help="ISO3, ISO2, name or alias.")],
+    country: Annotated[
+        str,
+        typer.Argument(
+            metavar="COUNTRY", autocompletion=_complete_country, help="ISO3, ISO2, name or alias."
+        ),
+    ],
     from_year: Annotated[int | None, typer.Option("--from", metavar="YEAR", help="First year.")] = None,
     to_year: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year.")] = None,
     output_format: FormatOption = OutputFormat.TABLE,
@@ -460,7 +499,14 @@ def share(
     ctx: typer.Context,
     year: YearOption = None,
     target: Annotated[
-        str, typer.Option("--target", "-t", metavar="PCT|ID", help="Raise every ally below this to it.")
+        str,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="PCT|ID",
+            autocompletion=_complete_target,
+            help="Raise every ally below this to it.",
+        ),
     ] = "2",
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
@@ -493,7 +539,7 @@ def _choice(kind: type[_Choice], text: str, option: str) -> _Choice:
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="spendcalc")
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(0)

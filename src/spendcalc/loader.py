@@ -24,7 +24,7 @@ BUNDLED = "allies.json"
 def load_dataset(path: Path | str | None = None) -> Dataset:
     """Load and validate a dataset; the bundled one when `path` is None."""
     if path is None:
-        return parse_dataset(_bundled_bytes(), BUNDLED)
+        return parse_dataset(bundled_bytes(), BUNDLED)
     path = Path(path)
     try:
         with path.open("rb") as handle:
@@ -42,7 +42,7 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
     return parse_dataset(raw, str(path))
 
 
-def _bundled_bytes() -> bytes:
+def bundled_bytes() -> bytes:
     packaged = resources.files("spendcalc").joinpath("data").joinpath(BUNDLED)
     if packaged.is_file():
         return packaged.read_bytes()
