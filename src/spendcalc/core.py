@@ -72,11 +72,11 @@ def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
 
 
 def parse_targets(texts: Iterable[str], known: Sequence[Target] = ()) -> tuple[TargetSpec, ...]:
-    """Parse targets in the order given, dropping repeats of the same share."""
+    """Parse targets in the order given, dropping repeats of the same share (`2` and `nato-2pct`)."""
     specs: list[TargetSpec] = []
     for text in texts:
         spec = parse_target(text, known)
-        if all(s.share_pct != spec.share_pct or s.id != spec.id for s in specs):
+        if all(s.share_pct != spec.share_pct for s in specs):
             specs.append(spec)
     return tuple(specs)
 
@@ -415,8 +415,8 @@ def history(ally: Ally, from_year: int | None = None, to_year: int | None = None
         raise SpendcalcError(f"{ally.name}: no figures in any year")
     first = years[0] if from_year is None else from_year
     last = years[-1] if to_year is None else to_year
-    if first > last:
-        raise SpendcalcError(f"--from {first} is after --to {last}")
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise SpendcalcError(f"--from {from_year} is after --to {to_year}")
     chosen = [y for y in years if first <= y <= last]
     if not chosen:
         raise SpendcalcError(

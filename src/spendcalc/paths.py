@@ -276,6 +276,12 @@ def defence_path(
             f"{ally.name}: no ECB rate for {code} in {missing[0]}; its {currency.value} figures are n/a "
             "(use --currency USD)"
         )
+    codes = list(dict.fromkeys(r.code for r in known_rates))
+    if len(codes) > 1:
+        raise SpendcalcError(
+            f"{ally.name} changed currency ({' → '.join(codes)}) within {start_year}–{by_year}: a path in "
+            "national currency would add up two currencies; use --currency EUR or USD"
+        )
     lines: tuple[PathLine, ...]
     if isinstance(target, str):
         if target.strip().casefold() not in HAGUE_TOTAL_IDS:
