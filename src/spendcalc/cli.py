@@ -42,7 +42,22 @@ app = typer.Typer(
 @dataclass
 class State:
     data_path: Path | None = None
+    timestamp: bool = True
     _dataset: Dataset | None = None
+
+    def generated(self) -> datetime | None:
+        """When exports say they were made: now, SOURCE_DATE_EPOCH, or nothing with --no-timestamp."""
+        from datetime import datetime, timezone
+
+        if not self.timestamp:
+            return None
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch is None:
+            return datetime.now(timezone.utc)
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
@@ -71,6 +86,13 @@ def main_options(
             dir_okay=True,
         ),
     ] = None,
+    no_timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--no-timestamp",
+            help="Leave the generated time out of JSON output (null), for byte-identical, diffable exports.",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
@@ -79,7 +101,7 @@ def main_options(
 
     Example: spendcalc gap POL --target 3.5
     """
-    ctx.obj = State(data)
+    ctx.obj = State(data, timestamp=not no_timestamp)
 
 
 def _data_path(ctx: typer.Context) -> str | None:
@@ -150,19 +172,6 @@ def _targets(dataset: Dataset, texts: list[str] | None) -> tuple[TargetSpec, ...
         return parse_targets(texts or DEFAULT_TARGETS, dataset.targets)
     except UsageError as error:
         raise typer.BadParameter(error.message, param_hint="'--target'") from None
-
-
-def _generated() -> datetime | None:
-    """SOURCE_DATE_EPOCH pins the generated time, for reproducible exports."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return None
-    from datetime import datetime, timezone
-
-    try:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
 
 
 def _use_color() -> bool:
@@ -252,7 +261,11 @@ def gap(
         ally = core.resolve_country(dataset, country)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         gaps = core.ally_gaps(dataset, ally, chosen, targets, current)
-        emit(report.gap_report(dataset, gaps, targets, _generated(), currency), output_format, output)
+        emit(
+            report.gap_report(dataset, gaps, targets, _state(ctx).generated(), currency),
+            output_format,
+            output,
+        )
 
 
 @app.command()
@@ -285,7 +298,11 @@ def compare(
         targets = _targets(dataset, target)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         comparison = core.compare_allies(dataset, chosen, targets, sort_key, only_below)
-        emit(report.compare_report(dataset, comparison, _generated(), currency), output_format, output)
+        emit(
+            report.compare_report(dataset, comparison, _state(ctx).generated(), currency),
+            output_format,
+            output,
+        )
 
 
 def _sort_key(text: str) -> SortKey:
@@ -316,7 +333,11 @@ def export(
         targets = _targets(dataset, target)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         comparison = core.compare_allies(dataset, chosen, targets)
-        emit(report.export_report(dataset, comparison, _generated(), currency), output_format, output)
+        emit(
+            report.export_report(dataset, comparison, _state(ctx).generated(), currency),
+            output_format,
+            output,
+        )
 
 
 @app.command()
@@ -437,7 +458,7 @@ def path(
         result = paths.defence_path(
             dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth, currency
         )
-        emit(report_paths.path_report(dataset, result, _generated()), output_format, output)
+        emit(report_paths.path_report(dataset, result, _state(ctx).generated()), output_format, output)
 
 
 @app.command()
@@ -464,7 +485,7 @@ def pledges(
         dataset = _state(ctx).dataset()
         ally = core.resolve_country(dataset, country) if country is not None else None
         checks = paths.check_pledges(dataset, ally)
-        emit(report_paths.pledges_report(dataset, checks, _generated()), output_format, output)
+        emit(report_paths.pledges_report(dataset, checks, _state(ctx).generated()), output_format, output)
 
 
 @app.command()
@@ -491,7 +512,11 @@ def history(
         dataset = _state(ctx).dataset()
         ally = core.resolve_country(dataset, country)
         rows = core.history(ally, from_year, to_year)
-        emit(report_paths.history_report(dataset, rows, ally.name, _generated()), output_format, output)
+        emit(
+            report_paths.history_report(dataset, rows, ally.name, _state(ctx).generated()),
+            output_format,
+            output,
+        )
 
 
 @app.command()
@@ -522,7 +547,7 @@ def share(
         spec = _targets(dataset, [target])[0]
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         burden = core.burden_sharing(dataset, chosen, spec)
-        emit(report_paths.share_report(dataset, burden, _generated()), output_format, output)
+        emit(report_paths.share_report(dataset, burden, _state(ctx).generated()), output_format, output)
 
 
 _Choice = TypeVar("_Choice", bound=Enum)
@@ -536,16 +561,34 @@ def _choice(kind: type[_Choice], text: str, option: str) -> _Choice:
     raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint=f"'{option}'")
 
 
+class Stopped(BaseException):
+    """Raised from a signal handler, so that Click does not turn Ctrl-C into 'Aborted!' and exit 1, and
+    so that an output file being written is cleaned up on the way out (see output.write_text)."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _stop(signal_number: int, _frame: object) -> None:
+    raise Stopped(signal_number)
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app(prog_name="spendcalc")
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(0)
-    except KeyboardInterrupt:
-        sys.stderr.write("spendcalc: interrupted\n")
-        sys.exit(130)
+    except Stopped as stopped:
+        name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
+        sys.stderr.write(f"spendcalc: {name}\n")
+        sys.exit(128 + stopped.signal_number)
 
 
 def _silence_stdout() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -179,7 +179,7 @@ def metadata(
     return {
         "spendcalc_version": __version__,
         "year": year,
-        "generated": (generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "generated": generated.isoformat(timespec="seconds") if generated else None,
         "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
         "sources": [s.model_dump(mode="json") for s in dataset.sources],
         "money": MONEY_NOTE,
