@@ -101,8 +101,9 @@ def test_parse_target_unknown_id_lists_the_gdp_ids(dataset: Dataset) -> None:
 
 
 def test_parse_targets_keeps_order_and_drops_repeats(dataset: Dataset) -> None:
-    parsed = core.parse_targets(["3.5", "2", "3,5%", "2.0", "hague-core"], dataset.targets)
-    assert [(t.share_pct, t.id) for t in parsed] == [(3.5, None), (2.0, None), (3.5, "hague-core")]
+    parsed = core.parse_targets(["3.5", "2", "3,5%", "2.0", "hague-core", "hague-5pct"], dataset.targets)
+    # The same share given twice, by number or by id, is one target: the first form given wins.
+    assert [(t.share_pct, t.id) for t in parsed] == [(3.5, None), (2.0, None), (5.0, "hague-5pct")]
 
 
 # --- resolve_country -----------------------------------------------------------------------------

@@ -14,7 +14,13 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from spendcalc import __version__
 
-        sys.stdout.write(f"spendcalc {__version__}\n")
+        try:
+            sys.stdout.write(f"spendcalc {__version__}\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            from spendcalc.output import silence_stdout
+
+            silence_stdout()
         return
     from spendcalc.completion import COMPLETE_VAR
 

@@ -3,8 +3,8 @@
 Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwritable output), 2 usage.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Typer reads every command's annotations at start-up,
+# and evaluating them from strings would rebuild each typer.Option again, on every run.
 import os
 import sys
 from collections.abc import Iterator
@@ -43,9 +43,9 @@ app = typer.Typer(
 class State:
     data_path: Path | None = None
     timestamp: bool = True
-    _dataset: Dataset | None = None
+    _dataset: "Dataset | None" = None
 
-    def generated(self) -> datetime | None:
+    def generated(self) -> "datetime | None":
         """When exports say they were made: now, SOURCE_DATE_EPOCH, or nothing with --no-timestamp."""
         from datetime import datetime, timezone
 
@@ -59,7 +59,7 @@ class State:
         except (ValueError, OverflowError, OSError):
             raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
 
-    def dataset(self) -> Dataset:
+    def dataset(self) -> "Dataset":
         if self._dataset is None:
             from spendcalc.loader import load_dataset
 
@@ -165,7 +165,7 @@ def _state(ctx: typer.Context) -> State:
     return state if state is not None else State()
 
 
-def _targets(dataset: Dataset, texts: list[str] | None) -> tuple[TargetSpec, ...]:
+def _targets(dataset: "Dataset", texts: list[str] | None) -> "tuple[TargetSpec, ...]":
     from spendcalc.core import DEFAULT_TARGETS, parse_targets
 
     try:
@@ -190,10 +190,10 @@ def _width() -> int | None:
     return None
 
 
-def emit(report: Report, output_format: OutputFormat, output: str) -> None:
+def emit(report: "Report", output_format: OutputFormat, output: str) -> None:
     """The one place every command's result goes through: format, then write."""
     from spendcalc.formats import formatter_for
-    from spendcalc.output import STDOUT, check_destination, write_text
+    from spendcalc.output import STDOUT, check_destination, silence_stdout, write_text
 
     check_destination(output)
     to_stdout = output == STDOUT
@@ -202,7 +202,12 @@ def emit(report: Report, output_format: OutputFormat, output: str) -> None:
         width=_width() if to_stdout else None,
         color=_use_color() if to_stdout else False,
     )
-    write_text(formatter.format(report), output)
+    try:
+        write_text(formatter.format(report), output)
+    except BrokenPipeError:
+        # The reader (head, a closed pager) has all it wants: that is success, not an error.
+        silence_stdout()
+        raise typer.Exit(0) from None
     if not to_stdout:
         typer.echo(f"wrote {output}", err=True)
 
@@ -305,7 +310,7 @@ def compare(
         )
 
 
-def _sort_key(text: str) -> SortKey:
+def _sort_key(text: str) -> "SortKey":
     from spendcalc.core import SortKey
 
     return _choice(SortKey, text, "--sort")
@@ -583,15 +588,11 @@ def main() -> None:
     try:
         app(prog_name="spendcalc")
     except BrokenPipeError:
-        _silence_stdout()
+        from spendcalc.output import silence_stdout
+
+        silence_stdout()
         sys.exit(0)
     except Stopped as stopped:
         name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
         sys.stderr.write(f"spendcalc: {name}\n")
         sys.exit(128 + stopped.signal_number)
-
-
-def _silence_stdout() -> None:
-    # Python would report the broken pipe again when flushing stdout at exit.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

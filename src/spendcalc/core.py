@@ -10,9 +10,8 @@ import difflib
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -28,8 +27,7 @@ NOT_EUROPE_OR_CANADA = frozenset({"USA"})
 # --- targets -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TargetSpec:
+class TargetSpec(NamedTuple):
     """A target share of GDP, given as a number or by the id of a target in the dataset."""
 
     share_pct: float
@@ -164,8 +162,7 @@ class Status(str, Enum):
     NO_GDP = "n/a — no GDP for this year"
 
 
-@dataclass(frozen=True, slots=True)
-class ShareFigure:
+class ShareFigure(NamedTuple):
     pct: float
     estimate: bool
     source: str | None
@@ -176,8 +173,7 @@ class ShareFigure:
         return self.source is None
 
 
-@dataclass(frozen=True, slots=True)
-class GapRow:
+class GapRow(NamedTuple):
     target: TargetSpec
     gap_pp: float
     """Target minus share, in percentage points of GDP; negative is a surplus."""
@@ -189,8 +185,7 @@ class GapRow:
         return self.gap_pp <= 0
 
 
-@dataclass(frozen=True, slots=True)
-class AllyGaps:
+class AllyGaps(NamedTuple):
     ally: Ally
     year: int
     status: Status
@@ -268,8 +263,7 @@ def gap(
 # --- groups --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class GroupRow:
+class GroupRow(NamedTuple):
     target: TargetSpec
     gap_pp: float
     """Target minus the group's share (Σspending / ΣGDP)."""
@@ -281,8 +275,7 @@ class GroupRow:
     members_counted: int
 
 
-@dataclass(frozen=True, slots=True)
-class GroupTotal:
+class GroupTotal(NamedTuple):
     name: str
     members: tuple[str, ...]
     """ISO3 codes of the allies counted: those with both a share and GDP."""
@@ -329,8 +322,7 @@ class SortKey(str, Enum):
     GAP = "gap"
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     year: int
     targets: tuple[TargetSpec, ...]
     allies: tuple[AllyGaps, ...]
@@ -400,8 +392,7 @@ def compare(
 # --- history -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryYear:
+class HistoryYear(NamedTuple):
     year: int
     share: ShareFigure | None
     gdp: Gdp | None
@@ -435,8 +426,7 @@ def history(ally: Ally, from_year: int | None = None, to_year: int | None = None
 # --- burden sharing ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BurdenRow:
+class BurdenRow(NamedTuple):
     name: str
     iso3: str | None
     """None for a group row."""
@@ -447,8 +437,7 @@ class BurdenRow:
     raised_share_of_total_pct: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class BurdenSharing:
+class BurdenSharing(NamedTuple):
     year: int
     target: TargetSpec
     rows: tuple[BurdenRow, ...]
@@ -475,7 +464,7 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
     raised_total = math.fsum(raised.values())
     rows = []
     for g in everyone:
-        if g in counted:
+        if g.ally.iso3 in raised:
             now = g.spending_usd_bn or 0.0
             then = raised[g.ally.iso3]
             rows.append(

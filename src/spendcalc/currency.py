@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from spendcalc.models import Ally, Dataset
@@ -17,8 +16,7 @@ class Currency(str, Enum):
     """The ally's national currency in each year (local currency units)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Conversion:
+class Conversion(NamedTuple):
     """How to turn US$ of one year into `code`: multiply by `per_usd`."""
 
     code: str

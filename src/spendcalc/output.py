@@ -14,6 +14,13 @@ from spendcalc.errors import SpendcalcError
 STDOUT = "-"
 
 
+def silence_stdout() -> None:
+    """After a reader closed the pipe: point stdout at /dev/null, or Python reports the broken pipe
+    again when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def check_destination(destination: str) -> None:
     """Fail before any work is done if the output can clearly not be written."""
     if destination == STDOUT:
@@ -38,7 +45,8 @@ def write_text(text: str, destination: str) -> None:
         sys.stdout.flush()
         return
     check_destination(destination)
-    path = Path(destination)
+    # Through a symlink, replace the file it points to, not the link itself.
+    path = Path(destination).resolve() if Path(destination).is_symlink() else Path(destination)
     try:
         if path.exists() and not path.is_file():
             # A device or pipe (e.g. /dev/stdout, /dev/full) cannot be replaced by a rename.

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct
 from spendcalc.currency import Conversion, Currency, conversion, unit
@@ -54,8 +53,7 @@ def share_on_path(start: float, target: float, fraction: float, shape: Shape) ->
 # --- GDP through any year ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class GdpPoint:
+class GdpPoint(NamedTuple):
     year: int
     usd_bn: float
     kind: str
@@ -67,8 +65,7 @@ class GdpPoint:
         return self.kind == "assumed"
 
 
-@dataclass(frozen=True, slots=True)
-class GdpSeries:
+class GdpSeries(NamedTuple):
     points: tuple[GdpPoint, ...]
     growth_pct: float | None
     """The nominal growth used for assumed years; None when no year needed one."""
@@ -121,8 +118,7 @@ def _span(years: Sequence[int]) -> str:
 # --- paths ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PathYear:
+class PathYear(NamedTuple):
     """One year of a path. Money is in the path's currency (billions), converted before any arithmetic,
     so that a flat-cash baseline is flat in that currency."""
 
@@ -140,8 +136,7 @@ class PathYear:
 LINE_LABELS = {"defence": "Defence", "core": "Core defence", "related": "Defence-related"}
 
 
-@dataclass(frozen=True, slots=True)
-class PathLine:
+class PathLine(NamedTuple):
     name: str
     """'defence' for one target; 'core' and 'related' for the two parts of The Hague's 5%."""
     target: TargetSpec
@@ -166,8 +161,7 @@ class PathLine:
         return self.years[-1].cumulative_extra_bn
 
 
-@dataclass(frozen=True, slots=True)
-class DefencePath:
+class DefencePath(NamedTuple):
     ally: Ally
     from_year: int
     by_year: int
@@ -306,8 +300,7 @@ def _latest_share_year(ally: Ally) -> int:
 # --- pledges -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PledgeCheck:
+class PledgeCheck(NamedTuple):
     pledge: Pledge
     ally: Ally
     latest_year: int

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -16,7 +16,23 @@ _STYLES = {Tone.PLAIN: "", Tone.GAP: "red", Tone.SURPLUS: "green", Tone.MISSING:
 _NUMERIC = {Kind.INT, Kind.PCT, Kind.GAP_PP, Kind.USD_BN, Kind.GAP_USD_BN, Kind.GAP_USD}
 
 
-def build_renderable(report: Report) -> RenderableType:
+MIN_FILE_WIDTH = 100
+"""Off a terminal (a pipe or a file) nothing is cut: tables take the width they need, at least this."""
+
+
+def build_renderable(report: Report, width: int | None) -> tuple[RenderableType, int]:
+    """The report as Rich renderables, and the console width to print it at."""
+    rows = [
+        [show(cell, column.kind) for cell, column in zip(row, report.columns, strict=True)]
+        for row in (*report.rows, *report.footer)
+    ]
+    # Column widths from the plain texts: when the table fits, Rich need not measure every cell again.
+    natural = [
+        max([cell_len(line) for line in column.header.splitlines()] + [cell_len(r[i].text) for r in rows])
+        for i, column in enumerate(report.columns)
+    ]
+    table_width = sum(natural) + 2 * len(natural)
+    fits = width is None or table_width <= width
     parts: list[RenderableType] = []
     if report.summary:
         summary = Table.grid(padding=(0, 2))
@@ -37,23 +53,22 @@ def build_renderable(report: Report) -> RenderableType:
         numeric = column.kind in _NUMERIC
         # Numbers and the row label never wrap; long text columns (notes, titles) may.
         table.add_column(
-            Text(column.header), justify="right" if numeric else "left", no_wrap=numeric or position == 0
+            Text(column.header),
+            justify="right" if numeric else "left",
+            no_wrap=numeric or position == 0,
+            width=natural[position] if fits else None,
         )
-    for index, row in enumerate((*report.rows, *report.footer)):
-        texts = []
-        for cell, column in zip(row, report.columns, strict=True):
-            shown = show(cell, column.kind)
-            texts.append(Text(shown.text, style=_STYLES[shown.tone]))
+    for index, shown_row in enumerate(rows):
         footer = index >= len(report.rows)
         table.add_row(
-            *texts,
+            *(Text(shown.text, style=_STYLES[shown.tone]) for shown in shown_row),
             style="bold" if footer else None,
             end_section=index == len(report.rows) - 1 and bool(report.footer),
         )
     parts.append(table)
     if report.notes:
         parts.append(Text("\n".join(report.notes), style="dim"))
-    return Group(*parts)
+    return Group(*parts), width or max(MIN_FILE_WIDTH, table_width)
 
 
 class TableFormatter:
@@ -63,10 +78,10 @@ class TableFormatter:
 
     def format(self, report: Report) -> str:
         buffer = io.StringIO()
-        renderable = build_renderable(report)
+        renderable, width = build_renderable(report, self.width)
         console = Console(
             file=buffer,
-            width=self.width or _natural_width(renderable),
+            width=width,
             force_terminal=self.color,
             no_color=not self.color,
             color_system="standard" if self.color else None,
@@ -79,17 +94,3 @@ class TableFormatter:
             return text
         # Rich pads every line to the table's width; plain text reads and diffs better without.
         return "".join(line.rstrip() + "\n" for line in text.splitlines())
-
-
-MIN_FILE_WIDTH = 100
-
-
-def _natural_width(renderable: RenderableType) -> int:
-    """Not on a terminal (a pipe or a file), nothing is cut: the width the table needs, at least 100."""
-    console = Console(width=1000, file=io.StringIO())
-    table_width = max(
-        Measurement.get(console, console.options, part).maximum
-        for part in getattr(renderable, "renderables", [renderable])
-        if isinstance(part, Table)
-    )
-    return max(MIN_FILE_WIDTH, table_width)

@@ -6,17 +6,16 @@ A Report knows nothing of Rich, CSV or JSON; the formatters in `spendcalc.format
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc import __version__
 from spendcalc.core import AllyGaps, Comparison, GapRow, GroupTotal, Status, TargetSpec, format_pct, year_span
 from spendcalc.currency import Conversion, Currency, conversion, unit
 
 if TYPE_CHECKING:
-    from spendcalc.models import Dataset
+    from spendcalc.models import Dataset, Source
 
 Scalar = str | int | float | bool | None
 
@@ -34,15 +33,13 @@ class Kind(str, Enum):
     BOOL = "bool"
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     kind: Kind = Kind.TEXT
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     value: Scalar
     mark: str = ""
     """A suffix such as 'e' (estimate) or 'u' (user-supplied), shown after the number."""
@@ -50,8 +47,7 @@ class Cell:
     """Overrides the column's decimals, e.g. a share published only to 0.1."""
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
@@ -62,7 +58,7 @@ class Report:
     """Caption lines: sources, markers, baselines."""
     record_columns: tuple[str, ...] = ()
     records: tuple[dict[str, Scalar], ...] = ()
-    metadata: dict[str, object] = field(default_factory=dict)
+    metadata: dict[str, object] = {}  # noqa: RUF012 - never mutated; a NamedTuple field default
 
 
 EXPORT_COLUMNS = (
@@ -181,8 +177,19 @@ def metadata(
         "year": year,
         "generated": generated.isoformat(timespec="seconds") if generated else None,
         "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
-        "sources": [s.model_dump(mode="json") for s in dataset.sources],
+        "sources": [source_record(s) for s in dataset.sources],
         "money": MONEY_NOTE,
+    }
+
+
+def source_record(source: Source) -> dict[str, Scalar]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": source.published.isoformat(),
+        "url": source.url,
+        "note": source.note,
     }
 
 
@@ -237,7 +244,7 @@ def gap_report(
             if gaps.share.user_supplied
             else ("NATO estimate" if gaps.share.estimate else "NATO") + f" [{gaps.share.source}]"
         )
-        summary.append(("Defence share", f"{_plain(replace(share, mark=''), Kind.PCT)}% of GDP, {origin}"))
+        summary.append(("Defence share", f"{_plain(share._replace(mark=''), Kind.PCT)}% of GDP, {origin}"))
     if gaps.gdp is not None:
         summary.append(("GDP", f"{amount(gaps.gdp.usd_bn)}, {gaps.gdp.kind} [{gaps.gdp.source}]"))
     if gaps.spending_usd_bn is not None:
@@ -523,17 +530,7 @@ def sources_report(dataset: Dataset) -> Report:
         Column("published", "Published"),
         Column("url", "URL"),
     )
-    records: list[dict[str, Scalar]] = [
-        {
-            "id": s.id,
-            "publisher": s.publisher,
-            "title": s.title,
-            "published": s.published.isoformat(),
-            "url": s.url,
-            "note": s.note,
-        }
-        for s in dataset.sources
-    ]
+    records = [source_record(s) for s in dataset.sources]
     notes = (MONEY_NOTE, *(f"[{s.id}] {s.note}" for s in dataset.sources if s.note))
     return _simple_report(
         "Sources", columns, records, notes, record_columns=(*(c.key for c in columns), "note")
@@ -565,8 +562,7 @@ class Tone(str, Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     text: str
     tone: Tone = Tone.PLAIN
 
