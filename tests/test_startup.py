@@ -1,0 +1,140 @@
+"""The fast paths: the trusted bundled dataset, --version and shell completion before Typer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from spendcalc.cli import app
+from spendcalc.completion import COMPLETE_VAR, country_items, fast_complete, target_items
+from spendcalc.loader import assemble_trusted, bundled_bytes, load_dataset, parse_dataset
+
+HEAVY = ("typer", "pydantic", "rich")
+
+
+def test_trusted_assembly_equals_full_validation() -> None:
+    raw = bundled_bytes()
+    trusted = assemble_trusted(json.loads(raw))
+    validated = parse_dataset(raw, "allies.json")
+    assert trusted == validated
+    assert load_dataset() == validated
+    # Nested values have the validated types, not raw JSON.
+    poland = next(a for a in trusted.allies if a.iso3 == "POL")
+    assert type(poland.years[2025].share) is type(validated.allies[0].years[2014].share)
+    assert poland.share_years == validated.allies[22].share_years
+
+
+def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+    code = (
+        "import sys, io\n"
+        f"sys.argv = {argv!r}\n"
+        "out = io.StringIO(); real = sys.stdout; sys.stdout = out\n"
+        "from spendcalc.__main__ import main\n"
+        "main()\n"
+        "sys.stdout = real\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
+        "print(out.getvalue(), end='')\n"
+        "print('HEAVY:' + ','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, timeout=60
+    )
+    output, _, heavy = result.stdout.rpartition("HEAVY:")
+    return output, [m for m in heavy.strip().split(",") if m]
+
+
+def test_version_imports_nothing_heavy() -> None:
+    output, heavy = _modules_after(["spendcalc", "--version"], {"PATH": "/usr/bin:/bin"})
+    assert output.startswith("spendcalc ")
+    assert heavy == []
+
+
+def test_country_completion_imports_nothing_heavy() -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        COMPLETE_VAR: "complete_bash",
+        "COMP_WORDS": "spendcalc gap po",
+        "COMP_CWORD": "2",
+    }
+    output, heavy = _modules_after(["spendcalc"], env)
+    assert output.split() == ["pol", "poland", "portugal"]
+    assert heavy == []
+
+
+def _typer_answer(env: dict[str, str]) -> str:
+    result = CliRunner().invoke(app, [], env=env, prog_name="spendcalc")
+    return result.stdout
+
+
+CASES = [
+    "spendcalc gap ",
+    "spendcalc gap po",
+    "spendcalc gap PO",
+    "spendcalc path türk",
+    "spendcalc history uni",
+    "spendcalc pledges x",
+    "spendcalc --data data/allies.json gap ge",
+    "spendcalc compare -t ",
+    "spendcalc compare -t ha",
+    "spendcalc path DEU --target hague-",
+]
+
+
+def _environment(shell: str, line: str) -> dict[str, str]:
+    if shell == "bash":
+        words = line.split()
+        cword = len(words) if line.endswith(" ") else len(words) - 1
+        return {COMPLETE_VAR: "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(cword)}
+    return {
+        COMPLETE_VAR: f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": line,
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+    }
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("line", CASES)
+def test_fast_completion_prints_what_typer_prints(shell: str, line: str) -> None:
+    env = _environment(shell, line)
+    fast = fast_complete(env)
+    assert fast is not None
+    assert fast == _typer_answer(env)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["spendcalc gap --year ", "spendcalc gap -", "spendcalc ", "spendcalc compare --sort "],
+)
+def test_other_requests_are_left_to_typer(line: str) -> None:
+    assert fast_complete(_environment("bash", line)) is None
+
+
+def test_fish_is_args_is_left_to_typer() -> None:
+    env = _environment("fish", "spendcalc gap po") | {"_TYPER_COMPLETE_FISH_ACTION": "is-args"}
+    assert fast_complete(env) is None
+
+
+def test_completion_values_are_accepted_by_the_resolver() -> None:
+    from spendcalc.core import resolve_country
+
+    dataset = load_dataset()
+    for typed in ("po", "PO", "türk", "uni", "a", "Ne"):
+        for value, name in country_items(typed):
+            assert value.startswith(typed)
+            assert resolve_country(dataset, value).name == name
+
+
+def test_target_completion_offers_gdp_targets_only() -> None:
+    values = [value for value, _ in target_items("")]
+    assert values[:4] == ["2", "2.5", "3.5", "5"]
+    assert "hague-core" in values
+    assert "equipment-20pct" not in values
+
+
+def test_completion_never_fails_on_a_bad_data_file() -> None:
+    assert country_items("po", "/nonexistent/file.json") == []
+    assert fast_complete(_environment("bash", "spendcalc --data /nonexistent gap po")) == "\n"
