@@ -647,7 +647,7 @@ def test_gap_records_round_trip(
 ) -> None:
     chosen = data.draw(st.sampled_from([a for a in dataset.allies if a.has_armed_forces]))
     gaps = core.ally_gaps(dataset, chosen, 2025, targets, current_pct=current)
-    rep = report.gap_report(dataset, gaps, targets, FIXED_TIME)
+    rep = report.gap_report(dataset, gaps, FIXED_TIME)
     assert_round_trips(rep)
     recorded = chosen.share(2025)
     assert recorded is not None
@@ -664,5 +664,5 @@ def test_iceland_records_are_missing_not_zero(dataset: Dataset) -> None:
     assert record["meets_target"] is None
     assert record["spending_usd_bn"] is None
     assert record["gdp_usd_bn"] is not None
-    line = CsvFormatter().format(report.gap_report(dataset, gaps, targets, FIXED_TIME)).splitlines()[1]
+    line = CsvFormatter().format(report.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
     assert line.startswith("ISL,Iceland,2025,,,")

@@ -165,15 +165,6 @@ def _state(ctx: typer.Context) -> State:
     return state if state is not None else State()
 
 
-def _targets(dataset: "Dataset", texts: list[str] | None) -> "tuple[TargetSpec, ...]":
-    from spendcalc.core import DEFAULT_TARGETS, parse_targets
-
-    try:
-        return parse_targets(texts or DEFAULT_TARGETS, dataset.targets)
-    except UsageError as error:
-        raise typer.BadParameter(error.message, param_hint="'--target'") from None
-
-
 def _use_color() -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -218,7 +209,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except UsageError as error:
-        raise typer.BadParameter(error.message) from None
+        hint = f"'{error.option}'" if error.option else None
+        raise typer.BadParameter(error.message, param_hint=hint) from None
     except SpendcalcError as error:
         typer.echo(f"spendcalc: error: {error.message}", err=True)
         for detail in error.details:
@@ -261,16 +253,10 @@ def gap(
     from spendcalc import core, report
 
     with user_errors():
-        dataset = _state(ctx).dataset()
-        targets = _targets(dataset, target)
-        ally = core.resolve_country(dataset, country)
-        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
-        gaps = core.ally_gaps(dataset, ally, chosen, targets, current)
-        emit(
-            report.gap_report(dataset, gaps, targets, _state(ctx).generated(), currency),
-            output_format,
-            output,
-        )
+        state = _state(ctx)
+        dataset = state.dataset()
+        gaps = core.gap(dataset, country, target or core.DEFAULT_TARGETS, year, current)
+        emit(report.gap_report(dataset, gaps, state.generated(), currency), output_format, output)
 
 
 @app.command()
@@ -299,15 +285,10 @@ def compare(
 
     sort_key = _sort_key(sort)
     with user_errors():
-        dataset = _state(ctx).dataset()
-        targets = _targets(dataset, target)
-        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
-        comparison = core.compare_allies(dataset, chosen, targets, sort_key, only_below)
-        emit(
-            report.compare_report(dataset, comparison, _state(ctx).generated(), currency),
-            output_format,
-            output,
-        )
+        state = _state(ctx)
+        dataset = state.dataset()
+        comparison = core.compare(dataset, target or core.DEFAULT_TARGETS, year, sort_key, only_below)
+        emit(report.compare_report(dataset, comparison, state.generated(), currency), output_format, output)
 
 
 def _sort_key(text: str) -> "SortKey":
@@ -334,15 +315,10 @@ def export(
     from spendcalc import core, report
 
     with user_errors():
-        dataset = _state(ctx).dataset()
-        targets = _targets(dataset, target)
-        chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
-        comparison = core.compare_allies(dataset, chosen, targets)
-        emit(
-            report.export_report(dataset, comparison, _state(ctx).generated(), currency),
-            output_format,
-            output,
-        )
+        state = _state(ctx)
+        dataset = state.dataset()
+        comparison = core.compare(dataset, target or core.DEFAULT_TARGETS, year)
+        emit(report.export_report(dataset, comparison, state.generated(), currency), output_format, output)
 
 
 @app.command()
@@ -459,7 +435,7 @@ def path(
         dataset = _state(ctx).dataset()
         ally = core.resolve_country(dataset, country)
         split = target.strip().casefold() in paths.HAGUE_TOTAL_IDS
-        spec: TargetSpec | str = target if split else _targets(dataset, [target])[0]
+        spec: TargetSpec | str = target if split else core.parse_target(target, dataset.targets)
         result = paths.defence_path(
             dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth, currency
         )
@@ -549,7 +525,7 @@ def share(
 
     with user_errors():
         dataset = _state(ctx).dataset()
-        spec = _targets(dataset, [target])[0]
+        spec = core.parse_target(target, dataset.targets)
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         burden = core.burden_sharing(dataset, chosen, spec)
         emit(report_paths.share_report(dataset, burden, _state(ctx).generated()), output_format, output)

@@ -10,6 +10,7 @@ import difflib
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -47,12 +48,17 @@ def format_pct(value: float) -> str:
 def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
     """Accept `2`, `2.5`, `2.5%`, `2,5` or a target id such as `hague-core`."""
     cleaned = text.strip()
+    if ":" in cleaned:
+        raise UsageError(
+            f"target {text!r}: a sweep START:STOP:STEP gives several targets; this needs one", "--target"
+        )
     for target in known:
         if cleaned.casefold() == target.id:
             if target.of != "gdp":
                 raise UsageError(
                     f"target {target.id!r} is a share of defence expenditure, not of GDP; "
-                    "it cannot be compared with a share of GDP"
+                    "it cannot be compared with a share of GDP",
+                    "--target",
                 )
             return TargetSpec(target.share_pct, target.id, target.label)
     number = cleaned.removesuffix("%").strip().replace(",", ".")
@@ -61,21 +67,47 @@ def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
     except ValueError:
         ids = ", ".join(t.id for t in known if t.of == "gdp")
         hint = f" or a target id ({ids})" if ids else ""
-        raise UsageError(f"target {text!r} is not a share of GDP: give a number such as 2.5{hint}") from None
+        raise UsageError(
+            f"target {text!r} is not a share of GDP: give a number such as 2.5{hint}", "--target"
+        ) from None
     if not math.isfinite(value):
-        raise UsageError(f"target {text!r} must be a finite number")
+        raise UsageError(f"target {text!r} must be a finite number", "--target")
     if not 0 < value <= 100:
-        raise UsageError(f"target {text!r} must be above 0 and at most 100 (% of GDP)")
+        raise UsageError(f"target {text!r} must be above 0 and at most 100 (% of GDP)", "--target")
     return TargetSpec(value)
 
 
+MAX_SWEEP = 500
+"""A sweep of more targets than this is almost surely a typo (a step of 0.001)."""
+
+
+def expand_sweep(text: str) -> list[str]:
+    """`1:6:0.5` -> ['1', '1.5', ..., '6']: START to STOP inclusive, in steps of STEP (% of GDP)."""
+    parts = [part.strip().removesuffix("%").replace(",", ".") for part in text.split(":")]
+    try:
+        start, stop, step = (Decimal(part) for part in parts)
+    except (ValueError, ArithmeticError):
+        raise UsageError(
+            f"sweep {text!r}: give START:STOP:STEP as numbers, e.g. 1:6:0.5", "--target"
+        ) from None
+    if not all(v.is_finite() for v in (start, stop, step)) or step <= 0 or start > stop:
+        raise UsageError(f"sweep {text!r}: needs START ≤ STOP and a STEP above 0, e.g. 1:6:0.5", "--target")
+    count = int((stop - start) / step) + 1
+    if count > MAX_SWEEP:
+        raise UsageError(f"sweep {text!r} gives {count} targets; at most {MAX_SWEEP}", "--target")
+    # Decimal steps, so that 0.1 steps land on 0.3 and not on 0.30000000000000004.
+    return [str(start + step * i) for i in range(count)]
+
+
 def parse_targets(texts: Iterable[str], known: Sequence[Target] = ()) -> tuple[TargetSpec, ...]:
-    """Parse targets in the order given, dropping repeats of the same share (`2` and `nato-2pct`)."""
+    """Parse targets in the order given, expanding sweeps (`1:6:0.5`) and dropping repeats of the same
+    share (`2` and `nato-2pct`)."""
     specs: list[TargetSpec] = []
     for text in texts:
-        spec = parse_target(text, known)
-        if all(s.share_pct != spec.share_pct for s in specs):
-            specs.append(spec)
+        for part in expand_sweep(text) if text.count(":") == 2 else [text]:
+            spec = parse_target(part, known)
+            if all(s.share_pct != spec.share_pct for s in specs):
+                specs.append(spec)
     return tuple(specs)
 
 
@@ -195,6 +227,8 @@ class AllyGaps(NamedTuple):
     spending_usd_bn: float | None
     rows: tuple[GapRow, ...]
     """One per target; empty when the status is not OK."""
+    targets: tuple[TargetSpec, ...]
+    """The targets asked for, rows or not."""
 
     @property
     def has_share(self) -> bool:
@@ -228,22 +262,22 @@ def ally_gaps(
     if not ally.has_armed_forces:
         if current_pct is not None:
             raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to replace")
-        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, ())
+        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), tuple(targets))
     if current_pct is not None:
         if not (math.isfinite(current_pct) and 0 <= current_pct <= 100):
-            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)")
+            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)", "--current")
         share: ShareFigure | None = ShareFigure(current_pct, False, None)
     elif recorded is not None:
         share = ShareFigure(recorded.pct, recorded.estimate, recorded.source)
     else:
         share = None
     if share is None:
-        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, ())
+        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), tuple(targets))
     gdp_bn = gdp.usd_bn if gdp else None
     spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
     rows = tuple(gap_row(t, share.pct, gdp_bn, population.millions if population else None) for t in targets)
     status = Status.OK if gdp is not None else Status.NO_GDP
-    return AllyGaps(ally, year, status, share, gdp, population, spending, rows)
+    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, tuple(targets))
 
 
 def gap(
@@ -254,8 +288,8 @@ def gap(
     current_pct: float | None = None,
 ) -> AllyGaps:
     """The gap of one ally, by country name or code, to each target (library entry point)."""
-    ally = resolve_country(dataset, country)
     specs = parse_targets(targets, dataset.targets)
+    ally = resolve_country(dataset, country)
     chosen = default_year(dataset) if year is None else check_year(dataset, year)
     return ally_gaps(dataset, ally, chosen, specs, current_pct)
 

@@ -14,3 +14,8 @@ class SpendcalcError(Exception):
 
 class UsageError(SpendcalcError):
     """An option value that can never be valid (exit status 2), such as a target of -1 or 'abc'."""
+
+    def __init__(self, message: str, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
+        """The option at fault, e.g. '--target', for the usage message."""

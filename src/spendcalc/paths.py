@@ -84,7 +84,7 @@ def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None
     points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
     if growth_pct is not None:
         if not math.isfinite(growth_pct) or growth_pct <= -100:
-            raise UsageError(f"growth {growth_pct}% must be a finite number above -100")
+            raise UsageError(f"growth {growth_pct}% must be a finite number above -100", "--growth")
         for year in range(start + 1, end + 1):
             points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
         given = f"{format_pct(growth_pct)}% a year from {start}, as given with --growth"
@@ -253,7 +253,7 @@ def defence_path(
         )
     if current_pct is not None:
         if not (math.isfinite(current_pct) and 0 <= current_pct <= 100):
-            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)")
+            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)", "--current")
         start: ShareFigure = ShareFigure(current_pct, False, None)
     else:
         recorded = ally.share(start_year)
@@ -279,7 +279,9 @@ def defence_path(
     lines: tuple[PathLine, ...]
     if isinstance(target, str):
         if target.strip().casefold() not in HAGUE_TOTAL_IDS:
-            raise UsageError(f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split")
+            raise UsageError(
+                f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split", "--target"
+            )
         core, related = hague_parts(dataset)
         lines = (
             path_line("core", core, start, gdp, known_rates, shape, baseline),

@@ -218,11 +218,11 @@ def _target_header(target: TargetSpec, unit: str) -> str:
 def gap_report(
     dataset: Dataset,
     gaps: AllyGaps,
-    targets: Sequence[TargetSpec],
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
 ) -> Report:
     ally = gaps.ally
+    targets = gaps.targets
     rate = conversion(dataset, ally, gaps.year, currency)
     money = unit([rate], currency) if currency is not Currency.USD else "US$"
     convert = rate.convert if rate else _missing
