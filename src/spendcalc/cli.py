@@ -152,6 +152,18 @@ CurrencyOption = Annotated[
         help="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
     ),
 ]
+SvgOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg", metavar="PATH", help="Also save the table, in colour, as an SVG picture.", dir_okay=False
+    ),
+]
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--html", metavar="PATH", help="Also save the table, in colour, as an HTML page.", dir_okay=False
+    ),
+]
 OutputOption = Annotated[
     str,
     typer.Option(
@@ -181,26 +193,42 @@ def _width() -> int | None:
     return None
 
 
-def emit(report: "Report", output_format: OutputFormat, output: str) -> None:
-    """The one place every command's result goes through: format, then write."""
+def emit(
+    report: "Report",
+    output_format: OutputFormat,
+    output: str,
+    svg: Path | None = None,
+    html: Path | None = None,
+) -> None:
+    """The one place every command's result goes through: format, then write; and the same table
+    saved as an SVG picture or an HTML page when asked."""
     from spendcalc.formats import formatter_for
     from spendcalc.output import STDOUT, check_destination, silence_stdout, write_text
 
-    check_destination(output)
+    pictures = [(path, kind) for path, kind in ((svg, "svg"), (html, "html")) if path is not None]
+    for destination in (output, *(str(path) for path, _ in pictures)):
+        check_destination(destination)
     to_stdout = output == STDOUT
     formatter = formatter_for(
         output_format,
         width=_width() if to_stdout else None,
         color=_use_color() if to_stdout else False,
     )
+    text = formatter.format(report)
+    saved = []
+    for path, kind in pictures:
+        from spendcalc.render import Picture, picture
+
+        write_text(picture(report, Picture(kind), _width()), str(path))
+        saved.append(str(path))
     try:
-        write_text(formatter.format(report), output)
+        write_text(text, output)
     except BrokenPipeError:
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()
         raise typer.Exit(0) from None
-    if not to_stdout:
-        typer.echo(f"wrote {output}", err=True)
+    for destination in (*([] if to_stdout else [output]), *saved):
+        typer.echo(f"wrote {destination}", err=True)
 
 
 @contextmanager
@@ -245,6 +273,8 @@ def gap(
     currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """One ally's share, spending and gap to each target.
 
@@ -256,7 +286,7 @@ def gap(
         state = _state(ctx)
         dataset = state.dataset()
         gaps = core.gap(dataset, country, target or core.DEFAULT_TARGETS, year, current)
-        emit(report.gap_report(dataset, gaps, state.generated(), currency), output_format, output)
+        emit(report.gap_report(dataset, gaps, state.generated(), currency), output_format, output, svg, html)
 
 
 @app.command()
@@ -276,6 +306,8 @@ def compare(
     currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Every ally against every target, with NATO and Europe-and-Canada totals.
 
@@ -288,7 +320,13 @@ def compare(
         state = _state(ctx)
         dataset = state.dataset()
         comparison = core.compare(dataset, target or core.DEFAULT_TARGETS, year, sort_key, only_below)
-        emit(report.compare_report(dataset, comparison, state.generated(), currency), output_format, output)
+        emit(
+            report.compare_report(dataset, comparison, state.generated(), currency),
+            output_format,
+            output,
+            svg,
+            html,
+        )
 
 
 def _sort_key(text: str) -> "SortKey":
@@ -422,6 +460,8 @@ def path(
     currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Year by year: GDP, share, spending and the extra over a stated baseline, up to a target year.
 
@@ -439,7 +479,13 @@ def path(
         result = paths.defence_path(
             dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth, currency
         )
-        emit(report_paths.path_report(dataset, result, _state(ctx).generated()), output_format, output)
+        emit(
+            report_paths.path_report(dataset, result, _state(ctx).generated()),
+            output_format,
+            output,
+            svg,
+            html,
+        )
 
 
 @app.command()
@@ -482,6 +528,8 @@ def history(
     to_year: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year.")] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """An ally's share of GDP and spending over the years, with a bar per year and the 2% line.
 
@@ -497,6 +545,8 @@ def history(
             report_paths.history_report(dataset, rows, ally.name, _state(ctx).generated()),
             output_format,
             output,
+            svg,
+            html,
         )
 
 
@@ -529,6 +579,74 @@ def share(
         chosen = core.default_year(dataset) if year is None else core.check_year(dataset, year)
         burden = core.burden_sharing(dataset, chosen, spec)
         emit(report_paths.share_report(dataset, burden, _state(ctx).generated()), output_format, output)
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    year: YearOption = None,
+    target: TargetOption = None,
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="share|name", help="share (highest first, default) or name.")
+    ] = "share",
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    png: Annotated[
+        Path | None,
+        typer.Option(
+            "--png",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also save the chart as a PNG image (needs the plot extra: pip install 'spendcalc[plot]').",
+        ),
+    ] = None,
+) -> None:
+    """A bar per ally, scaled to the terminal, with each target drawn across the bars.
+
+    Example: spendcalc chart --target 2 --target 3.5 --target 5
+    """
+    from spendcalc import core, report_paths
+
+    sort_key = _choice(core.SortKey, sort, "--sort")
+    if sort_key is core.SortKey.GAP:
+        raise typer.BadParameter("'gap' is not one of share, name", param_hint="'--sort'")
+    with user_errors():
+        state = _state(ctx)
+        dataset = state.dataset()
+        comparison = core.compare(dataset, target or ("2", "3.5", "5"), year, sort_key)
+        width = _width() or report_paths.CHART_DEFAULT_WIDTH
+        bar_width = width - report_paths.CHART_FIXED_WIDTH
+        result = report_paths.chart_report(dataset, comparison, bar_width, state.generated())
+        if png is not None:
+            from spendcalc.output import check_destination, write_bytes
+            from spendcalc.plot import chart_png
+
+            check_destination(str(png))
+            sources = [n for n in result.notes if n.startswith("Source:")]
+            write_bytes(chart_png(comparison, sources), str(png))
+            typer.echo(f"wrote {png}", err=True)
+        emit(result, output_format, output, svg, html)
+
+
+@app.command()
+def schema(output: OutputOption = "-") -> None:
+    """The JSON Schema of the dataset, from the same models that validate it, for your own datasets.
+
+    Example: spendcalc schema --output allies.schema.json
+    """
+    import json
+
+    from spendcalc.models import Dataset
+    from spendcalc.output import write_text
+
+    with user_errors():
+        document = Dataset.model_json_schema()
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output)
+        if output != "-":
+            typer.echo(f"wrote {output}", err=True)
 
 
 _Choice = TypeVar("_Choice", bound=Enum)

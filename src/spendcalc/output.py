@@ -44,16 +44,26 @@ def write_text(text: str, destination: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    write_bytes(text.encode("utf-8"), destination)
+
+
+def write_bytes(data: bytes, destination: str) -> None:
+    """Write a file whole: to a temporary file beside it, then renamed over it."""
+    if destination == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
     check_destination(destination)
     # Through a symlink, replace the file it points to, not the link itself.
     path = Path(destination).resolve() if Path(destination).is_symlink() else Path(destination)
     try:
         if path.exists() and not path.is_file():
             # A device or pipe (e.g. /dev/stdout, /dev/full) cannot be replaced by a rename.
-            with path.open("w", encoding="utf-8") as handle:
-                handle.write(text)
+            with path.open("wb") as handle:
+                handle.write(data)
             return
-        _replace_atomically(path, text.encode("utf-8"))
+        _replace_atomically(path, data)
     except OSError as error:
         raise SpendcalcError(f"{path}: cannot write ({error.strerror or error})") from None
 

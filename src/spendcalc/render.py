@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from enum import Enum
 
 from rich import box
 from rich.cells import cell_len
@@ -55,7 +56,7 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
         table.add_column(
             Text(column.header),
             justify="right" if numeric else "left",
-            no_wrap=numeric or position == 0,
+            no_wrap=numeric or position == 0 or column.kind is Kind.BAR,
             width=natural[position] if fits else None,
         )
     for index, shown_row in enumerate(rows):
@@ -69,6 +70,29 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
     if report.notes:
         parts.append(Text("\n".join(report.notes), style="dim"))
     return Group(*parts), width or max(MIN_FILE_WIDTH, table_width)
+
+
+class Picture(str, Enum):
+    SVG = "svg"
+    HTML = "html"
+
+
+def picture(report: Report, kind: Picture, width: int | None = None) -> str:
+    """The table as a coloured picture: an SVG image or an HTML page, as Rich records its console."""
+    renderable, console_width = build_renderable(report, width)
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=console_width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        emoji=False,
+    )
+    console.print(renderable)
+    if kind is Picture.SVG:
+        return console.export_svg(title=f"spendcalc — {report.title}")
+    return console.export_html(inline_styles=True)
 
 
 class TableFormatter:

@@ -31,6 +31,8 @@ class Kind(str, Enum):
     GAP_USD_BN = "gap_usd_bn"
     GAP_USD = "gap_usd"
     BOOL = "bool"
+    BAR = "bar"
+    """A bar drawn in text; its cell's mark 'below' flags it as short of the lowest target."""
 
 
 class Column(NamedTuple):
@@ -202,7 +204,7 @@ def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[st
     )
 
 
-def _share_cell(gaps: AllyGaps) -> Cell:
+def share_cell(gaps: AllyGaps) -> Cell:
     if gaps.share is None:
         return Cell(None)  # the reason is in the table's notes: a long cell would widen the column
     mark = "u" if gaps.share.user_supplied else "e" if gaps.share.estimate else ""
@@ -238,7 +240,7 @@ def gap_report(
     if gaps.share is None:
         summary.append(("Defence share", gaps.status.value))
     else:
-        share = _share_cell(gaps)
+        share = share_cell(gaps)
         origin = (
             "supplied by the user (--current)"
             if gaps.share.user_supplied
@@ -311,7 +313,7 @@ def _compare_row(
     cells = [Cell(gaps.ally.name)]
     if with_code:
         cells.append(Cell(rate.code if rate else None))
-    cells += [_share_cell(gaps), Cell(convert(gaps.spending_usd_bn))]
+    cells += [share_cell(gaps), Cell(convert(gaps.spending_usd_bn))]
     for target in targets:
         row = gaps.row(target)
         cells.append(Cell(convert(row.gap_usd_bn) if row else None))
@@ -579,6 +581,8 @@ def show(cell: Cell, kind: Kind) -> Shown:
         if kind is Kind.BOOL:
             return Shown("yes" if value else "no", Tone.SURPLUS if value else Tone.GAP)
         return Shown(str(value))
+    if kind is Kind.BAR:
+        return Shown(str(value), Tone.GAP if cell.mark == "below" else Tone.SURPLUS)
     if isinstance(value, str) or kind in (Kind.TEXT, Kind.INT):
         return Shown(str(value), Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
     decimals = cell.decimals
