@@ -581,7 +581,7 @@ def show(cell: Cell, kind: Kind) -> Shown:
         if kind is Kind.BOOL:
             return Shown("yes" if value else "no", Tone.SURPLUS if value else Tone.GAP)
         return Shown(str(value))
-    if kind is Kind.BAR:
+    if kind is Kind.BAR and not str(value).startswith(MISSING):
         return Shown(str(value), Tone.GAP if cell.mark == "below" else Tone.SURPLUS)
     if isinstance(value, str) or kind in (Kind.TEXT, Kind.INT):
         return Shown(str(value), Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
