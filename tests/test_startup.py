@@ -138,3 +138,92 @@ def test_target_completion_offers_gdp_targets_only() -> None:
 def test_completion_never_fails_on_a_bad_data_file() -> None:
     assert country_items("po", "/nonexistent/file.json") == []
     assert fast_complete(_environment("bash", "spendcalc --data /nonexistent gap po")) == "\n"
+
+
+# --- the entry point, in process --------------------------------------------------------------
+
+
+def test_entry_version(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from spendcalc import __main__, __version__
+
+    monkeypatch.setattr(sys, "argv", ["spendcalc", "--version"])
+    __main__.main()
+    assert capsys.readouterr().out == f"spendcalc {__version__}\n"
+
+
+def test_entry_fast_completion(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from spendcalc import __main__
+
+    monkeypatch.setattr(sys, "argv", ["spendcalc"])
+    for key, value in _environment("bash", "spendcalc history pol").items():
+        monkeypatch.setenv(key, value)
+    __main__.main()
+    assert capsys.readouterr().out == "pol\npoland\n"
+
+
+def test_entry_hands_everything_else_to_typer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spendcalc import __main__
+
+    monkeypatch.setattr(sys, "argv", ["spendcalc", "gap", "POL", "-t", "3.5", "-f", "csv"])
+    with pytest.raises(SystemExit) as exited:
+        __main__.main()
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].startswith("POL,Poland,2025,4.48,")
+
+
+def test_entry_leaves_unknown_completion_requests_to_typer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spendcalc import __main__
+
+    monkeypatch.setattr(sys, "argv", ["spendcalc"])
+    for key, value in _environment("bash", "spendcalc compare --sort ").items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as exited:
+        __main__.main()
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == "\n"  # --sort has no completion: Typer answers with nothing
+
+
+@pytest.mark.parametrize(
+    ("signal_name", "status", "word"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_signals_exit_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    signal_name: str,
+    status: int,
+    word: str,
+) -> None:
+    import signal
+
+    from spendcalc import cli
+
+    number = getattr(signal, signal_name)
+
+    def interrupted(*_: object, **__: object) -> None:
+        cli._stop(number, None)
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+    assert exited.value.code == status
+    assert capsys.readouterr().err == f"spendcalc: {word}\n"
+
+
+def test_library_attributes_are_lazy() -> None:
+    import spendcalc
+
+    assert spendcalc.gap is spendcalc.core.gap
+    assert spendcalc.compare is spendcalc.core.compare
+    assert spendcalc.load_dataset is spendcalc.loader.load_dataset
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = spendcalc.nothing
