@@ -359,46 +359,45 @@ def export(
         emit(report.export_report(dataset, comparison, state.generated(), currency), output_format, output)
 
 
-@app.command()
-def countries(
-    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
-) -> None:
+def _listing(name: str, build: str, doc: str) -> None:
+    """Register a command that shows one of the dataset's reference lists."""
+
+    def command(
+        ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
+    ) -> None:
+        from spendcalc import report
+
+        with user_errors():
+            emit(getattr(report, build)(_state(ctx).dataset()), output_format, output)
+
+    command.__doc__ = doc
+    app.command(name)(command)
+
+
+_listing(
+    "countries",
+    "countries_report",
     """The allies, their codes and aliases, and the years with data.
 
     Example: spendcalc countries --format csv
-    """
-    from spendcalc import report
-
-    with user_errors():
-        emit(report.countries_report(_state(ctx).dataset()), output_format, output)
-
-
-@app.command()
-def targets(
-    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
-) -> None:
+    """,
+)
+_listing(
+    "targets",
+    "targets_report",
     """What the targets are (Wales 2%, The Hague 3.5% + 1.5%, ...) and their ids.
 
     Example: spendcalc targets
-    """
-    from spendcalc import report
-
-    with user_errors():
-        emit(report.targets_report(_state(ctx).dataset()), output_format, output)
-
-
-@app.command()
-def sources(
-    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
-) -> None:
+    """,
+)
+_listing(
+    "sources",
+    "sources_report",
     """Where every figure comes from. Also a quick way to validate a dataset: spendcalc --data FILE sources.
 
     Example: spendcalc sources
-    """
-    from spendcalc import report
-
-    with user_errors():
-        emit(report.sources_report(_state(ctx).dataset()), output_format, output)
+    """,
+)
 
 
 @app.command()

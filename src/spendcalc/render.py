@@ -17,6 +17,8 @@ _STYLES = {Tone.PLAIN: "", Tone.GAP: "red", Tone.SURPLUS: "green", Tone.MISSING:
 _NUMERIC = {Kind.INT, Kind.PCT, Kind.GAP_PP, Kind.USD_BN, Kind.GAP_USD_BN, Kind.GAP_USD}
 
 
+MAX_TEXT_WIDTH = 60
+"""Free text (notes, titles) wraps at this width rather than stretching a table across a file."""
 MIN_FILE_WIDTH = 100
 """Off a terminal (a pipe or a file) nothing is cut: tables take the width they need, at least this."""
 
@@ -32,6 +34,11 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
         max([cell_len(line) for line in column.header.splitlines()] + [cell_len(r[i].text) for r in rows])
         for i, column in enumerate(report.columns)
     ]
+    wraps = [
+        column.kind not in _NUMERIC and column.kind is not Kind.BAR and position > 0
+        for position, column in enumerate(report.columns)
+    ]
+    natural = [min(w, MAX_TEXT_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True)]
     table_width = sum(natural) + 2 * len(natural)
     fits = width is None or table_width <= width
     parts: list[RenderableType] = []
@@ -56,7 +63,7 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
         table.add_column(
             Text(column.header),
             justify="right" if numeric else "left",
-            no_wrap=numeric or position == 0 or column.kind is Kind.BAR,
+            no_wrap=not wraps[position],
             width=natural[position] if fits else None,
         )
     for index, shown_row in enumerate(rows):

@@ -11,7 +11,17 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc import __version__
-from spendcalc.core import AllyGaps, Comparison, GapRow, GroupTotal, Status, TargetSpec, format_pct, year_span
+from spendcalc.core import (
+    AllyGaps,
+    Comparison,
+    GapRow,
+    GroupTotal,
+    ShareFigure,
+    Status,
+    TargetSpec,
+    format_pct,
+    year_span,
+)
 from spendcalc.currency import Conversion, Currency, conversion, unit
 
 if TYPE_CHECKING:
@@ -213,6 +223,13 @@ def share_cell(gaps: AllyGaps) -> Cell:
     return Cell(gaps.share.pct, mark, decimals)
 
 
+def share_origin(share: ShareFigure) -> str:
+    """Where a share comes from, in words: 'NATO estimate [nato-2025-08]' or the user."""
+    if share.user_supplied:
+        return "supplied by the user (--current)"
+    return ("NATO estimate" if share.estimate else "NATO") + f" [{share.source}]"
+
+
 def _target_header(target: TargetSpec, unit: str) -> str:
     return f"Gap {format_pct(target.share_pct)}%\n({unit})"
 
@@ -241,11 +258,7 @@ def gap_report(
         summary.append(("Defence share", gaps.status.value))
     else:
         share = share_cell(gaps)
-        origin = (
-            "supplied by the user (--current)"
-            if gaps.share.user_supplied
-            else ("NATO estimate" if gaps.share.estimate else "NATO") + f" [{gaps.share.source}]"
-        )
+        origin = share_origin(gaps.share)
         summary.append(("Defence share", f"{_plain(share._replace(mark=''), Kind.PCT)}% of GDP, {origin}"))
     if gaps.gdp is not None:
         summary.append(("GDP", f"{amount(gaps.gdp.usd_bn)}, {gaps.gdp.kind} [{gaps.gdp.source}]"))

@@ -20,6 +20,7 @@ from spendcalc.report import (
     metadata,
     rate_note,
     share_cell,
+    share_origin,
     source_notes,
 )
 
@@ -90,11 +91,7 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     target_names = " + ".join(
         f"{format_pct(line.target.share_pct)}% {line.label.lower()}" for line in path.lines
     )
-    start_text = (
-        "supplied by the user (--current)"
-        if start is None or start.user_supplied
-        else ("NATO estimate" if start.estimate else "NATO") + f" [{start.source}]"
-    )
+    start_text = share_origin(start) if start is not None else "not measured"
     summary = (
         ("Ally", f"{ally.name} ({ally.iso3})"),
         ("Target", f"{target_names} by {path.by_year}"),
