@@ -459,8 +459,9 @@ def test_sort_by_gap(dataset: Dataset, year: int) -> None:
 
 
 def test_compare_rejects_unknown_sort(dataset: Dataset) -> None:
-    with pytest.raises(ValueError, match="bogus"):
+    with pytest.raises(UsageError, match="bogus") as caught:
         core.compare(dataset, ["2"], sort="bogus")
+    assert caught.value.option == "--sort"
 
 
 # --- properties ----------------------------------------------------------------------------------

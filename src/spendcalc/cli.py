@@ -7,10 +7,11 @@ Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwrita
 # and evaluating them from strings would rebuild each typer.Option again, on every run.
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from spendcalc.core import SortKey, TargetSpec
     from spendcalc.models import Dataset
+    from spendcalc.render import Picture
     from spendcalc.report import Report
 
 app = typer.Typer(
@@ -199,14 +201,20 @@ def emit(
     output: str,
     svg: Path | None = None,
     html: Path | None = None,
+    also: "Sequence[tuple[Path, Callable[[], bytes]]]" = (),
 ) -> None:
     """The one place every command's result goes through: format, then write; and the same table
-    saved as an SVG picture or an HTML page when asked."""
+    saved as an SVG picture or an HTML page when asked (`also`: more files, e.g. a PNG). Every
+    destination is checked before anything is written."""
     from spendcalc.formats import formatter_for
-    from spendcalc.output import STDOUT, check_destination, silence_stdout, write_text
+    from spendcalc.output import STDOUT, check_destination, silence_stdout, write_bytes, write_text
+    from spendcalc.render import Picture
 
-    pictures = [(path, kind) for path, kind in ((svg, "svg"), (html, "html")) if path is not None]
-    for destination in (output, *(str(path) for path, _ in pictures)):
+    files: list[tuple[Path, Callable[[], bytes]]] = list(also)
+    for path, kind in ((svg, Picture.SVG), (html, Picture.HTML)):
+        if path is not None:
+            files.append((path, partial(_picture_bytes, report, kind)))
+    for destination in (output, *(str(path) for path, _ in files)):
         check_destination(destination)
     to_stdout = output == STDOUT
     formatter = formatter_for(
@@ -215,20 +223,22 @@ def emit(
         color=_use_color() if to_stdout else False,
     )
     text = formatter.format(report)
-    saved = []
-    for path, kind in pictures:
-        from spendcalc.render import Picture, picture
-
-        write_text(picture(report, Picture(kind), _width()), str(path))
-        saved.append(str(path))
+    for path, produce in files:
+        write_bytes(produce(), str(path))
     try:
         write_text(text, output)
     except BrokenPipeError:
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()
         raise typer.Exit(0) from None
-    for destination in (*([] if to_stdout else [output]), *saved):
+    for destination in (*([] if to_stdout else [output]), *(str(path) for path, _ in files)):
         typer.echo(f"wrote {destination}", err=True)
+
+
+def _picture_bytes(report: "Report", kind: "Picture") -> bytes:
+    from spendcalc.render import picture
+
+    return picture(report, kind, _width()).encode("utf-8")
 
 
 @contextmanager
@@ -618,15 +628,13 @@ def chart(
         width = _width() or report_paths.CHART_DEFAULT_WIDTH
         bar_width = width - report_paths.CHART_FIXED_WIDTH
         result = report_paths.chart_report(dataset, comparison, bar_width, state.generated())
+        also: list[tuple[Path, Callable[[], bytes]]] = []
         if png is not None:
-            from spendcalc.output import check_destination, write_bytes
             from spendcalc.plot import chart_png
 
-            check_destination(str(png))
             sources = [n for n in result.notes if n.startswith("Source:")]
-            write_bytes(chart_png(comparison, sources), str(png))
-            typer.echo(f"wrote {png}", err=True)
-        emit(result, output_format, output, svg, html)
+            also.append((png, lambda: chart_png(comparison, sources)))
+        emit(result, output_format, output, svg, html, also)
 
 
 @app.command()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import difflib
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.errors import SpendcalcError, UsageError
@@ -363,7 +364,7 @@ class Comparison(NamedTuple):
     """The allies shown, sorted and filtered as asked."""
     totals: tuple[GroupTotal, ...]
     """NATO and Europe-and-Canada, always over every ally, whatever was filtered."""
-    spending_shares: dict[str, float]
+    spending_shares: Mapping[str, float]
     """ISO3 -> share of total alliance spending, in per cent."""
 
     @property
@@ -395,7 +396,9 @@ def compare_allies(
     if only_below and targets:
         lowest = min(targets, key=lambda t: t.share_pct)
         shown = [g for g in everyone if (r := g.row(lowest)) is not None and not r.meets]
-    return Comparison(year, tuple(targets), tuple(sort_allies(shown, sort)), totals, spending_shares)
+    return Comparison(
+        year, tuple(targets), tuple(sort_allies(shown, sort)), totals, MappingProxyType(spending_shares)
+    )
 
 
 def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
@@ -420,7 +423,12 @@ def compare(
     """Every ally against every target, with totals (library entry point)."""
     specs = parse_targets(targets, dataset.targets)
     chosen = default_year(dataset) if year is None else check_year(dataset, year)
-    return compare_allies(dataset, chosen, specs, SortKey(sort), only_below)
+    try:
+        key = SortKey(sort)
+    except ValueError:
+        choices = ", ".join(k.value for k in SortKey)
+        raise UsageError(f"sort {sort!r} is not one of {choices}", "--sort") from None
+    return compare_allies(dataset, chosen, specs, key, only_below)
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -283,7 +283,7 @@ def pledges_report(
 
 # --- history -------------------------------------------------------------------------------------
 
-BAR_WIDTH = 30
+BAR_WIDTH = 24
 BAR_FULL = "█"
 BAR_MARK = "│"
 """The 2% line: drawn across each bar so it reads without colour."""
