@@ -165,8 +165,18 @@ def test_year_key_not_a_number(write_dataset: WriteDataset, tiny_dataset_dict: d
     years["abc"] = years.pop("2025")
     error = invalid(write_dataset, tiny_dataset_dict)
     assert len(error.details) == 1
-    assert error.details[0].startswith("allies[1].years.abc")
-    assert "integer" in error.details[0]
+    assert error.details == ("allies[1].years: year 'abc' must be written as four digits, e.g. 2024",)
+
+
+@pytest.mark.parametrize("key", ["02025", " 2025", "2_025", "+2025"])
+def test_year_key_in_another_spelling_is_refused(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any], key: str
+) -> None:
+    # Each would otherwise become 2025 and silently replace the real 2025.
+    years = tiny_dataset_dict["allies"][1]["years"]
+    years[key] = years["2025"]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == (f"allies[1].years: year {key!r} must be written as four digits, e.g. 2024",)
 
 
 def test_year_out_of_range(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:

@@ -200,18 +200,18 @@ def test_signals_exit_with_one_line(
 ) -> None:
     import signal
 
-    from spendcalc import cli
+    from spendcalc import __main__
 
     number = getattr(signal, signal_name)
 
-    def interrupted(*_: object, **__: object) -> None:
-        cli._stop(number, None)
+    def interrupted() -> None:
+        __main__._stop(number, None)
 
-    monkeypatch.setattr(cli, "app", interrupted)
+    monkeypatch.setattr(__main__, "_run", interrupted)
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         with pytest.raises(SystemExit) as exited:
-            cli.main()
+            __main__.main()
     finally:
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])

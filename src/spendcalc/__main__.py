@@ -11,6 +11,28 @@ import sys
 
 
 def main() -> None:
+    import signal
+
+    from spendcalc.errors import Stopped
+
+    # First of all, so that Ctrl-C at any point from here on gives one line and no traceback.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _run()
+    except Stopped as stopped:
+        name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
+        sys.stderr.write(f"spendcalc: {name}\n")
+        sys.exit(128 + stopped.signal_number)
+
+
+def _stop(signal_number: int, _frame: object) -> None:
+    from spendcalc.errors import Stopped
+
+    raise Stopped(signal_number)
+
+
+def _run() -> None:
     if sys.argv[1:] == ["--version"]:
         from spendcalc import __version__
 

@@ -19,7 +19,9 @@ import typer
 
 from spendcalc import __version__
 from spendcalc.currency import Currency
-from spendcalc.errors import SpendcalcError, UsageError
+from spendcalc.errors import SpendcalcError, Stopped, UsageError
+
+__all__ = ["Stopped", "app", "main"]
 from spendcalc.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -667,25 +669,8 @@ def _choice(kind: type[_Choice], text: str, option: str) -> _Choice:
     raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint=f"'{option}'")
 
 
-class Stopped(BaseException):
-    """Raised from a signal handler, so that Click does not turn Ctrl-C into 'Aborted!' and exit 1, and
-    so that an output file being written is cleaned up on the way out (see output.write_text)."""
-
-    def __init__(self, signal_number: int) -> None:
-        super().__init__(signal_number)
-        self.signal_number = signal_number
-
-
-def _stop(signal_number: int, _frame: object) -> None:
-    raise Stopped(signal_number)
-
-
 def main() -> None:
-    """Console-script entry point."""
-    import signal
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    """Run the Typer app (the console script enters through spendcalc.__main__, which handles signals)."""
     try:
         app(prog_name="spendcalc")
     except BrokenPipeError:
@@ -693,7 +678,3 @@ def main() -> None:
 
         silence_stdout()
         sys.exit(0)
-    except Stopped as stopped:
-        name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
-        sys.stderr.write(f"spendcalc: {name}\n")
-        sys.exit(128 + stopped.signal_number)

@@ -387,10 +387,11 @@ def compare_allies(
         ),
     )
     alliance_spending = totals[0].spending_usd_bn
+    # With nothing spent at all (a what-if dataset), nobody has a share of it: missing, not 0.
     spending_shares = {
         g.ally.iso3: g.spending_usd_bn / alliance_spending * 100
         for g in everyone
-        if g.status is Status.OK and g.spending_usd_bn is not None
+        if g.status is Status.OK and g.spending_usd_bn is not None and alliance_spending > 0
     }
     shown = everyone
     if only_below and targets:
@@ -504,13 +505,17 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
     }
     total = math.fsum(g.spending_usd_bn or 0.0 for g in counted)
     raised_total = math.fsum(raised.values())
+
+    def part(amount: float, whole: float) -> float | None:
+        return amount / whole * 100 if whole > 0 else None
+
     rows = []
     for g in everyone:
         if g.ally.iso3 in raised:
             now = g.spending_usd_bn or 0.0
             then = raised[g.ally.iso3]
             rows.append(
-                BurdenRow(g.ally.name, g.ally.iso3, now, now / total * 100, then, then / raised_total * 100)
+                BurdenRow(g.ally.name, g.ally.iso3, now, part(now, total), then, part(then, raised_total))
             )
         else:
             rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None))
@@ -521,7 +526,7 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
     ):
         now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
         then = math.fsum(raised[g.ally.iso3] for g in members)
-        groups.append(BurdenRow(name, None, now, now / total * 100, then, then / raised_total * 100))
+        groups.append(BurdenRow(name, None, now, part(now, total), then, part(then, raised_total)))
     sources = {g.share.source for g in counted if g.share and g.share.source}
     sources |= {g.gdp.source for g in counted if g.gdp}
     return BurdenSharing(

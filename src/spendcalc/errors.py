@@ -19,3 +19,12 @@ class UsageError(SpendcalcError):
         super().__init__(message)
         self.option = option
         """The option at fault, e.g. '--target', for the usage message."""
+
+
+class Stopped(BaseException):
+    """Raised from the SIGINT/SIGTERM handler. A BaseException, so that Click does not turn Ctrl-C into
+    'Aborted!' and exit 1, and so that a file being written is cleaned up on the way out."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number

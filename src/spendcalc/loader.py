@@ -158,6 +158,8 @@ _MESSAGES = {
 }
 
 
+_YEAR_MAPS = ("years", "eur_per_usd")
+"""Mappings keyed by year: their keys print as `.2024`, list positions as `[3]`."""
 _LOCATED = re.compile(r"^[A-Za-z_][\w.\[\]-]*: ")
 
 
@@ -166,10 +168,13 @@ def validation_lines(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors(include_url=False):
         location = ""
+        previous: object = None
         for part in item["loc"]:
-            location += (
-                f"[{part}]" if isinstance(part, int) and location else f".{part}" if location else str(part)
-            )
+            if part == "[key]":
+                continue  # the key itself is at fault; its location already ends with it
+            is_index = isinstance(part, int) and previous not in _YEAR_MAPS
+            location += f"[{part}]" if is_index and location else f".{part}" if location else str(part)
+            previous = part
         template = _MESSAGES.get(item["type"])
         context = item.get("ctx") or {}
         shown = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in context.items()}

@@ -53,20 +53,21 @@ class Share(Record):
 class Gdp(Record):
     """GDP at current prices, billions of US dollars."""
 
-    usd_bn: float = Field(gt=0, allow_inf_nan=False)
+    # Bounds far outside any economy (world GDP is about 1e5 bn), so that no sum or ratio overflows.
+    usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
     kind: Literal["actual", "estimate", "projection"]
     source: SourceId
 
 
 class Population(Record):
-    millions: float = Field(gt=0, allow_inf_nan=False)
+    millions: float = Field(ge=1e-6, le=1e5, allow_inf_nan=False)
     source: SourceId
 
 
 class Rate(Record):
     """An annual average exchange rate: units of a currency per US dollar."""
 
-    per_usd: float = Field(gt=0, allow_inf_nan=False)
+    per_usd: float = Field(ge=1e-6, le=1e9, allow_inf_nan=False)
     source: SourceId
 
 
@@ -107,6 +108,11 @@ class Ally(Record):
     has_armed_forces: bool
     years: dict[Year, AllyYear]
 
+    @field_validator("years", mode="before")
+    @classmethod
+    def _plain_year_keys(cls, years: object) -> object:
+        return _check_year_keys(years)
+
     @model_validator(mode="after")
     def _no_share_without_armed_forces(self) -> Ally:
         if not self.has_armed_forces and any(y.share is not None for y in self.years.values()):
@@ -143,6 +149,12 @@ class Dataset(Record):
     sources: tuple[Source, ...] = Field(min_length=1)
     targets: tuple[Target, ...]
     eur_per_usd: dict[Year, Rate] = Field(default_factory=dict)
+
+    @field_validator("eur_per_usd", mode="before")
+    @classmethod
+    def _plain_year_keys(cls, years: object) -> object:
+        return _check_year_keys(years)
+
     pledges: tuple[Pledge, ...] = ()
     allies: tuple[Ally, ...] = Field(min_length=1)
 
@@ -189,6 +201,17 @@ class Dataset(Record):
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
+
+
+def _check_year_keys(years: object) -> object:
+    # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
+    if not isinstance(years, dict):
+        return years
+    for key in years:
+        if isinstance(key, str) and not (len(key) == 4 and key.isascii() and key.isdigit()):
+            raise ValueError(f"year {key!r} must be written as four digits, e.g. 2024")
+    # Validation from here on is past the JSON parser, where strict mode takes only real ints as keys.
+    return {int(key) if isinstance(key, str) else key: value for key, value in years.items()}
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:

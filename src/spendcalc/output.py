@@ -26,8 +26,8 @@ def check_destination(destination: str) -> None:
     if destination == STDOUT:
         return
     path = Path(destination)
-    if path.is_dir():
-        raise SpendcalcError(f"{path}: is a directory; give a file name for --output")
+    if path.is_dir() or destination.endswith(("/", os.sep)):
+        raise SpendcalcError(f"{destination}: is a directory; give a file name for --output")
     parent = path.parent
     if not parent.is_dir():
         raise SpendcalcError(f"{path}: directory {str(parent)!r} does not exist")
@@ -41,8 +41,14 @@ def check_destination(destination: str) -> None:
 
 def write_text(text: str, destination: str) -> None:
     if destination == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # e.g. `> /dev/full`: stdout is a full disk
+            silence_stdout()
+            raise SpendcalcError(f"stdout: cannot write ({error.strerror or error})") from None
         return
     write_bytes(text.encode("utf-8"), destination)
 

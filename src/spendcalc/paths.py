@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from spendcalc.models import Ally, Dataset, Pledge
 
 MAX_PATH_YEAR = 2100
+MAX_GROWTH_PCT = 100.0
+"""Nominal growth a year; beyond this a path is not a scenario, and its figures would overflow."""
 
 
 class Shape(str, Enum):
@@ -83,12 +85,17 @@ def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None
         raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {_span(ally.gdp_years)}")
     points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
     if growth_pct is not None:
-        if not math.isfinite(growth_pct) or growth_pct <= -100:
-            raise UsageError(f"growth {growth_pct}% must be a finite number above -100", "--growth")
+        if not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
+            raise UsageError(
+                f"growth {growth_pct}% must be above -100 and at most {MAX_GROWTH_PCT:g}", "--growth"
+            )
         for year in range(start + 1, end + 1):
             points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
         given = f"{format_pct(growth_pct)}% a year from {start}, as given with --growth"
-        return GdpSeries(tuple(points), growth_pct if end > start else None, given if end > start else None)
+        return _finite(
+            GdpSeries(tuple(points), growth_pct if end > start else None, given if end > start else None),
+            ally,
+        )
     rate: float | None = None
     basis: str | None = None
     for year in range(start + 1, end + 1):
@@ -108,7 +115,15 @@ def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None
                 f"({year - 2}→{year - 1}, [{points[-1].source}]), an assumption"
             )
         points.append(GdpPoint(year, points[-1].usd_bn * (1 + rate / 100), "assumed", None))
-    return GdpSeries(tuple(points), rate, basis)
+    return _finite(GdpSeries(tuple(points), rate, basis), ally)
+
+
+def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
+    if not all(math.isfinite(p.usd_bn) for p in series.points):
+        raise SpendcalcError(
+            f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
+        )
+    return series
 
 
 def _span(years: Sequence[int]) -> str:

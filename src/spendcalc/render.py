@@ -19,6 +19,7 @@ _NUMERIC = {Kind.INT, Kind.PCT, Kind.GAP_PP, Kind.USD_BN, Kind.GAP_USD_BN, Kind.
 
 MAX_TEXT_WIDTH = 60
 """Free text (notes, titles) wraps at this width rather than stretching a table across a file."""
+MIN_WRAPPED_WIDTH = 12
 MIN_FILE_WIDTH = 100
 """Off a terminal (a pipe or a file) nothing is cut: tables take the width they need, at least this."""
 
@@ -41,6 +42,11 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
     natural = [min(w, MAX_TEXT_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True)]
     table_width = sum(natural) + 2 * len(natural)
     fits = width is None or table_width <= width
+    # Narrower than the table: text columns may wrap, but numbers and names are never cut to '…';
+    # the console gets at least the width they need, and the terminal folds the longer lines.
+    least = sum(min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True))
+    least += 2 * len(natural)
+    console_width = max(width, least) if width is not None else max(MIN_FILE_WIDTH, table_width)
     parts: list[RenderableType] = []
     if report.summary:
         summary = Table.grid(padding=(0, 2))
@@ -64,6 +70,7 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
             Text(column.header),
             justify="right" if numeric else "left",
             no_wrap=not wraps[position],
+            overflow="fold",
             width=natural[position] if fits else None,
         )
     for index, shown_row in enumerate(rows):
@@ -76,7 +83,7 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
     parts.append(table)
     if report.notes:
         parts.append(Text("\n".join(report.notes), style="dim"))
-    return Group(*parts), width or max(MIN_FILE_WIDTH, table_width)
+    return Group(*parts), console_width
 
 
 class Picture(str, Enum):

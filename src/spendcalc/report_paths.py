@@ -185,6 +185,31 @@ def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str,
 
 # --- pledges -------------------------------------------------------------------------------------
 
+PLEDGE_COLUMNS = (
+    "iso3",
+    "name",
+    "announced",
+    "pledge_pct",
+    "by_year",
+    "status",
+    "measure",
+    "nato_definition",
+    "latest_year",
+    "latest_share_pct",
+    "latest_share_estimate",
+    "latest_share_source",
+    "rise_pp",
+    "hague_core_pct",
+    "versus_hague_core_pp",
+    "gdp_year",
+    "gdp_usd_bn",
+    "gdp_kind",
+    "gdp_source",
+    "extra_usd_bn",
+    "note",
+    "url",
+)
+
 
 def pledges_report(
     dataset: Dataset, checks: Sequence[PledgeCheck], generated: datetime | None = None
@@ -275,7 +300,7 @@ def pledges_report(
         columns=columns,
         rows=tuple(rows),
         notes=tuple(notes),
-        record_columns=tuple(records[0]) if records else ("iso3", "name"),
+        record_columns=PLEDGE_COLUMNS,
         records=tuple(records),
         metadata=metadata(dataset, None, [], generated),
     )
