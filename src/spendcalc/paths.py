@@ -87,7 +87,8 @@ def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None
     if growth_pct is not None:
         if not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
             raise UsageError(
-                f"growth {growth_pct}% must be above -100 and at most {MAX_GROWTH_PCT:g}", "--growth"
+                f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
+                "--growth",
             )
         for year in range(start + 1, end + 1):
             points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
