@@ -216,6 +216,9 @@ def emit(
     for path, kind in ((svg, Picture.SVG), (html, Picture.HTML)):
         if path is not None:
             files.append((path, partial(_picture_bytes, report, kind)))
+    for path, _ in files:
+        if str(path) == STDOUT:
+            raise UsageError(f"{path}: a picture needs a file name, not stdout")
     for destination in (output, *(str(path) for path, _ in files)):
         check_destination(destination)
     to_stdout = output == STDOUT

@@ -55,11 +55,6 @@ def write_text(text: str, destination: str) -> None:
 
 def write_bytes(data: bytes, destination: str) -> None:
     """Write a file whole: to a temporary file beside it, then renamed over it."""
-    if destination == STDOUT:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
     check_destination(destination)
     # Through a symlink, replace the file it points to, not the link itself.
     path = Path(destination).resolve() if Path(destination).is_symlink() else Path(destination)

@@ -1,0 +1,156 @@
+"""Edges of paths, currencies and output that the bundled data never reaches: synthetic datasets."""
+
+from __future__ import annotations
+
+import copy
+import errno
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spendcalc import output
+from spendcalc.cli import app
+from spendcalc.core import TargetSpec
+from spendcalc.currency import Currency, conversion
+from spendcalc.errors import SpendcalcError, UsageError
+from spendcalc.loader import bundled_bytes, parse_dataset
+from spendcalc.models import Dataset
+from spendcalc.paths import check_pledges, defence_path, gdp_series
+
+BUNDLED: dict[str, Any] = json.loads(bundled_bytes())
+
+
+def dataset_with(change: Any) -> Dataset:
+    document = copy.deepcopy(BUNDLED)
+    change(document)
+    return parse_dataset(json.dumps(document).encode(), "edge.json")
+
+
+def ally(dataset: Dataset, iso3: str) -> Any:
+    return next(a for a in dataset.allies if a.iso3 == iso3)
+
+
+def test_path_from_a_year_without_gdp_is_an_error() -> None:
+    def drop(document: dict[str, Any]) -> None:
+        del document["allies"][22]["years"]["2025"]["gdp"]  # Poland
+
+    data = dataset_with(drop)
+    with pytest.raises(SpendcalcError, match="Poland: no GDP for 2025"):
+        defence_path(data, ally(data, "POL"), TargetSpec(5.0), 2030)
+
+
+def test_gdp_that_ends_after_one_year_cannot_be_extended() -> None:
+    def only_2025(document: dict[str, Any]) -> None:
+        years = document["allies"][22]["years"]
+        for year in ("2024", "2026", "2027", "2028", "2029", "2030"):
+            years[year].pop("gdp", None)
+
+    data = dataset_with(only_2025)
+    with pytest.raises(SpendcalcError, match="no two years to extend it from; give --growth"):
+        gdp_series(ally(data, "POL"), 2025, 2027)
+    # With a stated growth rate it works, and every later year is marked assumed.
+    series = gdp_series(ally(data, "POL"), 2025, 2027, growth_pct=3.0)
+    assert [p.kind for p in series.points] == ["estimate", "assumed", "assumed"]
+    assert math.isclose(series.points[-1].usd_bn, series.points[0].usd_bn * 1.03**2)
+
+
+def test_an_extension_that_overflows_is_an_error() -> None:
+    def explode(document: dict[str, Any]) -> None:
+        years = document["allies"][22]["years"]
+        years["2029"]["gdp"]["usd_bn"] = 1e-3
+        years["2030"]["gdp"]["usd_bn"] = 1e9
+
+    data = dataset_with(explode)
+    with pytest.raises(SpendcalcError, match="grows beyond any number"):
+        gdp_series(ally(data, "POL"), 2025, 2100)
+
+
+def test_path_current_share_out_of_range_is_a_usage_error(dataset: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        defence_path(dataset, ally(dataset, "POL"), TargetSpec(5.0), 2030, current_pct=101)
+    assert caught.value.option == "--current"
+
+
+def test_path_without_a_share_in_the_start_year() -> None:
+    def drop(document: dict[str, Any]) -> None:
+        del document["allies"][22]["years"]["2024"]["share"]
+
+    data = dataset_with(drop)
+    with pytest.raises(SpendcalcError, match="no defence share for 2024; give --current or --from"):
+        defence_path(data, ally(data, "POL"), TargetSpec(5.0), 2030, from_year=2024)
+    started = defence_path(data, ally(data, "POL"), TargetSpec(5.0), 2030, from_year=2024, current_pct=4.0)
+    assert started.lines[0].years[0].share_pct == 4.0
+
+
+def test_path_target_text_must_be_hague(dataset: Dataset) -> None:
+    with pytest.raises(UsageError, match=r"'hague' for the 3\.5% \+ 1\.5% split"):
+        defence_path(dataset, ally(dataset, "POL"), "nato", 2030)
+
+
+def test_pledge_for_a_year_before_the_latest_share_uses_that_years_gdp() -> None:
+    def early(document: dict[str, Any]) -> None:
+        document["pledges"][0]["by_year"] = 2024  # the UK's 2.5%, now "by 2024"
+
+    data = dataset_with(early)
+    check = next(c for c in check_pledges(data, ally(data, "GBR")) if c.pledge.share_pct == 2.5)
+    recorded = ally(data, "GBR").gdp(2024)
+    assert check.gdp.year == 2024
+    assert check.gdp.usd_bn == recorded.usd_bn
+    assert check.gdp_growth_basis is None
+
+
+def test_euro_conversion_before_the_first_rate_is_missing(dataset: Dataset) -> None:
+    assert conversion(dataset, None, 2010, Currency.EUR) is None
+    assert conversion(dataset, None, 2024, Currency.LCU) is None
+    rate = conversion(dataset, None, 2024, Currency.EUR)
+    assert rate is not None
+    assert rate.code == "EUR"
+    assert not rate.carried_forward
+
+
+def test_no_euro_rates_at_all() -> None:
+    def drop(document: dict[str, Any]) -> None:
+        document["eur_per_usd"] = {}
+
+    data = dataset_with(drop)
+    assert conversion(data, None, 2024, Currency.EUR) is None
+
+
+def test_stdout_that_cannot_be_written_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", FullDisk())
+    monkeypatch.setattr(output, "silence_stdout", lambda: None)
+    with pytest.raises(SpendcalcError, match="stdout: cannot write \\(No space left on device\\)"):
+        output.write_text("data\n", output.STDOUT)
+
+
+def test_a_device_is_written_in_place() -> None:
+    output.write_text("discarded\n", "/dev/null")
+    assert Path("/dev/null").exists()
+
+
+def test_output_through_a_symlink_replaces_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "real.csv"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    output.write_text("new\n", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new\n"
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html", "--png"])
+def test_a_picture_needs_a_file_name(option: str) -> None:
+    result = CliRunner().invoke(app, ["chart", option, "-"])
+    assert result.exit_code == 2
+    assert "a picture needs a file name, not stdout" in result.stderr
+    assert result.stdout == ""
