@@ -478,6 +478,9 @@ class BurdenRow(NamedTuple):
     raised_spending_usd_bn: float | None
     """Spending if this ally (or the group's allies) below the target rose to it."""
     raised_share_of_total_pct: float | None
+    share: ShareFigure | None = None
+    """The ally's share of GDP the spending rests on; None for a group row."""
+    gdp_source: str | None = None
 
 
 class BurdenSharing(NamedTuple):
@@ -515,7 +518,16 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
             now = g.spending_usd_bn or 0.0
             then = raised[g.ally.iso3]
             rows.append(
-                BurdenRow(g.ally.name, g.ally.iso3, now, part(now, total), then, part(then, raised_total))
+                BurdenRow(
+                    g.ally.name,
+                    g.ally.iso3,
+                    now,
+                    part(now, total),
+                    then,
+                    part(then, raised_total),
+                    g.share,
+                    g.gdp.source if g.gdp else None,
+                )
             )
         else:
             rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None))

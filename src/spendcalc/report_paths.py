@@ -426,6 +426,10 @@ def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | 
             "share_of_total_pct": row.share_of_total_pct,
             "raised_spending_usd_bn": row.raised_spending_usd_bn,
             "raised_share_of_total_pct": row.raised_share_of_total_pct,
+            "share_pct": row.share.pct if row.share else None,
+            "share_estimate": row.share.estimate if row.share else None,
+            "share_source": row.share.source if row.share else None,
+            "gdp_source": row.gdp_source,
         }
         for row in (*burden.rows, *burden.groups)
     ]
