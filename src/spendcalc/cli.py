@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from spendcalc.core import SortKey, TargetSpec
     from spendcalc.models import Dataset
-    from spendcalc.render import Picture
     from spendcalc.report import Report
 
 app = typer.Typer(
@@ -210,10 +209,9 @@ def emit(
     destination is checked before anything is written."""
     from spendcalc.formats import formatter_for
     from spendcalc.output import STDOUT, check_destination, silence_stdout, write_bytes, write_text
-    from spendcalc.render import Picture
 
     files: list[tuple[Path, Callable[[], bytes]]] = list(also)
-    for path, kind in ((svg, Picture.SVG), (html, Picture.HTML)):
+    for path, kind in ((svg, "svg"), (html, "html")):
         if path is not None:
             files.append((path, partial(_picture_bytes, report, kind)))
     for path, _ in files:
@@ -240,10 +238,10 @@ def emit(
         typer.echo(f"wrote {destination}", err=True)
 
 
-def _picture_bytes(report: "Report", kind: "Picture") -> bytes:
-    from spendcalc.render import picture
+def _picture_bytes(report: "Report", kind: str) -> bytes:
+    from spendcalc.render import Picture, picture  # Rich, only when a picture is asked for
 
-    return picture(report, kind, _width()).encode("utf-8")
+    return picture(report, Picture(kind), _width()).encode("utf-8")
 
 
 @contextmanager

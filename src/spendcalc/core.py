@@ -4,8 +4,6 @@ No I/O and no printing. Every result is a frozen dataclass that keeps the figure
 sources they rest on; compliance is decided on the unrounded values.
 """
 
-from __future__ import annotations
-
 import difflib
 import math
 import unicodedata
@@ -13,12 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from spendcalc.errors import SpendcalcError, UsageError
-
-if TYPE_CHECKING:
-    from spendcalc.models import Ally, Dataset, Gdp, Population, Target
+from spendcalc.models import Ally, Dataset, Gdp, Population, Target
 
 DEFAULT_TARGETS = ("2", "2.5", "3.5", "5")
 EUROPE_AND_CANADA = "Europe and Canada"

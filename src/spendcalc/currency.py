@@ -1,7 +1,5 @@
 """Converting US-dollar figures into euros or national currency, with the rate and its year stated."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,7 +37,7 @@ def identity(year: int) -> Conversion:
     return Conversion("USD", 1.0, year, year, None)
 
 
-def conversion(dataset: Dataset, ally: Ally | None, year: int, currency: Currency) -> Conversion | None:
+def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Currency) -> "Conversion | None":
     """The rate for `year`: that year's average where there is one, else (for years after the last
     full year of rates) the last full year's; None where no rate exists, never a guess."""
     if currency is Currency.USD:
@@ -71,7 +69,7 @@ def conversion(dataset: Dataset, ally: Ally | None, year: int, currency: Currenc
     return Conversion(fx.currency, fx.per_usd, year, rate_year, fx.source)
 
 
-def unit(conversions: list[Conversion | None], currency: Currency) -> str:
+def unit(conversions: "list[Conversion | None]", currency: Currency) -> str:
     """The money unit for a header: 'US$', 'EUR', 'GBP', or 'LCU' when allies' currencies differ."""
     codes = {c.code for c in conversions if c is not None}
     if currency is Currency.USD:

@@ -8,9 +8,10 @@ import io
 import json
 import math
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from spendcalc.report import Report, Scalar
+if TYPE_CHECKING:
+    from spendcalc.report import Report, Scalar
 
 
 class OutputFormat(str, Enum):

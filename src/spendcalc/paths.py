@@ -6,19 +6,15 @@ against a stated baseline: the start share of each year's GDP (flat share) or th
 last projected nominal rate, or at a rate the user gives, and those years are marked as assumed.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct
 from spendcalc.currency import Conversion, Currency, conversion, unit
 from spendcalc.errors import SpendcalcError, UsageError
-
-if TYPE_CHECKING:
-    from spendcalc.models import Ally, Dataset, Pledge
+from spendcalc.models import Ally, Dataset, Pledge
 
 MAX_PATH_YEAR = 2100
 MAX_GROWTH_PCT = 100.0

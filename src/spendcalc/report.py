@@ -3,12 +3,10 @@
 A Report knows nothing of Rich, CSV or JSON; the formatters in `spendcalc.formats` render it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from spendcalc import __version__
 from spendcalc.core import (
@@ -23,9 +21,7 @@ from spendcalc.core import (
     year_span,
 )
 from spendcalc.currency import Conversion, Currency, conversion, unit
-
-if TYPE_CHECKING:
-    from spendcalc.models import Dataset, Source
+from spendcalc.models import Dataset, Source
 
 Scalar = str | int | float | bool | None
 

@@ -1,7 +1,5 @@
 """Reports over time and across the alliance: paths to a target year, pledges, history, burden sharing."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 
