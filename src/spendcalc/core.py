@@ -51,10 +51,16 @@ def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
         )
     for target in known:
         if cleaned.casefold() == target.id:
-            if target.of != "gdp":
+            if target.of == "defence_expenditure":
                 raise UsageError(
                     f"target {target.id!r} is a share of defence expenditure, not of GDP; "
                     "it cannot be compared with a share of GDP",
+                    "--target",
+                )
+            if target.of == "related_spending":
+                raise UsageError(
+                    f"target {target.id!r} is defence-related spending, which NATO does not measure yet: "
+                    "it cannot be compared with a defence share; plan it with `path -t hague`",
                     "--target",
                 )
             return TargetSpec(target.share_pct, target.id, target.label)
@@ -321,9 +327,17 @@ class GroupTotal(NamedTuple):
         return self.spending_usd_bn / self.gdp_usd_bn * 100
 
 
+def counts_in_totals(gaps: AllyGaps) -> bool:
+    """An ally counts in a year's totals if it was an ally that year and has both a share and GDP.
+
+    NATO's tables also give figures for years before an ally joined (Finland and Sweden from 2014):
+    they are shown, but a 2014 total is the total of the allies of 2014."""
+    return gaps.status is Status.OK and gaps.ally.joined <= gaps.year
+
+
 def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[TargetSpec]) -> GroupTotal:
-    counted = [m for m in members if m.status is Status.OK]
-    excluded = tuple(m.ally.iso3 for m in members if m.status is not Status.OK)
+    counted = [m for m in members if counts_in_totals(m)]
+    excluded = tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
     gdp_total = math.fsum(m.gdp.usd_bn for m in counted if m.gdp)
@@ -387,7 +401,7 @@ def compare_allies(
     spending_shares = {
         g.ally.iso3: g.spending_usd_bn / alliance_spending * 100
         for g in everyone
-        if g.status is Status.OK and g.spending_usd_bn is not None and alliance_spending > 0
+        if counts_in_totals(g) and g.spending_usd_bn is not None and alliance_spending > 0
     }
     shown = everyone
     if only_below and targets:
@@ -477,6 +491,8 @@ class BurdenRow(NamedTuple):
     share: ShareFigure | None = None
     """The ally's share of GDP the spending rests on; None for a group row."""
     gdp_source: str | None = None
+    left_out: str | None = None
+    """Why an ally is left out of the totals, if it is."""
 
 
 class BurdenSharing(NamedTuple):
@@ -494,7 +510,7 @@ class BurdenSharing(NamedTuple):
 def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSharing:
     """Each ally's share of alliance spending now, and if every ally below `target` rose to it."""
     everyone = [ally_gaps(dataset, ally, year, (target,)) for ally in dataset.allies]
-    counted = [g for g in everyone if g.status is Status.OK and g.spending_usd_bn is not None and g.gdp]
+    counted = [g for g in everyone if counts_in_totals(g) and g.spending_usd_bn is not None and g.gdp]
     if not counted:
         raise SpendcalcError(f"no ally has both a share and GDP for {year}")
     raised = {
@@ -526,7 +542,12 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
                 )
             )
         else:
-            rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None))
+            reason = (
+                g.status.value
+                if g.status is not Status.OK
+                else f"not yet an ally in {year} (joined {g.ally.joined})"
+            )
+            rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None, left_out=reason))
     groups = []
     for name, members in (
         ("United States", [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA]),

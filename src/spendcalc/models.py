@@ -32,7 +32,10 @@ class Target(Record):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     label: str = Field(min_length=1)
     share_pct: float = Field(gt=0, le=100, allow_inf_nan=False)
-    of: Literal["gdp", "defence_expenditure"]
+    of: Literal["gdp", "defence_expenditure", "related_spending"]
+    """gdp: a share of GDP for defence (NATO definition), comparable with a defence share.
+    defence_expenditure: a share of defence spending (the 20% equipment guideline).
+    related_spending: a share of GDP for defence-related spending, which NATO does not measure yet."""
     by_year: Year
     agreed: date
     scope: str

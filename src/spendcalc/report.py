@@ -305,6 +305,14 @@ def gap_report(
     )
 
 
+def not_yet_allies_note(allies: Iterable[AllyGaps], year: int) -> list[str]:
+    later = [g.ally for g in allies if g.status is Status.OK and g.ally.joined > year]
+    if not later:
+        return []
+    names = ", ".join(f"{a.name} ({a.joined})" for a in later)
+    return [f"Not yet allies in {year}: {names}; shown, but left out of totals and counts."]
+
+
 def compare_columns(targets: Sequence[TargetSpec], money: str, with_code: bool) -> tuple[Column, ...]:
     return (
         Column("name", "Ally"),
@@ -370,6 +378,7 @@ def compare_report(
         "allies above a target offset those below.",
     ]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
+    notes += not_yet_allies_note(comparison.allies, year)
     if currency is Currency.LCU:
         notes.append("National currencies cannot be summed: totals in national currency are n/a.")
     notes += _rate_notes(comparison.allies, rates, currency)
@@ -504,6 +513,13 @@ def countries_report(dataset: Dataset) -> Report:
     return _simple_report("The NATO allies", columns, records, ())
 
 
+TARGET_OF = {
+    "gdp": "GDP",
+    "defence_expenditure": "defence expenditure",
+    "related_spending": "GDP, defence-related (not measured)",
+}
+
+
 def targets_report(dataset: Dataset) -> Report:
     columns = (
         Column("id", "Id"),
@@ -519,7 +535,7 @@ def targets_report(dataset: Dataset) -> Report:
             "id": t.id,
             "label": t.label,
             "share_pct": t.share_pct,
-            "of": "GDP" if t.of == "gdp" else "defence expenditure",
+            "of": TARGET_OF[t.of],
             "by_year": t.by_year,
             "agreed": t.agreed.isoformat(),
             "note": t.note,

@@ -431,11 +431,11 @@ def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | 
         }
         for row in (*burden.rows, *burden.groups)
     ]
-    missing = [r.name for r in burden.rows if r.spending_usd_bn is None]
+    missing = [(r.name, r.left_out) for r in burden.rows if r.left_out]
     notes = [
         f"If all ≥ {level}: every ally below {level} of GDP rises to it; the others keep their spending.",
         "Shares of NATO spending are each ally's spending over the sum of all allies' (Σspending).",
-        *(f"{name}: n/a — no armed forces; left out of the totals." for name in missing),
+        *(f"{name}: {reason}; left out of the totals." for name, reason in missing),
         *source_notes(dataset, burden.sources),
         MONEY_NOTE,
     ]
