@@ -154,15 +154,15 @@ def test_path_csv_reaches_the_target_and_starts_where_gap_does(raw: Raw) -> None
 def test_path_table_states_baseline_and_years(raw: Raw) -> None:
     text = flat(ok("path", "DEU", "--target", "3.5", "--by", "2029"))
     start = raw_share(raw, "DEU", 2025)
-    assert f"Cumulative extra 2026–2029 against a flat {start:.2f}% of each year's GDP" in text
+    # Germany's 2025 share was published to 0.1, and is shown so.
+    assert f"Cumulative extra 2026–2029 against a flat {start:.1f}% of each year's GDP" in text
     # The cumulative figure, computed here: Σ (s_t − s_0) × GDP_t over 2026–2029, linear steps.
     cumulative = math.fsum(
         (start + (3.5 - start) * (year - 2025) / 4 - start) / 100 * raw_gdp(raw, "DEU", year)
         for year in range(2026, 2030)
     )
     assert (
-        f"Cumulative extra 2026–2029 against a flat 2.40% of each year's GDP: US$ {cumulative:,.1f} bn"
-        in text
+        f"Cumulative extra 2026–2029 against a flat 2.4% of each year's GDP: US$ {cumulative:,.1f} bn" in text
     )
 
 

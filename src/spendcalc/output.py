@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from spendcalc.errors import SpendcalcError
@@ -71,6 +73,23 @@ def write_bytes(data: bytes, destination: str) -> None:
 
 def _replace_atomically(path: Path, data: bytes) -> None:
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
+    # Ctrl-C or SIGTERM waits until the file is either replaced or untouched and its temporary gone:
+    # between mkstemp and the cleanup below there would otherwise be moments that leave a '.part'.
+    with _signals_held():
+        _write_and_rename(path, data, mode)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write_and_rename(path: Path, data: bytes, mode: int) -> None:
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(descriptor, "wb") as handle:

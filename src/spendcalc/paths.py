@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import NamedTuple
 
-from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct
+from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct, year_span
 from spendcalc.currency import Conversion, Currency, conversion, unit
 from spendcalc.errors import SpendcalcError, UsageError
 from spendcalc.models import Ally, Dataset, Pledge
@@ -34,7 +34,7 @@ class Baseline(str, Enum):
     FLAT_SHARE = "flat-share"
     """Keep spending the start share of each year's GDP."""
     FLAT_CASH = "flat-cash"
-    """Keep spending the start year's amount in current US$ (no growth, no inflation)."""
+    """Keep spending the start year's amount, in the path's currency (no growth, no inflation)."""
 
 
 def share_on_path(start: float, target: float, fraction: float, shape: Shape) -> float:
@@ -78,7 +78,7 @@ def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None
     """GDP for every year from `start` to `end`; `growth_pct` replaces the dataset after `start`."""
     first = ally.gdp(start)
     if first is None:
-        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {_span(ally.gdp_years)}")
+        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {year_span(ally.gdp_years)}")
     points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
     if growth_pct is not None:
         if not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
@@ -121,10 +121,6 @@ def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
             f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
         )
     return series
-
-
-def _span(years: Sequence[int]) -> str:
-    return f"{years[0]}–{years[-1]}" if years else "none"
 
 
 # --- paths ---------------------------------------------------------------------------------------
@@ -264,14 +260,12 @@ def defence_path(
             f"--by {by_year} must be after the start year {start_year} and at most {MAX_PATH_YEAR}"
         )
     if current_pct is not None:
-        if not (math.isfinite(current_pct) and 0 <= current_pct <= 100):
-            raise UsageError(f"current share {current_pct} must be between 0 and 100 (% of GDP)", "--current")
-        start: ShareFigure = ShareFigure(current_pct, False, None)
+        start = ShareFigure.supplied(current_pct)
     else:
         recorded = ally.share(start_year)
         if recorded is None:
             raise SpendcalcError(f"{ally.name}: no defence share for {start_year}; give --current or --from")
-        start = ShareFigure(recorded.pct, recorded.estimate, recorded.source)
+        start = ShareFigure.of(recorded)
     gdp = gdp_series(ally, start_year, by_year, growth_pct)
     rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
     known_rates = [r for r in rates if r is not None]
@@ -363,7 +357,7 @@ def check_pledges(dataset: Dataset, ally: Ally | None = None) -> tuple[PledgeChe
                 pledge,
                 pledged,
                 latest_year,
-                ShareFigure(recorded.pct, recorded.estimate, recorded.source),
+                ShareFigure.of(recorded),
                 hague_core,
                 gdp,
                 basis if gdp.assumed else None,

@@ -211,12 +211,14 @@ def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[st
 
 
 def share_cell(gaps: AllyGaps) -> Cell:
-    if gaps.share is None:
-        return Cell(None)  # the reason is in the table's notes: a long cell would widen the column
-    mark = "u" if gaps.share.user_supplied else "e" if gaps.share.estimate else ""
-    recorded = gaps.ally.share(gaps.year)
-    decimals = 1 if recorded and recorded.precision >= 0.1 and not gaps.share.user_supplied else None
-    return Cell(gaps.share.pct, mark, decimals)
+    # A missing share's reason is in the table's notes: a long cell would widen the column.
+    return figure_cell(gaps.share) if gaps.share is not None else Cell(None)
+
+
+def figure_cell(share: ShareFigure, mark: str | None = None) -> Cell:
+    """A share shown to the precision it was published to, marked e (estimate) or u (user-supplied)."""
+    default = "u" if share.user_supplied else "e" if share.estimate else ""
+    return Cell(share.pct, default if mark is None else mark, 1 if share.precision >= 0.1 else None)
 
 
 def share_origin(share: ShareFigure) -> str:

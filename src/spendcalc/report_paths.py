@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from spendcalc.core import BurdenSharing, Comparison, HistoryYear, format_pct
+from spendcalc.core import BurdenSharing, Comparison, HistoryYear, ShareFigure, format_pct
 from spendcalc.currency import Conversion, Currency
 from spendcalc.errors import UsageError
 from spendcalc.models import Dataset
@@ -15,10 +15,12 @@ from spendcalc.report import (
     Kind,
     Report,
     Scalar,
+    figure_cell,
     metadata,
     rate_note,
     share_cell,
     share_origin,
+    show,
     source_notes,
 )
 
@@ -93,7 +95,7 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     summary = (
         ("Ally", f"{ally.name} ({ally.iso3})"),
         ("Target", f"{target_names} by {path.by_year}"),
-        ("Start", f"{path.lines[0].start_pct:.2f}% of GDP in {path.from_year}, {start_text}"),
+        ("Start", f"{_share_text(start)}% of GDP in {path.from_year}, {start_text}"),
         ("Shape", f"{path.shape.value} (in share of GDP)"),
         ("Baseline", path.baseline.value),
     )
@@ -118,6 +120,11 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     )
 
 
+def _share_text(share: ShareFigure | None) -> str:
+    """A share as published: 2.4 for a figure given to 0.1, 2.40 for one given to 0.01."""
+    return show(figure_cell(share, ""), Kind.PCT).text if share is not None else "0.00"
+
+
 def path_sentence(path: DefencePath, line: PathLine) -> str:
     """Spending in the target year vs the start year, and the cumulative extra with baseline and years."""
     first, last = line.years[0], line.years[-1]
@@ -125,7 +132,7 @@ def path_sentence(path: DefencePath, line: PathLine) -> str:
     from_year, to_year = path.extra_years
     baseline = (
         BASELINE_WORDS[path.baseline].format(
-            share=f"{line.start_pct:.2f}", year=path.from_year, money=_money(first.spending_bn, code)
+            share=_share_text(line.start), year=path.from_year, money=_money(first.spending_bn, code)
         )
         if line.start is not None
         else "nothing, since the slice is not yet measured"
@@ -236,8 +243,8 @@ def pledges_report(
                 Cell(pledge.by_year),
                 Cell(pledge.status),
                 Cell(measure),
-                Cell(
-                    check.latest.pct,
+                figure_cell(
+                    check.latest,
                     f"e {check.latest_year}" if check.latest.estimate else f" {check.latest_year}",
                 ),
                 Cell(check.rise_pp),
@@ -314,11 +321,7 @@ BAR_MARK = "│"
 
 def share_bar(share: float | None, scale_max: float, line_pct: float = 2.0, width: int = BAR_WIDTH) -> str:
     """A text bar of `share` on a scale to `scale_max`, with the line at `line_pct` marked."""
-    mark = min(width - 1, round(line_pct / scale_max * width))
-    filled = 0 if share is None else max(0, min(width, round(share / scale_max * width)))
-    cells = [BAR_FULL if i < filled else " " for i in range(width)]
-    cells[mark] = BAR_MARK
-    return "".join(cells).rstrip()
+    return chart_bar(share, scale_max, [(line_pct, BAR_MARK)], width)
 
 
 def history_report(
@@ -462,11 +465,18 @@ CHART_FIXED_WIDTH = 34
 
 
 def chart_bar(share: float | None, scale_max: float, marks: Sequence[tuple[float, str]], width: int) -> str:
-    """A bar of `share` on a scale from 0 to `scale_max`, `width` characters long, targets marked."""
+    """A bar of `share` on a scale from 0 to `scale_max`, `width` characters long, targets marked.
+
+    Rounding never puts a bar on the wrong side of a mark: a share below a target stops short of its
+    mark, one at or above it shows at least one block past it, so that 1.99% does not read as 2%."""
     filled = 0 if share is None else max(0, min(width, round(share / scale_max * width)))
+    positions = [(level, min(width - 1, round(level / scale_max * width)), mark) for level, mark in marks]
+    if share is not None:
+        for level, position, _ in sorted(positions):
+            filled = min(filled, position) if share < level else max(filled, min(width, position + 2))
     cells = [BAR_FULL if i < filled else " " for i in range(width)]
-    for level, mark in marks:
-        cells[min(width - 1, round(level / scale_max * width))] = mark
+    for _, position, mark in positions:
+        cells[position] = mark
     return "".join(cells).rstrip()
 
 
