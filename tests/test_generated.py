@@ -559,8 +559,9 @@ COMMANDS: dict[str, tuple[bool, list[str]]] = {
     "sources": (False, ["--format"]),
     "chart": (False, ["--year", "--target", "--sort", "--format"]),
     "schema": (False, []),
+    "dataset": (False, []),
 }
-DEFAULT_FORMATS = {"export": "csv", "schema": "json"}
+DEFAULT_FORMATS = {"export": "csv", "schema": "json", "dataset": "json"}
 
 
 @st.composite
@@ -611,7 +612,7 @@ def test_random_command_lines(argv: list[str]) -> None:
     elif chosen == "json":
         document = json.loads(result.stdout, parse_constant=_no_constant)
         assert isinstance(document, dict) and document
-        if command != "schema":
+        if command not in ("schema", "dataset"):
             assert document["columns"]
             assert all(list(row) == document["columns"] for row in document["rows"])
     else:

@@ -276,7 +276,7 @@ def gap(
     target: TargetOption = None,
     year: YearOption = None,
     current: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--current",
             metavar="PCT",
@@ -298,7 +298,7 @@ def gap(
     with user_errors():
         state = _state(ctx)
         dataset = state.dataset()
-        gaps = core.gap(dataset, country, target or core.DEFAULT_TARGETS, year, current)
+        gaps = core.gap(dataset, country, target or core.DEFAULT_TARGETS, year, _pct(current, "--current"))
         emit(report.gap_report(dataset, gaps, state.generated(), currency), output_format, output, svg, html)
 
 
@@ -439,7 +439,7 @@ def path(
         typer.Option("--from", metavar="YEAR", help="Start year. Default: the latest year with a share."),
     ] = None,
     current: Annotated[
-        float | None,
+        str | None,
         typer.Option("--current", metavar="PCT", help="Start from this share instead (what-if)."),
     ] = None,
     shape: Annotated[
@@ -462,7 +462,7 @@ def path(
         ),
     ] = "flat-share",
     growth: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--growth",
             metavar="PCT",
@@ -489,7 +489,16 @@ def path(
         split = target.strip().casefold() in paths.HAGUE_TOTAL_IDS
         spec: TargetSpec | str = target if split else core.parse_target(target, dataset.targets)
         result = paths.defence_path(
-            dataset, ally, spec, by, from_year, current, chosen_shape, chosen_baseline, growth, currency
+            dataset,
+            ally,
+            spec,
+            by,
+            from_year,
+            _pct(current, "--current"),
+            chosen_shape,
+            chosen_baseline,
+            _pct(growth, "--growth"),
+            currency,
         )
         emit(
             report_paths.path_report(dataset, result, _state(ctx).generated()),
@@ -554,7 +563,7 @@ def history(
         ally = core.resolve_country(dataset, country)
         rows = core.history(ally, from_year, to_year)
         emit(
-            report_paths.history_report(dataset, rows, ally.name, _state(ctx).generated()),
+            report_paths.history_report(dataset, rows, ally, _state(ctx).generated()),
             output_format,
             output,
             svg,
@@ -628,7 +637,8 @@ def chart(
         state = _state(ctx)
         dataset = state.dataset()
         comparison = core.compare(dataset, target or ("2", "3.5", "5"), year, sort_key)
-        width = _width() or report_paths.CHART_DEFAULT_WIDTH
+        # Bars fit the terminal they are printed on; into a file they take the default width.
+        width = (_width() if output == "-" else None) or report_paths.CHART_DEFAULT_WIDTH
         bar_width = width - report_paths.CHART_FIXED_WIDTH
         result = report_paths.chart_report(dataset, comparison, bar_width, state.generated())
         also: list[tuple[Path, Callable[[], bytes]]] = []
@@ -638,6 +648,24 @@ def chart(
             sources = [n for n in result.notes if n.startswith("Source:")]
             also.append((png, lambda: chart_png(comparison, sources)))
         emit(result, output_format, output, svg, html, also)
+
+
+@app.command()
+def dataset(ctx: typer.Context, output: OutputOption = "-") -> None:
+    """The dataset in use (the bundled one unless --data is given), as JSON: a start for your own.
+
+    Example: spendcalc dataset --output allies-2026.json
+    """
+    from spendcalc.loader import bundled_bytes
+    from spendcalc.output import write_text
+
+    with user_errors():
+        state = _state(ctx)
+        state.dataset()  # a --data file is validated before it is copied anywhere
+        raw = bundled_bytes() if state.data_path is None else state.data_path.read_bytes()
+        write_text(raw.decode("utf-8"), output)
+        if output != "-":
+            typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -657,6 +685,18 @@ def schema(output: OutputOption = "-") -> None:
         write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output)
         if output != "-":
             typer.echo(f"wrote {output}", err=True)
+
+
+def _pct(text: str | None, option: str) -> float | None:
+    """A percentage option, written as people write them: 2.3, 2.3% or 2,3."""
+    from spendcalc.core import parse_pct
+
+    if text is None:
+        return None
+    try:
+        return parse_pct(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a percentage: give a number such as 2.3", option) from None
 
 
 _Choice = TypeVar("_Choice", bound=Enum)

@@ -42,9 +42,20 @@ def format_pct(value: float) -> str:
     return f"{value:.10g}"
 
 
-def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
-    """Accept `2`, `2.5`, `2.5%`, `2,5` or a target id such as `hague-core`."""
+def parse_pct(text: str) -> float:
+    """A percentage as people write it: `2.5`, `2.5%`, `2,5` (comma decimals appear in real texts)."""
+    return float(text.strip().removesuffix("%").strip().replace(",", "."))
+
+
+def parse_target(text: str | float, known: Sequence[Target] = ()) -> TargetSpec:
+    """Accept `2`, `2.5`, `2.5%`, `2,5`, a number, or a target id such as `hague-core`."""
+    text = str(text)
     cleaned = text.strip()
+    if cleaned.casefold() == "hague":
+        raise UsageError(
+            "target 'hague' (3.5% core + 1.5% related) is for `path`; here give hague-core or hague-5pct",
+            "--target",
+        )
     if ":" in cleaned:
         raise UsageError(
             f"target {text!r}: a sweep START:STOP:STEP gives several targets; this needs one", "--target"
@@ -64,9 +75,8 @@ def parse_target(text: str, known: Sequence[Target] = ()) -> TargetSpec:
                     "--target",
                 )
             return TargetSpec(target.share_pct, target.id, target.label)
-    number = cleaned.removesuffix("%").strip().replace(",", ".")
     try:
-        value = float(number)
+        value = parse_pct(cleaned)
     except ValueError:
         ids = ", ".join(t.id for t in known if t.of == "gdp")
         hint = f" or a target id ({ids})" if ids else ""
@@ -102,11 +112,12 @@ def expand_sweep(text: str) -> list[str]:
     return [str(start + step * i) for i in range(count)]
 
 
-def parse_targets(texts: Iterable[str], known: Sequence[Target] = ()) -> tuple[TargetSpec, ...]:
+def parse_targets(texts: Iterable[str | float], known: Sequence[Target] = ()) -> tuple[TargetSpec, ...]:
     """Parse targets in the order given, expanding sweeps (`1:6:0.5`) and dropping repeats of the same
     share (`2` and `nato-2pct`)."""
     specs: list[TargetSpec] = []
-    for text in texts:
+    for given in texts:
+        text = str(given)
         for part in expand_sweep(text) if text.count(":") == 2 else [text]:
             spec = parse_target(part, known)
             if all(s.share_pct != spec.share_pct for s in specs):
@@ -295,7 +306,7 @@ def ally_gaps(
 def gap(
     dataset: Dataset,
     country: str,
-    targets: Sequence[str] = DEFAULT_TARGETS,
+    targets: Sequence[str | float] = DEFAULT_TARGETS,
     year: int | None = None,
     current_pct: float | None = None,
 ) -> AllyGaps:
@@ -435,7 +446,7 @@ def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
 
 def compare(
     dataset: Dataset,
-    targets: Sequence[str] = DEFAULT_TARGETS,
+    targets: Sequence[str | float] = DEFAULT_TARGETS,
     year: int | None = None,
     sort: SortKey | str = SortKey.NAME,
     only_below: bool = False,
@@ -559,8 +570,8 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
             rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None, left_out=reason))
     groups = []
     for name, members in (
-        ("United States", [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA]),
-        (EUROPE_AND_CANADA, [g for g in counted if g.ally.iso3 not in NOT_EUROPE_OR_CANADA]),
+        ("United States (total)", [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA]),
+        (f"{EUROPE_AND_CANADA} (total)", [g for g in counted if g.ally.iso3 not in NOT_EUROPE_OR_CANADA]),
     ):
         now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
         then = math.fsum(raised[g.ally.iso3] for g in members)

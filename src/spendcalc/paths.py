@@ -295,6 +295,11 @@ def defence_path(
         )
     else:
         lines = (path_line("defence", target, start, gdp, known_rates, shape, baseline),)
+    money = [y.cumulative_extra_bn for line in lines for y in line.years] + [y.gdp_bn for y in lines[0].years]
+    if not all(math.isfinite(value) for value in money):
+        raise SpendcalcError(
+            f"{ally.name}: the path's money overflows in {currency.value}; check the dataset"
+        )
     return DefencePath(ally, start_year, by_year, shape, baseline, currency, gdp, lines)
 
 

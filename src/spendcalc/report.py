@@ -221,11 +221,12 @@ def figure_cell(share: ShareFigure, mark: str | None = None) -> Cell:
     return Cell(share.pct, default if mark is None else mark, 1 if share.precision >= 0.1 else None)
 
 
-def share_origin(share: ShareFigure) -> str:
+def share_origin(share: ShareFigure, dataset: Dataset) -> str:
     """Where a share comes from, in words: 'NATO estimate [nato-2025-08]' or the user."""
     if share.user_supplied:
         return "supplied by the user (--current)"
-    return ("NATO estimate" if share.estimate else "NATO") + f" [{share.source}]"
+    publisher = next((s.publisher for s in dataset.sources if s.id == share.source), "source")
+    return f"{publisher}{' estimate' if share.estimate else ''} [{share.source}]"
 
 
 def _target_header(target: TargetSpec, unit: str) -> str:
@@ -256,7 +257,7 @@ def gap_report(
         summary.append(("Defence share", gaps.status.value))
     else:
         share = share_cell(gaps)
-        origin = share_origin(gaps.share)
+        origin = share_origin(gaps.share, dataset)
         summary.append(("Defence share", f"{_plain(share._replace(mark=''), Kind.PCT)}% of GDP, {origin}"))
     if gaps.gdp is not None:
         summary.append(("GDP", f"{amount(gaps.gdp.usd_bn)}, {gaps.gdp.kind} [{gaps.gdp.source}]"))
@@ -292,6 +293,11 @@ def gap_report(
     notes += [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
     if gaps.share is not None and gaps.share.user_supplied:
         notes.append("u = share supplied by the user with --current, not a NATO figure.")
+    if gaps.population is None and gaps.rows:
+        years = year_span([y for y, r in sorted(ally.years.items()) if r.population is not None])
+        notes.append(
+            f"Gap per person: n/a, no population figure for {gaps.year} (population years: {years})."
+        )
     fx_note = rate_note(rate, currency, ally.name, ally.currency)
     if fx_note:
         notes.append(fx_note)
@@ -313,6 +319,23 @@ def not_yet_allies_note(allies: Iterable[AllyGaps], year: int) -> list[str]:
         return []
     names = ", ".join(f"{a.name} ({a.joined})" for a in later)
     return [f"Not yet allies in {year}: {names}; shown, but left out of totals and counts."]
+
+
+def within_rounding_note(allies: Iterable[AllyGaps]) -> list[str]:
+    """Allies whose verdict on a target rests on a share published only to 0.1, within half of that."""
+    close = [
+        f"{g.ally.name} ({format_pct(row.target.share_pct)}%)"
+        for g in allies
+        if g.share is not None and g.share.precision >= 0.1
+        for row in g.rows
+        if abs(row.gap_pp) < g.share.precision / 2
+    ]
+    if not close:
+        return []
+    return [
+        f"Within rounding: {', '.join(close)}: the share was published only to 0.1, so meeting the "
+        "target or not rests on the rounded figure."
+    ]
 
 
 def compare_columns(targets: Sequence[TargetSpec], money: str, with_code: bool) -> tuple[Column, ...]:
@@ -373,7 +396,8 @@ def compare_report(
     )
     excluded = [a for a in comparison.allies if a.status is not Status.OK]
     notes = [
-        *source_notes(dataset, [*_sources_of(comparison.allies), *(r.source for r in rates.values() if r)]),
+        # The totals cover every ally, shown or not (--only-below): cite what they rest on too.
+        *source_notes(dataset, [*_year_sources(dataset, year), *(r.source for r in rates.values() if r)]),
         MONEY_NOTE,
         SIGN_NOTE,
         "Totals are Σspending / ΣGDP over the allies with a share, and net: "
@@ -381,6 +405,12 @@ def compare_report(
     ]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
     notes += not_yet_allies_note(comparison.allies, year)
+    notes += within_rounding_note(comparison.allies)
+    if not comparison.allies:
+        lowest = min((t.share_pct for t in targets), default=0.0)
+        notes.insert(
+            0, f"No ally is below {format_pct(lowest)}% of GDP in {year}; the totals cover every ally."
+        )
     if currency is Currency.LCU:
         notes.append("National currencies cannot be summed: totals in national currency are n/a.")
     notes += _rate_notes(comparison.allies, rates, currency)
@@ -437,11 +467,11 @@ def _total_record(total: GroupTotal) -> dict[str, object]:
     }
 
 
-def _sources_of(allies: Iterable[AllyGaps]) -> list[str | None]:
+def _year_sources(dataset: Dataset, year: int) -> list[str | None]:
     ids: list[str | None] = []
-    for gaps in allies:
-        ids.append(gaps.share.source if gaps.share else None)
-        ids.append(gaps.gdp.source if gaps.gdp else None)
+    for ally in dataset.allies:
+        share, gdp = ally.share(year), ally.gdp(year)
+        ids += [share.source if share else None, gdp.source if gdp else None]
     return ids
 
 
@@ -618,7 +648,7 @@ def show(cell: Cell, kind: Kind) -> Shown:
     if kind is Kind.USD_BN:
         return Shown(f"{value:,.{1 if decimals is None else decimals}f}{cell.mark}")
     places = {Kind.GAP_PP: 2, Kind.GAP_USD_BN: 1, Kind.GAP_USD: 0}[kind]
-    text = f"{abs(value):,.{places if decimals is None else decimals}f}"
+    text = f"{abs(value):,.{places if decimals is None else decimals}f}{cell.mark}"
     if value > 0:
         return Shown(f"+{text}", Tone.GAP)
     # Met exactly (0) reads as met: it is not short of the target.

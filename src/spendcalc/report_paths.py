@@ -6,7 +6,7 @@ from datetime import datetime
 from spendcalc.core import BurdenSharing, Comparison, HistoryYear, ShareFigure, format_pct
 from spendcalc.currency import Conversion, Currency
 from spendcalc.errors import UsageError
-from spendcalc.models import Dataset
+from spendcalc.models import Ally, Dataset
 from spendcalc.paths import Baseline, DefencePath, PathLine, PathYear, PledgeCheck
 from spendcalc.report import (
     MONEY_NOTE,
@@ -75,6 +75,7 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     notes = list(sentences)
     if two_lines:
         notes.append(RELATED_NOTE)
+    notes += gdp_source_changes([(p.year, p.source) for p in path.gdp.points])
     if path.gdp.growth_basis:
         notes.append(f"GDP growth: {path.gdp.growth_basis}.")
     notes.append(GDP_MARK_NOTE)
@@ -91,7 +92,7 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     target_names = " + ".join(
         f"{format_pct(line.target.share_pct)}% {line.label.lower()}" for line in path.lines
     )
-    start_text = share_origin(start) if start is not None else "not measured"
+    start_text = share_origin(start, dataset) if start is not None else "not measured"
     summary = (
         ("Ally", f"{ally.name} ({ally.iso3})"),
         ("Target", f"{target_names} by {path.by_year}"),
@@ -123,6 +124,20 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
 def _share_text(share: ShareFigure | None) -> str:
     """A share as published: 2.4 for a figure given to 0.1, 2.40 for one given to 0.01."""
     return show(figure_cell(share, ""), Kind.PCT).text if share is not None else "0.00"
+
+
+def gdp_source_changes(years: Sequence[tuple[int, str | None]]) -> list[str]:
+    """A note for each year where the GDP series passes from one source to another (World Bank → IMF)."""
+    notes = []
+    previous: str | None = None
+    for year, source in years:
+        if previous and source and source != previous:
+            notes.append(
+                f"GDP source changes in {year}: {previous} before, {source} from {year}; "
+                "the two differ by a few per cent for the same year."
+            )
+        previous = source or previous
+    return notes
 
 
 def path_sentence(path: DefencePath, line: PathLine) -> str:
@@ -325,8 +340,9 @@ def share_bar(share: float | None, scale_max: float, line_pct: float = 2.0, widt
 
 
 def history_report(
-    dataset: Dataset, history: Sequence[HistoryYear], ally_name: str, generated: datetime | None = None
+    dataset: Dataset, history: Sequence[HistoryYear], ally: Ally, generated: datetime | None = None
 ) -> Report:
+    ally_name = ally.name
     scale = max([2.0, *(h.share.pct for h in history if h.share)]) * 1.1
     columns = (
         Column("year", "Year", Kind.INT),
@@ -338,16 +354,9 @@ def history_report(
     )
     rows: list[tuple[Cell, ...]] = []
     records: list[dict[str, Scalar]] = []
-    previous_source: str | None = None
-    notes: list[str] = []
+    notes = gdp_source_changes([(h.year, h.gdp.source if h.gdp else None) for h in history])
     for item in history:
         gdp_source = item.gdp.source if item.gdp else None
-        if previous_source and gdp_source and gdp_source != previous_source:
-            notes.append(
-                f"GDP source changes in {item.year}: {previous_source} before, "
-                f"{gdp_source} from {item.year}; the two differ by a few per cent for the same year."
-            )
-        previous_source = gdp_source or previous_source
         share = item.share
         rows.append(
             (
@@ -372,7 +381,8 @@ def history_report(
             }
         )
     if not any(h.share for h in history):
-        notes.insert(0, f"{ally_name}: n/a — no armed forces; no defence share in any year.")
+        reason = "n/a — no armed forces" if not ally.has_armed_forces else "no defence share recorded"
+        notes.insert(0, f"{ally_name}: {reason}; no share in these years.")
     sources = [h.share.source for h in history if h.share] + [h.gdp.source for h in history if h.gdp]
     notes += [
         "e = estimate.",
