@@ -259,7 +259,7 @@ def test_iceland_has_no_armed_forces(dataset: Dataset) -> None:
     assert gaps.status is Status.NO_ARMED_FORCES
     assert gaps.rows == ()
     assert gaps.share is None
-    assert not gaps.has_share
+    assert gaps.share is None
     assert gaps.spending_usd_bn is None
     assert gaps.gdp is not None  # its GDP is still known and shown
     assert gaps.row(specs(dataset, "2")[0]) is None

@@ -1,6 +1,7 @@
 """The command line: parse, call the core, pick a formatter, map errors to exit codes.
 
-Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwritable output), 2 usage.
+Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwritable output), 2 usage;
+130 and 143 on SIGINT and SIGTERM (handled in spendcalc.__main__).
 """
 
 # No `from __future__ import annotations` here: Typer reads every command's annotations at start-up,

@@ -73,7 +73,10 @@ def country_items(incomplete: str, data_path: str | None = None) -> list[Item]:
         keys = [str(ally.get("iso3", ""))]
         if incomplete:
             keys += [str(ally.get("iso2", "")), name, *(str(a) for a in ally.get("aliases", []))]
-        items += [(value, name) for key in keys if key and (value := _extend(incomplete, key))]
+        # A name with a space would reach the shell as two words: left out (ISO3 codes and aliases remain).
+        items += [
+            (value, name) for key in keys if key and " " not in key and (value := _extend(incomplete, key))
+        ]
     return list(dict.fromkeys(items))
 
 

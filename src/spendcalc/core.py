@@ -257,10 +257,6 @@ class AllyGaps(NamedTuple):
     targets: tuple[TargetSpec, ...]
     """The targets asked for, rows or not."""
 
-    @property
-    def has_share(self) -> bool:
-        return self.share is not None
-
     def row(self, target: TargetSpec) -> GapRow | None:
         return next((r for r in self.rows if r.target == target), None)
 
@@ -396,10 +392,6 @@ class Comparison(NamedTuple):
     """NATO and Europe-and-Canada, always over every ally, whatever was filtered."""
     spending_shares: Mapping[str, float]
     """ISO3 -> share of total alliance spending, in per cent."""
-
-    @property
-    def estimates(self) -> bool:
-        return any(a.share is not None and a.share.estimate for a in self.allies)
 
 
 def compare_allies(

@@ -384,7 +384,7 @@ def compare_report(
     rates = {g.ally.iso3: conversion(dataset, g.ally, year, currency) for g in comparison.allies}
     money = unit(list(rates.values()), currency)
     with_code = currency is Currency.LCU and money == "LCU"
-    # National currencies cannot be added up: with LCU the totals stay in US$ only in the records.
+    # National currencies cannot be added up: with LCU the totals' money is in US$ only, in the metadata.
     total_rate = conversion(dataset, None, year, currency) if currency is not Currency.LCU else None
     alliance = comparison.totals[0]
     meeting = (
