@@ -354,7 +354,7 @@ def _compare_row(
     convert = rate.convert if rate else _missing
     cells = [Cell(gaps.ally.name)]
     if with_code:
-        cells.append(Cell(rate.code if rate else None))
+        cells.append(Cell(rate.code if rate else gaps.ally.currency))  # the currency, even with no rate
     cells += [share_cell(gaps), Cell(convert(gaps.spending_usd_bn))]
     for target in targets:
         row = gaps.row(target)
