@@ -13,6 +13,16 @@ import pytest
 from spendcalc.loader import load_dataset
 from spendcalc.models import Dataset
 
+SPENDCALC_ENVIRONMENT = ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
+"""Variables that change what spendcalc prints: every test starts without them (and sets them itself)."""
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SPENDCALC_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
 WriteDataset = Callable[[dict[str, Any]], Path]
 
 _TINY: dict[str, Any] = {

@@ -31,13 +31,6 @@ SPENDCALC = shutil.which("spendcalc")
 OLD = "old,content\nkept,whole\n"
 EXPORT_LINES = 129
 """`spendcalc export` with the bundled data: a header and 32 allies × 4 default targets."""
-ENV_VARS = ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "NO_COLOR", "FORCE_COLOR")
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 def leftovers(directory: Path, name: str = "out.csv") -> list[str]:
@@ -173,7 +166,7 @@ def spendcalc_handlers_installed(mask: int) -> bool:
 
 def start_export(target: Path) -> subprocess.Popen[bytes]:
     assert SPENDCALC is not None
-    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    env = dict(os.environ)
     return subprocess.Popen(
         [SPENDCALC, "export", "-o", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )

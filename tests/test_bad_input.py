@@ -33,14 +33,7 @@ BUNDLED_DATA: dict[str, Any] = json.loads(BUNDLED)
 SPENDCALC = shutil.which("spendcalc")
 YEARS = "2014–2025"
 """The years with shares in the bundled dataset, as error messages name them."""
-ENV_VARS = ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
 ERROR_PREFIX = "spendcalc: error: "
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 # --- building bad datasets -----------------------------------------------------------------------
@@ -707,7 +700,7 @@ needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /
 
 
 def script_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    return dict(os.environ)
 
 
 def run_script(

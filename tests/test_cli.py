@@ -118,12 +118,6 @@ def write_copy(data: Raw, path: Path) -> Path:
 # --- running the CLI -----------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     result = CliRunner().invoke(app, list(args), env=env)
     # Whatever happened, it was an orderly exit, not an escaped exception.

@@ -41,12 +41,6 @@ def write_copy(data: dict[str, Any], path: Path) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     result = CliRunner().invoke(app, list(args), env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

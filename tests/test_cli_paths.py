@@ -64,12 +64,6 @@ def raw_share(data: Raw, iso3: str, year: int) -> float:
 # --- running the CLI -----------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def invoke(*args: str) -> Result:
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
