@@ -26,6 +26,11 @@ def test_trusted_assembly_equals_full_validation() -> None:
     poland = next(a for a in trusted.allies if a.iso3 == "POL")
     assert type(poland.years[2025].share) is type(validated.allies[0].years[2014].share)
     assert poland.share_years == validated.allies[22].share_years
+    # The records built without model_construct behave as validated ones do, to the fields set.
+    assert trusted.model_dump() == validated.model_dump()
+    assert trusted.model_dump_json(exclude_unset=True) == validated.model_dump_json(exclude_unset=True)
+    assert repr(poland.years[2025]) == repr(validated.allies[22].years[2025])
+    assert poland.years[2025].model_copy(update={"share": None}).share is None
 
 
 def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:

@@ -6,14 +6,16 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from spendcalc.errors import SpendcalcError
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
     from spendcalc.models import Dataset
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
 """Datasets are untrusted input; the bundled one is about 0.1 MB, so 10 MB leaves room and fails fast."""
@@ -65,13 +67,13 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Target,
     )
 
-    parts: dict[str, Any] = {"share": Share, "gdp": Gdp, "population": Population, "fx": Fx}
+    parts = {name: _Unchecked(model) for name, model in (("share", Share), ("gdp", Gdp))}
+    parts |= {"population": _Unchecked(Population), "fx": _Unchecked(Fx)}
+    ally_year = _Unchecked(AllyYear)
     allies = []
     for ally in document["allies"]:
         years = {
-            int(year): AllyYear.model_construct(
-                **{name: parts[name].model_construct(**value) for name, value in record.items()}
-            )
+            int(year): ally_year({name: parts[name](value) for name, value in record.items()})
             for year, record in ally["years"].items()
         }
         allies.append(Ally.model_construct(**{**ally, "aliases": tuple(ally["aliases"]), "years": years}))
@@ -91,6 +93,35 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         pledges=tuple(Pledge.model_construct(**p) for p in document["pledges"]),
         allies=tuple(allies),
     )
+
+
+class _Unchecked(Generic[ModelT]):
+    """What `model_construct` does for a model of plain fields, at a third of its cost.
+
+    The bundled dataset holds about two thousand of these small records, and model_construct's
+    per-call generality was the largest part of assembling it. The instance is set up through
+    `__setstate__`, the state pydantic itself restores when unpickling; fields left out of the
+    record take their defaults, as in model_construct.
+    """
+
+    def __init__(self, model: type[ModelT]) -> None:
+        self.model = model
+        self.defaults = {
+            name: None if field.is_required() else field.get_default(call_default_factory=True)
+            for name, field in model.model_fields.items()
+        }
+
+    def __call__(self, record: dict[str, Any]) -> ModelT:
+        instance = self.model.__new__(self.model)
+        instance.__setstate__(
+            {
+                "__dict__": self.defaults | record,
+                "__pydantic_fields_set__": set(record),
+                "__pydantic_extra__": None,
+                "__pydantic_private__": None,
+            }
+        )
+        return instance
 
 
 def bundled_bytes() -> bytes:
