@@ -11,6 +11,7 @@ import sys
 
 
 def main() -> None:
+    import gc
     import signal
 
     from spendcalc.errors import Stopped
@@ -18,6 +19,9 @@ def main() -> None:
     # First of all, so that Ctrl-C at any point from here on gives one line and no traceback.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    # One short run: what it allocates (modules, the dataset, one table) lives until exit, so cycle
+    # collection would only walk it again and again while the imports and the dataset are built.
+    gc.disable()
     try:
         _run()
     except Stopped as stopped:
