@@ -156,6 +156,18 @@ def test_entry_version(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     assert capsys.readouterr().out == f"spendcalc {__version__}\n"
 
 
+def test_entry_runs_without_cycle_collection_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from spendcalc import __main__
+
+    during: list[bool] = []
+    monkeypatch.setattr(__main__, "_run", lambda: during.append(gc.isenabled()))
+    __main__.main()
+    assert during == [False]
+    assert gc.isenabled()
+
+
 def test_entry_fast_completion(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from spendcalc import __main__
 

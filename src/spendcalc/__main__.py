@@ -28,6 +28,8 @@ def main() -> None:
         name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
         sys.stderr.write(f"spendcalc: {name}\n")
         sys.exit(128 + stopped.signal_number)
+    finally:
+        gc.enable()  # for a caller that goes on (tests call main in process)
 
 
 def _stop(signal_number: int, _frame: object) -> None:
