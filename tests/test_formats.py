@@ -11,9 +11,18 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console, RenderableType
+from rich.table import Table
 
 from spendcalc.formats import CsvFormatter, JsonFormatter, OutputFormat, csv_cell, formatter_for
-from spendcalc.render import TableFormatter
+from spendcalc.render import (
+    MIN_FILE_WIDTH,
+    TableFormatter,
+    _laid_out_table,
+    _lined_table,
+    layout,
+    table_renderable,
+)
 from spendcalc.report import Cell, Column, Kind, Report, Scalar, Shown, Tone, show
 
 RED = "\x1b[31m"
@@ -266,6 +275,78 @@ def test_table_width_is_respected() -> None:
     for width in (60, 80, 120):
         text = TableFormatter(width=width, color=False).format(tiny_report())
         assert max(len(line) for line in text.splitlines()) <= width
+
+
+# --- the two ways of drawing a table --------------------------------------------------------------
+# A table whose every cell fits on one line is drawn line by line (render._lined_table); otherwise Rich
+# lays out each cell (render._laid_out_table). Both must draw the same table.
+
+CELL_TEXT = st.text(alphabet="Aaßü é—–-.,()%/:'国🛡\t\u0301\u200d\x07█▌│", max_size=24)
+NUMBER = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False)
+
+
+def cells(values: st.SearchStrategy[Scalar], marks: tuple[str, ...] = ("",)) -> st.SearchStrategy[Cell]:
+    return st.builds(
+        Cell, values, st.sampled_from(marks), st.sampled_from([None, 1] if marks != ("",) else [None])
+    )
+
+
+CELLS_BY_KIND = {
+    Kind.TEXT: cells(st.one_of(st.none(), CELL_TEXT)),
+    Kind.INT: cells(st.one_of(st.none(), st.integers(-(10**6), 10**6))),
+    Kind.PCT: cells(st.one_of(st.none(), NUMBER), ("", "e", "u")),
+    Kind.GAP_PP: cells(st.one_of(st.none(), NUMBER)),
+    Kind.USD_BN: cells(st.one_of(st.none(), NUMBER)),
+    Kind.GAP_USD_BN: cells(st.one_of(st.none(), NUMBER)),
+    Kind.BOOL: cells(st.one_of(st.none(), st.booleans())),
+    Kind.BAR: st.builds(Cell, st.text(alphabet="█▌ │┃", max_size=30), st.sampled_from(["", "below"])),
+}
+HEADER = st.lists(st.text(alphabet="Ab ()%$", min_size=1, max_size=8), min_size=1, max_size=2).map("\n".join)
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> Report:
+    kinds = draw(st.lists(st.sampled_from(list(CELLS_BY_KIND)), min_size=1, max_size=6))
+    columns = tuple(Column(f"c{i}", draw(HEADER), kind) for i, kind in enumerate(kinds))
+    row = st.tuples(*(CELLS_BY_KIND[kind] for kind in kinds))
+    return Report(
+        title=draw(
+            st.one_of(
+                st.text(alphabet="Ab ,—", max_size=20), st.text(alphabet="Ab ,", min_size=40, max_size=150)
+            )
+        ),
+        columns=columns,
+        rows=tuple(draw(st.lists(row, max_size=5))),
+        footer=tuple(draw(st.lists(row, max_size=2))),
+    )
+
+
+def plain(renderable: RenderableType, width: int) -> str:
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False).print(renderable)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+@settings(max_examples=300, deadline=None)
+@given(reports())
+def test_a_table_drawn_line_by_line_is_the_table_rich_lays_out(report: Report) -> None:
+    cells = layout(report)
+    width = max(MIN_FILE_WIDTH, sum(cells.widths) + 2 * len(cells.widths))
+    if cells.single_lines:
+        assert plain(_lined_table(report, cells), width) == plain(_laid_out_table(report, cells, True), width)
+    else:
+        assert isinstance(table_renderable(report, cells, True), Table)
+
+
+def test_tables_that_fit_are_drawn_line_by_line() -> None:
+    assert layout(tiny_report()).single_lines
+    assert not isinstance(table_renderable(tiny_report(), layout(tiny_report()), True), Table)
+    # Narrower than the table: Rich lays it out, wrapping what may wrap.
+    assert isinstance(table_renderable(tiny_report(), layout(tiny_report()), False), Table)
+    long_note = tiny_report()._replace(
+        rows=((Cell("Alphaland " * 10), Cell(1.0), Cell(0.0), Cell(0.0), Cell(True)),)
+    )
+    assert not layout(long_note)._replace(widths=[20, 7, 5, 8, 3]).single_lines
 
 
 # --- show ----------------------------------------------------------------------------------------
