@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +16,15 @@ from spendcalc.completion import COMPLETE_VAR, country_items, fast_complete, tar
 from spendcalc.loader import assemble_trusted, bundled_bytes, load_dataset, parse_dataset
 
 HEAVY = ("typer", "pydantic", "rich")
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """The entry point takes SIGINT and SIGTERM for its run; give pytest its handlers back."""
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGINT, previous[0])
+    signal.signal(signal.SIGTERM, previous[1])
 
 
 def test_trusted_assembly_equals_full_validation() -> None:
@@ -168,6 +179,32 @@ def test_entry_runs_without_cycle_collection_and_restores_it(monkeypatch: pytest
     assert gc.isenabled()
 
 
+def test_entry_leaves_late_signals_to_their_default_action(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spendcalc import __main__
+
+    during: list[object] = []
+    monkeypatch.setattr(__main__, "_run", lambda: during.append(signal.getsignal(signal.SIGTERM)))
+    __main__.main()
+    assert during == [__main__._stop]
+    # Once the work is done, a signal while the interpreter shuts down ends it without a traceback.
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_signal_after_the_run_takes_its_default_action(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from spendcalc import __main__
+
+    killed: list[tuple[int, int]] = []
+    monkeypatch.setattr(os, "kill", lambda pid, number: killed.append((pid, number)))
+    monkeypatch.setattr(__main__, "_stopping", True)
+    signal.signal(signal.SIGTERM, __main__._stop)
+    __main__._stop(signal.SIGTERM, None)  # no Stopped raised into the interpreter's shutdown
+    assert killed == [(os.getpid(), signal.SIGTERM)]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 def test_entry_fast_completion(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from spendcalc import __main__
 
@@ -215,8 +252,6 @@ def test_signals_exit_with_one_line(
     status: int,
     word: str,
 ) -> None:
-    import signal
-
     from spendcalc import __main__
 
     number = getattr(signal, signal_name)
@@ -225,13 +260,8 @@ def test_signals_exit_with_one_line(
         __main__._stop(number, None)
 
     monkeypatch.setattr(__main__, "_run", interrupted)
-    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    try:
-        with pytest.raises(SystemExit) as exited:
-            __main__.main()
-    finally:
-        signal.signal(signal.SIGINT, previous[0])
-        signal.signal(signal.SIGTERM, previous[1])
+    with pytest.raises(SystemExit) as exited:
+        __main__.main()
     assert exited.value.code == status
     assert capsys.readouterr().err == f"spendcalc: {word}\n"
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import sys
 
+_stopping = False
+"""Set once the run is over (done, or stopping on a signal): a signal from then on is not raised."""
+
 
 def main() -> None:
+    global _stopping
     import gc
     import signal
 
     from spendcalc.errors import Stopped
 
+    _stopping = False
     # First of all, so that Ctrl-C at any point from here on gives one line and no traceback.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
@@ -25,14 +30,26 @@ def main() -> None:
     try:
         _run()
     except Stopped as stopped:
+        _stopping = True
         name = "interrupted" if stopped.signal_number == signal.SIGINT else "terminated"
         sys.stderr.write(f"spendcalc: {name}\n")
         sys.exit(128 + stopped.signal_number)
     finally:
+        _stopping = True
         gc.enable()  # for a caller that goes on (tests call main in process)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _stop(signal_number: int, _frame: object) -> None:
+    if _stopping:
+        # The work is over and its output flushed: end as any program ends on this signal, rather
+        # than raise into the interpreter's shutdown and print a traceback.
+        import signal
+
+        signal.signal(signal_number, signal.SIG_DFL)
+        os.kill(os.getpid(), signal_number)
+        return
     from spendcalc.errors import Stopped
 
     raise Stopped(signal_number)
