@@ -11,17 +11,20 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from spendcalc.formats import CsvFormatter, JsonFormatter, OutputFormat, csv_cell, formatter_for
 from spendcalc.render import (
-    MIN_FILE_WIDTH,
     TableFormatter,
     _laid_out_table,
     _lined_table,
     layout,
+    plain_text,
     table_renderable,
+    wrap,
 )
 from spendcalc.report import Cell, Column, Kind, Report, Scalar, Shown, Tone, show
 
@@ -278,11 +281,13 @@ def test_table_width_is_respected() -> None:
 
 
 # --- the two ways of drawing a table --------------------------------------------------------------
-# A table whose every cell fits on one line is drawn line by line (render._lined_table); otherwise Rich
-# lays out each cell (render._laid_out_table). Both must draw the same table.
+# Plain text is drawn line by line without Rich's console (render.plain_text), and so is a coloured
+# table whose every cell fits on one line (render._lined_table); otherwise Rich lays out each cell
+# (render._laid_out_table). All must draw the same text.
 
 CELL_TEXT = st.text(alphabet="Aaßü é—–-.,()%/:'国🛡\t\u0301\u200d\x07█▌│", max_size=24)
 NUMBER = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False)
+FREE_TEXT = st.text(alphabet="Aa bcdefghij —,.:()Σ国\n\t", max_size=300)
 
 
 def cells(values: st.SearchStrategy[Scalar], marks: tuple[str, ...] = ("",)) -> st.SearchStrategy[Cell]:
@@ -309,44 +314,93 @@ def reports(draw: st.DrawFn) -> Report:
     kinds = draw(st.lists(st.sampled_from(list(CELLS_BY_KIND)), min_size=1, max_size=6))
     columns = tuple(Column(f"c{i}", draw(HEADER), kind) for i, kind in enumerate(kinds))
     row = st.tuples(*(CELLS_BY_KIND[kind] for kind in kinds))
+    label = st.text(alphabet="Ab ()é", min_size=1, max_size=12)
     return Report(
         title=draw(
             st.one_of(
-                st.text(alphabet="Ab ,—", max_size=20), st.text(alphabet="Ab ,", min_size=40, max_size=150)
+                st.text(alphabet="Ab ,—[]", max_size=20), st.text(alphabet="Ab ,", min_size=40, max_size=150)
             )
         ),
         columns=columns,
         rows=tuple(draw(st.lists(row, max_size=5))),
         footer=tuple(draw(st.lists(row, max_size=2))),
+        summary=tuple(draw(st.lists(st.tuples(label, st.text(alphabet="Ab 1.%", max_size=40)), max_size=3))),
+        notes=tuple(draw(st.lists(FREE_TEXT, max_size=3))),
     )
 
 
-def plain(renderable: RenderableType, width: int) -> str:
+WIDTHS = st.one_of(st.none(), st.integers(min_value=20, max_value=160))
+
+
+def drawn_by_rich(renderable: RenderableType, width: int) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False).print(renderable)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 @settings(max_examples=300, deadline=None)
-@given(reports())
-def test_a_table_drawn_line_by_line_is_the_table_rich_lays_out(report: Report) -> None:
-    cells = layout(report)
-    width = max(MIN_FILE_WIDTH, sum(cells.widths) + 2 * len(cells.widths))
+@given(reports(), WIDTHS)
+def test_a_table_drawn_line_by_line_is_the_table_rich_lays_out(report: Report, width: int | None) -> None:
+    cells = layout(report, width)
+    lined, laid_out = _lined_table(report, cells), _laid_out_table(report, cells)
     if cells.single_lines:
-        assert plain(_lined_table(report, cells), width) == plain(_laid_out_table(report, cells, True), width)
+        assert drawn_by_rich(lined, cells.console_width) == drawn_by_rich(laid_out, cells.console_width)
+    assert isinstance(table_renderable(report, cells), Table) is not cells.single_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(reports(), WIDTHS)
+def test_plain_text_is_what_rich_prints_without_colour(report: Report, width: int | None) -> None:
+    formatter = TableFormatter(width=width, color=False)
+    text = plain_text(report, width)
+    if text is not None:
+        assert text == formatter.rich_text(report)
+        assert formatter.format(report) == text
     else:
-        assert isinstance(table_renderable(report, cells, True), Table)
+        assert formatter.format(report) == formatter.rich_text(report)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FREE_TEXT, st.integers(min_value=1, max_value=80))
+def test_wrap_is_how_rich_wraps(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    rich = drawn_by_rich(Text(text), width).splitlines()
+    if lines is not None:
+        assert lines == rich
+    else:
+        # A word (with the spaces before it, at the start of a line) wider than the line: Rich folds it.
+        assert "\t" in text or any(cell_len(word) > width for word in re.findall(r"\s*\S+", text))
 
 
 def test_tables_that_fit_are_drawn_line_by_line() -> None:
-    assert layout(tiny_report()).single_lines
-    assert not isinstance(table_renderable(tiny_report(), layout(tiny_report()), True), Table)
+    assert layout(tiny_report(), 80).single_lines
+    assert plain_text(tiny_report(), 80) == EXPECTED_TABLE
     # Narrower than the table: Rich lays it out, wrapping what may wrap.
-    assert isinstance(table_renderable(tiny_report(), layout(tiny_report()), False), Table)
-    long_note = tiny_report()._replace(
-        rows=((Cell("Alphaland " * 10), Cell(1.0), Cell(0.0), Cell(0.0), Cell(True)),)
+    assert not layout(tiny_report(), 30).single_lines
+    assert plain_text(tiny_report(), 30) is None
+    assert TableFormatter(width=30).format(tiny_report()).startswith("Year  2025\nTiny report, 2025\n")
+    long_name = tiny_report()._replace(
+        rows=((Cell("Alphaland\tthe"), Cell(1.0), Cell(0.0), Cell(0.0), Cell(True)),)
     )
-    assert not layout(long_note)._replace(widths=[20, 7, 5, 8, 3]).single_lines
+    assert plain_text(long_name, 80) is None
+
+
+def test_plain_text_does_not_import_richs_console() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from spendcalc.render import TableFormatter\n"
+        "from spendcalc.report import Cell, Column, Report\n"
+        "report = Report('Gaps', (Column('a', 'Ally'),), ((Cell('Poland'),),), notes=('A note.',))\n"
+        "text = TableFormatter(width=80).format(report)\n"
+        "assert text == 'Gaps\\n\\n Ally\\n ──────\\n Poland\\n\\nA note.\\n', text\n"
+        "print(sorted(m for m in sys.modules if m.startswith('rich.') and m != 'rich.cells'"
+        " and not m.startswith('rich._')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"
 
 
 # --- show ----------------------------------------------------------------------------------------

@@ -1,29 +1,35 @@
-"""The table format: a Report drawn with Rich. The only module that imports Rich."""
+"""The table format: a Report drawn for people. The only module that imports Rich.
+
+Plain text (a pipe, a file, NO_COLOR) is drawn here line by line, without importing Rich's console:
+that import alone cost more than all the rest a command does. Colour, pictures and tables whose cells
+must wrap are drawn by Rich. The tests check that both ways draw the same text.
+"""
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import Sequence
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
-from rich.constrain import Constrain
-from rich.table import Table
-from rich.text import Span, Text
 
 from spendcalc.report import Kind, Report, Shown, Tone, show
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
 _STYLES = {Tone.PLAIN: "", Tone.GAP: "red", Tone.SURPLUS: "green", Tone.MISSING: "dim"}
 _NUMERIC = {Kind.INT, Kind.PCT, Kind.GAP_PP, Kind.USD_BN, Kind.GAP_USD_BN, Kind.GAP_USD}
-
 
 SEPARATOR = "  "
 """Between two columns: a space of padding each side, collapsed, and the box's blank rule."""
 EDGE = " "
 """The box's blank left and right edges."""
+SUMMARY_GAP = "  "
+"""Between a summary label and its value."""
 MAX_TEXT_WIDTH = 60
 """Free text (notes, titles) wraps at this width rather than stretching a table across a file."""
 MIN_WRAPPED_WIDTH = 12
@@ -32,27 +38,35 @@ MIN_FILE_WIDTH = 100
 
 
 class Layout(NamedTuple):
-    """A report's cells as shown, and each column's width and whether it may wrap."""
+    """A report's cells as shown, each column's width and whether it may wrap, and the console width."""
 
     header_lines: list[tuple[str, ...]]
     """The headers line by line across the columns, aligned to the bottom as Rich aligns them."""
     rows: list[list[Shown]]
     widths: list[int]
     wraps: list[bool]
+    fits: bool
+    """The table fits the width asked for without wrapping any cell."""
+    console_width: int
+
+    @property
+    def table_width(self) -> int:
+        return sum(self.widths) + len(SEPARATOR) * (len(self.widths) - 1) + 2 * len(EDGE)
 
     @property
     def single_lines(self) -> bool:
-        """Whether every cell and header line fits its column on one line, with nothing Rich would
-        expand or drop (tabs, control characters): then the table can be drawn line by line."""
+        """Whether the table fits and every cell and header line fits its column on one line, with
+        nothing Rich would expand or drop (tabs, control characters): then it is drawn line by line."""
         texts = [*self.header_lines, *([shown.text for shown in row] for row in self.rows)]
-        return all(
+        return self.fits and all(
             text.isprintable() and cell_len(text) <= width
             for row in texts
             for text, width in zip(row, self.widths, strict=True)
         )
 
 
-def layout(report: Report) -> Layout:
+def layout(report: Report, width: int | None) -> Layout:
+    """How `report` is laid out on a console `width` columns wide (None: off a terminal)."""
     headers = [column.header.splitlines() or [""] for column in report.columns]
     height = max(len(lines) for lines in headers)
     headers = [[""] * (height - len(lines)) + lines for lines in headers]
@@ -60,7 +74,6 @@ def layout(report: Report) -> Layout:
         [show(cell, column.kind) for cell, column in zip(row, report.columns, strict=True)]
         for row in (*report.rows, *report.footer)
     ]
-    # Column widths from the plain texts: when the table fits, Rich need not measure every cell again.
     natural = [
         max([cell_len(line) for line in headers[i]] + [cell_len(r[i].text) for r in rows])
         for i in range(len(report.columns))
@@ -70,56 +83,158 @@ def layout(report: Report) -> Layout:
         for position, column in enumerate(report.columns)
     ]
     widths = [min(w, MAX_TEXT_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True)]
-    return Layout(list(zip(*headers, strict=True)), rows, widths, wraps)
+    table_width = sum(widths) + 2 * len(widths)
+    fits = width is None or table_width <= width
+    # Narrower than the table: text columns may wrap, but numbers and names are never cut to '…';
+    # the console gets at least the width they need, and the terminal folds the longer lines.
+    least = sum(min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(widths, wraps, strict=True))
+    least += 2 * len(widths)
+    console_width = max(width, least) if width is not None else max(MIN_FILE_WIDTH, table_width)
+    return Layout(list(zip(*headers, strict=True)), rows, widths, wraps, fits, console_width)
 
 
-def table_renderable(report: Report, cells: Layout, fits: bool) -> RenderableType:
-    """The table, drawn line by line when every cell fits on one line, laid out by Rich otherwise."""
-    if fits and cells.single_lines:
-        return _lined_table(report, cells)
-    return _laid_out_table(report, cells, fits)
+class Line(NamedTuple):
+    """One line of a table drawn line by line: its text, the styled stretches and the line's style."""
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...] = ()
+    style: str = ""
+
+
+def table_lines(report: Report, cells: Layout) -> list[Line]:
+    """The table (without its title) line by line, when `cells.single_lines`: the lines Rich draws
+    for it with box.SIMPLE_HEAD, collapsed padding and no padding at the edges."""
+    widths = cells.widths
+    right = [column.kind in _NUMERIC for column in report.columns]
+    inner = cells.table_width - 2 * len(EDGE)
+
+    def line(texts: Sequence[tuple[str, str]], style: str = "") -> Line:
+        plain = EDGE
+        spans = []
+        for position, (text, cell_style) in enumerate(texts):
+            cell = text.rstrip()  # as Rich justifies a line
+            padding = " " * (widths[position] - cell_len(cell))
+            if position:
+                plain += SEPARATOR
+            if right[position]:
+                plain += padding
+            if cell_style:
+                spans.append((len(plain), len(plain) + len(cell), cell_style))
+            plain += cell
+            if not right[position]:
+                plain += padding
+        return Line(plain + EDGE, tuple(spans), style)
+
+    blank = Line(EDGE + " " * inner + EDGE)  # the box's top and bottom edges and its row rule
+    lines = [blank, *(line([(text, "") for text in texts], "table.header") for texts in cells.header_lines)]
+    lines.append(Line(EDGE + "─" * inner + EDGE))
+    for index, shown_row in enumerate(cells.rows):
+        if index == len(report.rows) and index:
+            lines.append(blank)
+        footer = index >= len(report.rows)
+        lines.append(
+            line([(shown.text, _STYLES[shown.tone]) for shown in shown_row], "bold" if footer else "")
+        )
+    lines.append(blank)
+    return lines
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def wrap(text: str, width: int) -> list[str] | None:
+    """`text` wrapped at `width` cells as Rich wraps it (a word moves to the next line when it does
+    not fit, lines lose trailing spaces); None when Rich would do more than that (a word wider than
+    the line is folded, tabs expanded, control characters dropped)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        if not paragraph.isprintable():
+            return None
+        line, used = "", 0
+        for word in _WORD.findall(paragraph):
+            length = cell_len(word.rstrip())
+            if length > width:
+                return None
+            if length > width - used:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line += word
+            used += cell_len(word)
+        lines.append(line.rstrip())
+    return lines
+
+
+def plain_text(report: Report, width: int | None) -> str | None:
+    """The report as plain text, drawn line by line; None when Rich must lay it out (cells that wrap)."""
+    cells = layout(report, width)
+    if not cells.single_lines:
+        return None
+    parts: list[list[str] | None] = []
+    if report.summary:
+        label_width = max(cell_len(label) for label, _ in report.summary)
+        summary = [
+            label + " " * (label_width - cell_len(label)) + SUMMARY_GAP + value
+            for label, value in report.summary
+        ]
+        fits = all(line.isprintable() and cell_len(line) <= cells.console_width for line in summary)
+        parts.append(summary if fits else None)
+    if report.title:
+        parts.append(wrap(report.title, cells.table_width))
+    parts.append([line.text for line in table_lines(report, cells)])
+    if report.notes:
+        parts.append(wrap("\n".join(report.notes), cells.console_width))
+    if any(part is None for part in parts):
+        return None
+    return "".join(line.rstrip() + "\n" for part in parts if part is not None for line in part)
 
 
 def build_renderable(report: Report, width: int | None) -> tuple[RenderableType, int]:
     """The report as Rich renderables, and the console width to print it at."""
-    cells = layout(report)
-    natural, wraps = cells.widths, cells.wraps
-    table_width = sum(natural) + 2 * len(natural)
-    fits = width is None or table_width <= width
-    # Narrower than the table: text columns may wrap, but numbers and names are never cut to '…';
-    # the console gets at least the width they need, and the terminal folds the longer lines.
-    least = sum(min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True))
-    least += 2 * len(natural)
-    console_width = max(width, least) if width is not None else max(MIN_FILE_WIDTH, table_width)
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = layout(report, width)
     parts: list[RenderableType] = []
     if report.summary:
-        summary = Table.grid(padding=(0, 2))
+        summary = Table.grid(padding=(0, len(SUMMARY_GAP)))
         summary.add_column(style="bold")
         summary.add_column()
         for label, value in report.summary:
             summary.add_row(Text(label), Text(value))
         parts.append(summary)
-    table = table_renderable(report, cells, fits)
-    parts.append(table)
+    parts.append(table_renderable(report, cells))
     if report.notes:
         parts.append(Text("\n".join(report.notes), style="dim"))
-    return Group(*parts), console_width
+    return Group(*parts), cells.console_width
 
 
-def _table(report: Report) -> Table:
-    return Table(
-        title=report.title,
+def table_renderable(report: Report, cells: Layout) -> RenderableType:
+    """The table for Rich: line by line when every cell fits on one line, laid out by Rich otherwise."""
+    return _lined_table(report, cells) if cells.single_lines else _laid_out_table(report, cells)
+
+
+def _title(report: Report) -> Text | None:
+    from rich.text import Text
+
+    # A Text, not a string: a country's name in brackets is not Rich markup.
+    return Text(report.title, style="table.title", justify="left") if report.title else None
+
+
+def _laid_out_table(report: Report, cells: Layout) -> Table:
+    """A table whose cells may wrap: Rich lays out every cell."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=_title(report),
         box=box.SIMPLE_HEAD,
         show_footer=False,
         title_justify="left",
         pad_edge=False,
         collapse_padding=True,
     )
-
-
-def _laid_out_table(report: Report, cells: Layout, fits: bool) -> Table:
-    """A table whose cells may wrap: Rich lays out every cell."""
-    table = _table(report)
     for position, column in enumerate(report.columns):
         numeric = column.kind in _NUMERIC
         # Numbers and the row label never wrap; long text columns (notes, titles) may.
@@ -128,7 +243,7 @@ def _laid_out_table(report: Report, cells: Layout, fits: bool) -> Table:
             justify="right" if numeric else "left",
             no_wrap=not cells.wraps[position],
             overflow="fold",
-            width=cells.widths[position] if fits else None,
+            width=cells.widths[position] if cells.fits else None,
         )
     for index, shown_row in enumerate(cells.rows):
         table.add_row(
@@ -140,47 +255,18 @@ def _laid_out_table(report: Report, cells: Layout, fits: bool) -> Table:
 
 
 def _lined_table(report: Report, cells: Layout) -> RenderableType:
-    """The table drawn line by line, when every cell fits on one line: what `_laid_out_table` gives,
-    without Rich laying out each cell (which took longer than all the rest `spendcalc compare`
-    does). The tests check that both draw the same table."""
-    widths = cells.widths
-    right = [column.kind in _NUMERIC for column in report.columns]
-    inner = sum(widths) + len(SEPARATOR) * (len(widths) - 1)
+    """The table's lines as styled Texts under its title, which wraps at the table's width."""
+    from rich.console import Group
+    from rich.constrain import Constrain
+    from rich.text import Span, Text
 
-    def line(texts: Sequence[tuple[str, str]], style: str = "") -> Text:
-        plain = EDGE
-        spans = []
-        for position, (text, cell_style) in enumerate(texts):
-            cell = text.rstrip()  # as Rich justifies a line
-            padding = " " * (widths[position] - cell_len(cell))
-            if position:
-                plain += SEPARATOR
-            if right[position]:
-                plain += padding
-            if cell_style:
-                spans.append(Span(len(plain), len(plain) + len(cell), cell_style))
-            plain += cell
-            if not right[position]:
-                plain += padding
-        return Text(plain + EDGE, style=style, spans=spans)
-
-    blank = Text(EDGE + " " * inner + EDGE)  # the box's top and bottom edges and its row rule
-    header = (line([(text, "") for text in texts], "table.header") for texts in cells.header_lines)
-    lines = [blank, *header]
-    lines.append(Text(EDGE + "─" * inner + EDGE))
-    for index, shown_row in enumerate(cells.rows):
-        if index == len(report.rows) and index:
-            lines.append(blank)
-        footer = index >= len(report.rows)
-        lines.append(
-            line([(shown.text, _STYLES[shown.tone]) for shown in shown_row], "bold" if footer else "")
-        )
-    lines.append(blank)
+    lines = [
+        Text(line.text, style=line.style, spans=[Span(*span) for span in line.spans])
+        for line in table_lines(report, cells)
+    ]
     body = Text("\n", no_wrap=True, overflow="ignore").join(lines)
-    if not report.title:
-        return body
-    title = Constrain(Text(report.title, style="table.title", justify="left"), width=inner + 2 * len(EDGE))
-    return Group(title, body)
+    title = _title(report)
+    return body if title is None else Group(Constrain(title, width=cells.table_width), body)
 
 
 class Picture(str, Enum):
@@ -190,6 +276,10 @@ class Picture(str, Enum):
 
 def picture(report: Report, kind: Picture, width: int | None = None) -> str:
     """The table as a coloured picture: an SVG image or an HTML page, as Rich records its console."""
+    import io
+
+    from rich.console import Console
+
     renderable, console_width = build_renderable(report, width)
     console = Console(
         file=io.StringIO(),
@@ -212,6 +302,17 @@ class TableFormatter:
         self.color = color
 
     def format(self, report: Report) -> str:
+        if not self.color:
+            text = plain_text(report, self.width)
+            if text is not None:
+                return text
+        return self.rich_text(report)
+
+    def rich_text(self, report: Report) -> str:
+        import io
+
+        from rich.console import Console
+
         buffer = io.StringIO()
         renderable, width = build_renderable(report, self.width)
         console = Console(
