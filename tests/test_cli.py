@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 import typer.main
 from typer.testing import CliRunner, Result
 
 import spendcalc
-from spendcalc.cli import app
+from spendcalc.cli import app, app_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "allies.json"
@@ -44,8 +45,8 @@ COMMAND_ARGS: dict[str, list[str]] = {
 Raw = dict[str, Any]
 
 
-def registered_commands() -> list[str]:
-    commands = getattr(typer.main.get_command(app), "commands", None)
+def registered_commands(typer_app: typer.Typer = app) -> list[str]:
+    commands = getattr(typer.main.get_command(typer_app), "commands", None)
     assert isinstance(commands, dict)
     return [str(name) for name in commands]
 
@@ -186,6 +187,30 @@ def test_command_help_has_an_example(command: str, flag: str) -> None:
     examples = [line.strip() for line in out.splitlines() if line.strip().startswith("Example:")]
     assert examples, out
     assert examples[0].startswith(f"Example: spendcalc {command}")
+
+
+@pytest.mark.parametrize("command", registered_commands())
+def test_a_run_builds_only_the_command_it_names(command: str) -> None:
+    narrow = app_for([command, "--help"])
+    assert registered_commands(narrow) == [command]
+    # What it does is what the whole app does: help, a run, a bad argument, a bad option.
+    for extra in (
+        ["--help"],
+        ["-f", "csv"],
+        ["POL", "-f", "json", "--no-timestamp"],
+        ["XYZ"],
+        ["--sort", "x"],
+    ):
+        full, alone = (
+            CliRunner().invoke(app, [command, *extra]),
+            CliRunner().invoke(narrow, [command, *extra]),
+        )
+        assert (alone.exit_code, alone.stdout, alone.stderr) == (full.exit_code, full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize("args", [[], ["--data", "x.json", "gap"], ["gpa"], ["--help"], ["-h", "gap"]])
+def test_anything_else_gets_the_whole_app(args: list[str]) -> None:
+    assert app_for(args) is app
 
 
 @pytest.mark.parametrize("command", COMMANDS)

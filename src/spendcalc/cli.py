@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwrita
 
 # No `from __future__ import annotations` here: Typer reads every command's annotations at start-up,
 # and evaluating them from strings would rebuild each typer.Option again, on every run.
+import copy
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -711,10 +712,26 @@ def _choice(kind: type[_Choice], text: str, option: str) -> _Choice:
     raise typer.BadParameter(f"{text!r} is not one of {choices}", param_hint=f"'{option}'")
 
 
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app as a run of `spendcalc ARGS` needs it: with only the command named first, if one is.
+
+    On every run Typer turns each registered command into a Click command, reading its signature;
+    a run uses one of thirteen. Anything else (global options first, no command, a misspelt one)
+    gets the whole app, with its help and its suggestions.
+    """
+    for command in app.registered_commands:
+        name = command.name or getattr(command.callback, "__name__", "").lower().replace("_", "-")
+        if args and args[0] == name:
+            narrow = copy.copy(app)
+            narrow.registered_commands = [command]
+            return narrow
+    return app
+
+
 def main() -> None:
     """Run the Typer app (the console script enters through spendcalc.__main__, which handles signals)."""
     try:
-        app(prog_name="spendcalc")
+        app_for(sys.argv[1:])(prog_name="spendcalc")
     except BrokenPipeError:
         from spendcalc.output import silence_stdout
 
