@@ -519,7 +519,7 @@ def test_uk_2_5_by_2027(ds: Dataset, raw: Raw) -> None:
     assert check.gdp_growth_basis is None
     expected = (2.5 - latest) * raw_gdp(raw, "GBR", 2027) / 100
     assert math.isclose(check.extra_usd_bn, expected, rel_tol=1e-9)
-    assert math.isclose(check.versus_hague_core_pp, 2.5 - 3.5, rel_tol=1e-12)
+    assert math.isclose(check.hague_core_gap_pp, 3.5 - 2.5, rel_tol=1e-12)
 
 
 def test_national_measure_pledges_are_not_natos(ds: Dataset, raw: Raw) -> None:

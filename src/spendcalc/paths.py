@@ -330,9 +330,10 @@ class PledgeCheck(NamedTuple):
         return self.pledge.share_pct - self.latest.pct
 
     @property
-    def versus_hague_core_pp(self) -> float:
-        """Pledge minus The Hague's 3.5% core; negative when the pledge falls short of it."""
-        return self.pledge.share_pct - self.hague_core_pct
+    def hague_core_gap_pp(self) -> float:
+        """How far the pledge falls short of The Hague's 3.5% core, in points of GDP; negative when it
+        is above it (the sign of every gap in spendcalc: + is short)."""
+        return self.hague_core_pct - self.pledge.share_pct
 
     @property
     def extra_usd_bn(self) -> float:

@@ -220,7 +220,7 @@ PLEDGE_COLUMNS = (
     "latest_share_source",
     "rise_pp",
     "hague_core_pct",
-    "versus_hague_core_pp",
+    "hague_core_gap_pp",
     "gdp_year",
     "gdp_usd_bn",
     "gdp_kind",
@@ -242,7 +242,7 @@ def pledges_report(
         Column("measure", "Measure"),
         Column("latest_share_pct", "Latest NATO\nshare (%)", Kind.PCT),
         Column("rise_pp", "Rise\n(pp)", Kind.GAP_PP),
-        Column("versus_hague_core_pp", "vs 3.5%\ncore (pp)", Kind.GAP_PP),
+        Column("hague_core_gap_pp", "Gap to 3.5%\ncore (pp)", Kind.GAP_PP),
         Column("extra_usd_bn", "Extra in year\n(US$ bn)", Kind.GAP_USD_BN),
     )
     rows: list[tuple[Cell, ...]] = []
@@ -263,7 +263,7 @@ def pledges_report(
                     f"e {check.latest_year}" if check.latest.estimate else f" {check.latest_year}",
                 ),
                 Cell(check.rise_pp),
-                Cell(check.versus_hague_core_pp),
+                Cell(check.hague_core_gap_pp),
                 Cell(check.extra_usd_bn, GDP_MARKS.get(check.gdp.kind, "")),
             )
         )
@@ -283,7 +283,7 @@ def pledges_report(
                 "latest_share_source": check.latest.source,
                 "rise_pp": check.rise_pp,
                 "hague_core_pct": check.hague_core_pct,
-                "versus_hague_core_pp": check.versus_hague_core_pp,
+                "hague_core_gap_pp": check.hague_core_gap_pp,
                 "gdp_year": check.gdp.year,
                 "gdp_usd_bn": check.gdp.usd_bn,
                 "gdp_kind": check.gdp.kind,
@@ -299,6 +299,8 @@ def pledges_report(
     notes = [
         "Extra in year = (pledge − latest NATO share) × GDP of the pledge year: the cost beyond keeping the "
         "latest share of GDP (flat-share baseline), one year, not cumulative.",
+        "Rise, gap and extra: + is what the pledge adds to the latest share, or still lacks of the 3.5% "
+        "core; − is a pledge below the latest share, or above the core.",
         *(
             [
                 f"Not NATO's measure ({', '.join(dict.fromkeys(national))}): a national definition, "
