@@ -385,6 +385,13 @@ def test_tables_that_fit_are_drawn_line_by_line() -> None:
     assert plain_text(long_name, 80) is None
 
 
+@pytest.mark.parametrize("summary", [(("\u0301", ""),), (("\u0301", "b"),), (("a", ""),), (("a", "\u0301"),)])
+def test_zero_width_summary_text_is_drawn_as_rich_draws_it(summary: tuple[tuple[str, str], ...]) -> None:
+    report = Report("T", (Column("a", "Ally"),), ((Cell("x"),),), summary=summary)
+    formatter = TableFormatter(width=None)
+    assert formatter.format(report) == formatter.rich_text(report)
+
+
 def test_plain_text_does_not_import_richs_console() -> None:
     import subprocess
     import sys

@@ -176,8 +176,10 @@ def plain_text(report: Report, width: int | None) -> str | None:
             label + " " * (label_width - cell_len(label)) + SUMMARY_GAP + value
             for label, value in report.summary
         ]
-        fits = all(line.isprintable() and cell_len(line) <= cells.console_width for line in summary)
-        parts.append(summary if fits else None)
+        drawn_alike = label_width > 0 and all(  # Rich drops a column with no width at all
+            line.isprintable() and cell_len(line) <= cells.console_width for line in summary
+        )
+        parts.append(summary if drawn_alike else None)
     if report.title:
         parts.append(wrap(report.title, cells.table_width))
     parts.append([line.text for line in table_lines(report, cells)])
