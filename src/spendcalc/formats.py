@@ -3,7 +3,6 @@ the CLI decides where it goes."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -50,6 +49,8 @@ def _is_number(text: str) -> bool:
 
 class CsvFormatter:
     def format(self, report: Report) -> str:
+        import csv
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(report.record_columns)
