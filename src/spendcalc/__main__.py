@@ -14,6 +14,7 @@ _stopping = False
 
 
 def main() -> None:
+    """The console script. It takes the process over until exit: signal handlers and the collector."""
     global _stopping
     import gc
     import signal
@@ -36,15 +37,19 @@ def main() -> None:
         sys.exit(128 + stopped.signal_number)
     finally:
         _stopping = True
-        gc.enable()  # for a caller that goes on (tests call main in process)
+        # The work is done and its output flushed; the process ends next. A signal from here on takes
+        # its default action, and the collector stays off: everything moves to the permanent generation,
+        # so the collection the interpreter runs while it shuts down has nothing to walk (it took longer
+        # than any part of a command's own work).
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        gc.freeze()
 
 
 def _stop(signal_number: int, _frame: object) -> None:
     if _stopping:
-        # The work is over and its output flushed: end as any program ends on this signal, rather
-        # than raise into the interpreter's shutdown and print a traceback.
+        # Reached only in the moment between the end of the run and the reset of the handlers: end as
+        # any program ends on this signal, rather than raise where nothing catches it.
         import signal
 
         signal.signal(signal_number, signal.SIG_DFL)
