@@ -285,7 +285,9 @@ def test_table_width_is_respected() -> None:
 # table whose every cell fits on one line (render._lined_table); otherwise Rich lays out each cell
 # (render._laid_out_table). All must draw the same text.
 
-CELL_TEXT = st.text(alphabet="Aaßü é—–-.,()%/:'国🛡\t\u0301\u200d\x07█▌│", max_size=24)
+CELL_TEXT = st.text(
+    alphabet="Aaßü é—–-.,()%/:'[]国🛡❤\ufe0f\U0001f1e6\U0001f1ff\t\u0301\u200d\x07█▌│ ", max_size=24
+)
 NUMBER = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False)
 FREE_TEXT = st.text(alphabet="Aa bcdefghij —,.:()Σ国\n\t", max_size=300)
 
@@ -390,6 +392,12 @@ def test_zero_width_summary_text_is_drawn_as_rich_draws_it(summary: tuple[tuple[
     report = Report("T", (Column("a", "Ally"),), ((Cell("x"),),), summary=summary)
     formatter = TableFormatter(width=None)
     assert formatter.format(report) == formatter.rich_text(report)
+
+
+def test_a_report_without_columns_is_left_to_rich() -> None:
+    report = Report("Nothing", (), ())
+    assert plain_text(report, None) is None
+    assert TableFormatter(width=None).format(report) == TableFormatter(width=None).rich_text(report)
 
 
 def test_plain_text_does_not_import_richs_console() -> None:

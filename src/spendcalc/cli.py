@@ -716,7 +716,7 @@ def app_for(args: Sequence[str]) -> typer.Typer:
     """The app as a run of `spendcalc ARGS` needs it: with only the command named first, if one is.
 
     On every run Typer turns each registered command into a Click command, reading its signature;
-    a run uses one of thirteen. Anything else (global options first, no command, a misspelt one)
+    a run uses one. Anything else (global options first, no command, a misspelt one)
     gets the whole app, with its help and its suggestions.
     """
     for command in app.registered_commands:

@@ -66,8 +66,12 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Target,
     )
 
-    parts = {name: _Unchecked(model) for name, model in (("share", Share), ("gdp", Gdp))}
-    parts |= {"population": _Unchecked(Population), "fx": _Unchecked(Fx)}
+    parts: dict[str, _Unchecked[Any]] = {
+        "share": _Unchecked(Share),
+        "gdp": _Unchecked(Gdp),
+        "population": _Unchecked(Population),
+        "fx": _Unchecked(Fx),
+    }
     ally_year = _Unchecked(AllyYear)
     allies = []
     for ally in document["allies"]:
@@ -99,8 +103,8 @@ class _Unchecked(Generic[ModelT]):
 
     The bundled dataset holds about two thousand of these small records, and model_construct's
     per-call generality was the largest part of assembling it. The instance is set up through
-    `__setstate__`, the state pydantic itself restores when unpickling; fields left out of the
-    record take their defaults, as in model_construct.
+    `__setstate__`, the state pydantic itself restores when unpickling. Fields left out of the record
+    take their defaults, computed once: the models' defaults are all None, never a mutable value.
     """
 
     def __init__(self, model: type[ModelT]) -> None:

@@ -46,29 +46,33 @@ class Layout(NamedTuple):
     widths: list[int]
     wraps: list[bool]
     fits: bool
-    """The table fits the width asked for without wrapping any cell."""
+    """The table, its text columns capped at MAX_TEXT_WIDTH, fits the width asked for."""
     console_width: int
 
     @property
     def table_width(self) -> int:
-        return sum(self.widths) + len(SEPARATOR) * (len(self.widths) - 1) + 2 * len(EDGE)
+        return _table_width(self.widths)
 
     @property
     def single_lines(self) -> bool:
         """Whether the table fits and every cell and header line fits its column on one line, with
         nothing Rich would expand or drop (tabs, control characters): then it is drawn line by line."""
         texts = [*self.header_lines, *([shown.text for shown in row] for row in self.rows)]
-        return self.fits and all(
-            text.isprintable() and cell_len(text) <= width
-            for row in texts
-            for text, width in zip(row, self.widths, strict=True)
+        return (
+            self.fits
+            and bool(self.widths)
+            and all(
+                text.isprintable() and cell_len(text) <= width
+                for row in texts
+                for text, width in zip(row, self.widths, strict=True)
+            )
         )
 
 
 def layout(report: Report, width: int | None) -> Layout:
     """How `report` is laid out on a console `width` columns wide (None: off a terminal)."""
-    headers = [column.header.splitlines() or [""] for column in report.columns]
-    height = max(len(lines) for lines in headers)
+    headers = [column.header.split("\n") for column in report.columns]  # as Rich splits a Text
+    height = max((len(lines) for lines in headers), default=0)
     headers = [[""] * (height - len(lines)) + lines for lines in headers]
     rows = [
         [show(cell, column.kind) for cell, column in zip(row, report.columns, strict=True)]
@@ -83,14 +87,19 @@ def layout(report: Report, width: int | None) -> Layout:
         for position, column in enumerate(report.columns)
     ]
     widths = [min(w, MAX_TEXT_WIDTH) if wrap else w for w, wrap in zip(natural, wraps, strict=True)]
-    table_width = sum(widths) + 2 * len(widths)
+    table_width = _table_width(widths)
     fits = width is None or table_width <= width
     # Narrower than the table: text columns may wrap, but numbers and names are never cut to '…';
     # the console gets at least the width they need, and the terminal folds the longer lines.
-    least = sum(min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(widths, wraps, strict=True))
-    least += 2 * len(widths)
+    least = _table_width(
+        [min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(widths, wraps, strict=True)]
+    )
     console_width = max(width, least) if width is not None else max(MIN_FILE_WIDTH, table_width)
     return Layout(list(zip(*headers, strict=True)), rows, widths, wraps, fits, console_width)
+
+
+def _table_width(widths: Sequence[int]) -> int:
+    return sum(widths) + len(SEPARATOR) * max(len(widths) - 1, 0) + 2 * len(EDGE)
 
 
 class Line(NamedTuple):
