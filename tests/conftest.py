@@ -12,9 +12,16 @@ import pytest
 
 from spendcalc.loader import load_dataset
 from spendcalc.models import Dataset
+from support import Raw, load_raw
 
 SPENDCALC_ENVIRONMENT = ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
 """Variables that change what spendcalc prints: every test starts without them (and sets them itself)."""
+
+
+@pytest.fixture(scope="module")
+def raw() -> Raw:
+    """data/allies.json as plain JSON, read once per module, independently of spendcalc's loader."""
+    return load_raw()
 
 
 @pytest.fixture(autouse=True)

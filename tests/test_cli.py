@@ -18,13 +18,11 @@ from typing import Any
 import pytest
 import typer
 import typer.main
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 import spendcalc
 from spendcalc.cli import app, app_for
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA_FILE = ROOT / "data" / "allies.json"
+from support import Raw, invoke, load_raw, ok, raw_ally, write_copy
 
 EXPORT_HEADER = (
     "iso3,name,year,share_pct,share_estimate,gdp_usd_bn,spending_usd_bn,target_pct,gap_pp,"
@@ -42,8 +40,6 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "sources": ["sources"],
 }
 
-Raw = dict[str, Any]
-
 
 def registered_commands(typer_app: typer.Typer = app) -> list[str]:
     commands = getattr(typer.main.get_command(typer_app), "commands", None)
@@ -54,33 +50,18 @@ def registered_commands(typer_app: typer.Typer = app) -> list[str]:
 # --- independent reading of the dataset ----------------------------------------------------------
 
 
-def load_raw() -> Raw:
-    data: Raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def raw() -> Raw:
-    return load_raw()
-
-
-def ally(data: Raw, iso3: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(a for a in data["allies"] if a["iso3"] == iso3)
-    return found
-
-
 def share(data: Raw, iso3: str, year: int) -> float | None:
-    record = ally(data, iso3)["years"].get(str(year)) or {}
+    record = raw_ally(data, iso3)["years"].get(str(year)) or {}
     figure = record.get("share")
     return None if figure is None else float(figure["pct"])
 
 
 def gdp(data: Raw, iso3: str, year: int) -> float:
-    return float(ally(data, iso3)["years"][str(year)]["gdp"]["usd_bn"])
+    return float(raw_ally(data, iso3)["years"][str(year)]["gdp"]["usd_bn"])
 
 
 def population(data: Raw, iso3: str, year: int) -> float:
-    return float(ally(data, iso3)["years"][str(year)]["population"]["millions"])
+    return float(raw_ally(data, iso3)["years"][str(year)]["population"]["millions"])
 
 
 def armed(data: Raw) -> list[dict[str, Any]]:
@@ -111,28 +92,7 @@ def group_share(data: Raw, year: int, exclude: frozenset[str] = frozenset()) -> 
     return spending / total_gdp * 100, total_gdp
 
 
-def write_copy(data: Raw, path: Path) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
-
-
 # --- running the CLI -----------------------------------------------------------------------------
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), env=env)
-    # Whatever happened, it was an orderly exit, not an escaped exception.
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
-
-
-def ok(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run a command that must succeed quietly; return its stdout."""
-    result = invoke(*args, env=env)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -242,7 +202,7 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert row["name"] == "Poland"
     assert row["year"] == "2025"
     assert float(row["share_pct"]) == pct
-    assert row["share_estimate"] == str(ally(raw, "POL")["years"]["2025"]["share"]["estimate"]).lower()
+    assert row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["share"]["estimate"]).lower()
     assert float(row["gdp_usd_bn"]) == usd_bn
     assert float(row["spending_usd_bn"]) == pytest.approx(pct / 100 * usd_bn, rel=1e-12)
     assert float(row["target_pct"]) == 3.5
@@ -250,8 +210,8 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert float(row["gap_usd_bn"]) == pytest.approx(gap_bn, rel=1e-12)
     assert float(row["gap_usd_per_capita"]) == pytest.approx(gap_bn * 1e9 / (people * 1e6), rel=1e-12)
     assert row["meets_target"] == ("true" if pct >= 3.5 else "false")
-    assert row["share_source"] == ally(raw, "POL")["years"]["2025"]["share"]["source"]
-    assert row["gdp_source"] == ally(raw, "POL")["years"]["2025"]["gdp"]["source"]
+    assert row["share_source"] == raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    assert row["gdp_source"] == raw_ally(raw, "POL")["years"]["2025"]["gdp"]["source"]
 
 
 def test_gap_with_current_share_says_it_was_supplied(raw: Raw) -> None:
@@ -290,7 +250,7 @@ def test_gap_defaults_to_latest_full_year_and_four_targets(raw: Raw) -> None:
 def test_gap_table_names_ally_year_and_sources(raw: Raw) -> None:
     out = ok("gap", "POL", "--year", "2025")
     assert "Poland (POL), 2025" in out
-    source_id = ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    source_id = raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
     assert f"[{source_id}]" in out
     for target in ("2%", "2.5%", "3.5%", "5%"):
         assert table_line(out, target)
@@ -643,7 +603,7 @@ def test_short_options(tmp_path: Path) -> None:
 
 def _modified_dataset(tmp_path: Path, pct: float, name: str = "modified.json") -> Path:
     data = load_raw()
-    ally(data, "POL")["years"]["2025"]["share"]["pct"] = pct
+    raw_ally(data, "POL")["years"]["2025"]["share"]["pct"] = pct
     return write_copy(data, tmp_path / name)
 
 

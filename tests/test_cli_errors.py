@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import resource
 import signal
@@ -18,34 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from spendcalc.cli import app
+from support import DATA_FILE, invoke, load_raw, write_copy
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_FILE = ROOT / "data" / "allies.json"
 ERROR_PREFIX = "spendcalc: error: "
-
-
-def load_raw() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return data
 
 
 def ally_index(data: dict[str, Any], iso3: str) -> int:
     return next(i for i, a in enumerate(data["allies"]) if a["iso3"] == iso3)
-
-
-def write_copy(data: dict[str, Any], path: Path) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def fails(*args: str, env: dict[str, str] | None = None) -> str:

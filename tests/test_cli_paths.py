@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from spendcalc.cli import app
+from support import Raw, invoke, ok, raw_ally
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_FILE = ROOT / "data" / "allies.json"
 LAST_DATA_YEAR = 2030
 
 EXPORT_HEADER = (
@@ -30,22 +25,10 @@ EXPORT_HEADER = (
 CURRENCY_HEADER = "currency,fx_per_usd,fx_rate_year,gdp_bn,spending_bn,gap_bn,gap_per_capita,fx_source"
 LCU_MONEY_COLUMNS = ("fx_per_usd", "fx_rate_year", "gdp_bn", "spending_bn", "gap_bn", "gap_per_capita")
 
-Raw = dict[str, Any]
 Row = dict[str, str]
 
 
 # --- independent reading of the dataset ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def raw() -> Raw:
-    data: Raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-def raw_ally(data: Raw, iso3: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(a for a in data["allies"] if a["iso3"] == iso3)
-    return found
 
 
 def raw_year(data: Raw, iso3: str, year: int) -> dict[str, Any]:
@@ -62,20 +45,6 @@ def raw_share(data: Raw, iso3: str, year: int) -> float:
 
 
 # --- running the CLI -----------------------------------------------------------------------------
-
-
-def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
-
-
-def ok(*args: str) -> str:
-    """Run a command that must succeed quietly; return its stdout."""
-    result = invoke(*args)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
 
 
 def flat(text: str) -> str:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import json
 import math
 import statistics
 import zipfile
 from importlib import resources
-from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,12 +25,10 @@ from spendcalc.errors import SpendcalcError
 from spendcalc.loader import load_dataset
 from spendcalc.models import Ally, Dataset
 from spendcalc.paths import Baseline, DefencePath, PathLine, Shape, check_pledges, defence_path, share_on_path
+from support import Raw, load_raw, raw_ally
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_FILE = ROOT / "data" / "allies.json"
 LAST_DATA_YEAR = 2030
 
-Raw = dict[str, Any]
 
 PROPERTY = settings(
     max_examples=50,
@@ -49,17 +44,6 @@ PROPERTY = settings(
 def ds() -> Dataset:
     """The bundled dataset, loaded once for this module."""
     return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def raw() -> Raw:
-    data: Raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-def raw_ally(data: Raw, iso3: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(a for a in data["allies"] if a["iso3"] == iso3)
-    return found
 
 
 def raw_gdp(data: Raw, iso3: str, year: int) -> float:
@@ -101,9 +85,7 @@ def only_line(path: DefencePath) -> PathLine:
     return path.lines[0]
 
 
-ARMED: list[str] = [
-    a["iso3"] for a in json.loads(DATA_FILE.read_text(encoding="utf-8"))["allies"] if a["has_armed_forces"]
-]
+ARMED: list[str] = [a["iso3"] for a in load_raw()["allies"] if a["has_armed_forces"]]
 """The allies with armed forces (all but Iceland), read from the JSON for the hypothesis strategies."""
 
 

@@ -1,0 +1,48 @@
+"""Helpers the test modules share: the bundled data read as plain JSON, and the CLI run in process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from spendcalc.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_FILE = ROOT / "data" / "allies.json"
+
+Raw = dict[str, Any]
+
+
+def load_raw() -> Raw:
+    """data/allies.json as JSON, read independently of spendcalc's own loader."""
+    data: Raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def raw_ally(data: Raw, iso3: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(a for a in data["allies"] if a["iso3"] == iso3)
+    return found
+
+
+def write_copy(data: Raw, path: Path) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), env=env)
+    # Whatever happened, it was an orderly exit, not an escaped exception.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def ok(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run a command that must succeed quietly; return its stdout."""
+    result = invoke(*args, env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
