@@ -719,9 +719,12 @@ def app_for(args: Sequence[str]) -> typer.Typer:
     a run uses one. Anything else (global options first, no command, a misspelt one)
     gets the whole app, with its help and its suggestions.
     """
+    if not args:
+        return app
     for command in app.registered_commands:
-        name = command.name or getattr(command.callback, "__name__", "").lower().replace("_", "-")
-        if args and args[0] == name:
+        # Named as Typer names it: the given name, else the function's, lower case, - for _.
+        name = command.name or typer.main.get_command_name(getattr(command.callback, "__name__", ""))
+        if args[0] == name:
             narrow = copy.copy(app)
             narrow.registered_commands = [command]
             return narrow
