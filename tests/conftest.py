@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from spendcalc.loader import load_dataset
-from spendcalc.models import Dataset
+from spendcalc.data.load import load_dataset
+from spendcalc.data.schema import Dataset
 from support import Raw, load_raw
 
 SPENDCALC_ENVIRONMENT = ("SPENDCALC_DATA", "SOURCE_DATE_EPOCH", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")

@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 import spendcalc
 from spendcalc import __version__, compare, gap, load_dataset
 from spendcalc import core as core_module
-from spendcalc.cli import app
+from spendcalc.cli.app import app
+from spendcalc.data.schema import Dataset
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.models import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "allies.json"

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from spendcalc import output
-from spendcalc.cli import Stopped, app
+from spendcalc.cli.app import Stopped, app
 from spendcalc.errors import SpendcalcError
-from spendcalc.report import EXPORT_COLUMNS
+from spendcalc.output import files as output
+from spendcalc.reports.gap import EXPORT_COLUMNS
 
 SPENDCALC = shutil.which("spendcalc")
 OLD = "old,content\nkept,whole\n"
@@ -78,7 +78,7 @@ def test_failure_at_fsync_keeps_the_old_file(
     if existing:
         target.write_text(OLD, encoding="utf-8")
     fsync = _raising(error)
-    monkeypatch.setattr("spendcalc.output.os.fsync", fsync)
+    monkeypatch.setattr("spendcalc.output.files.os.fsync", fsync)
     with pytest.raises(expected) as raised:
         output.write_text("new,content\n" * 1000, str(target))
     if message is not None:
@@ -113,7 +113,7 @@ def test_export_through_the_cli_survives_a_full_disk(tmp_path: Path, monkeypatch
     target = tmp_path / "out.csv"
     target.write_text(OLD, encoding="utf-8")
     monkeypatch.setattr(
-        "spendcalc.output.os.fsync", _raising(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        "spendcalc.output.files.os.fsync", _raising(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     )
     result = invoke(["export", "-o", str(target)])
     assert result.exit_code == 1

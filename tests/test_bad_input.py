@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from spendcalc.cli import app
+from spendcalc.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = (ROOT / "data" / "allies.json").read_bytes()
@@ -226,17 +226,30 @@ def option_type_cases() -> list[Case]:
         Case("path-growth-inf", (*path, "--growth", "inf"), 2, r"growth inf% must be a finite number"),
         Case("path-growth--100", (*path, "--growth", "-100"), 2, r"growth -100\.0% must be .*above -100"),
         Case("path-current-abc", (*path, "--current", "abc"), 2, r"'--current'.*'abc' is not a percentage"),
-        Case("path-shape-x", (*path, "--shape", "x"), 2, r"'--shape': 'x' is not one of linear, front, back"),
-        Case("path-baseline-x", (*path, "--baseline", "x"), 2, r"'--baseline': 'x' is not one of flat-share"),
+        Case(
+            "path-shape-x",
+            (*path, "--shape", "x"),
+            2,
+            r"'--shape': .*'x' is not one of 'linear', 'front', 'back'",
+        ),
+        Case(
+            "path-baseline-x",
+            (*path, "--baseline", "x"),
+            2,
+            r"'--baseline': .*'x' is not one of 'flat-share'",
+        ),
         Case("path-no-armed-forces", ("path", "ISL", "-t", "3", "--by", "2030"), 1, r"Iceland has no armed"),
         Case(
             "path-lcu-no-ecb-rate", ("path", "ALB", "-t", "3", "--by", "2030", "-c", "lcu"), 1, r"no ECB rate"
         ),
         Case("history-from-x", ("history", "POL", "--from", "x"), 2, r"'--from'.*valid integer"),
         Case(
-            "compare-sort-bogus", ("compare", "--sort", "bogus"), 2, r"'--sort': 'bogus' is not one of name"
+            "compare-sort-bogus",
+            ("compare", "--sort", "bogus"),
+            2,
+            r"'--sort': .*'bogus' is not one of 'name'",
         ),
-        Case("compare-sort-empty", ("compare", "--sort", ""), 2, r"'--sort': '' is not one of"),
+        Case("compare-sort-empty", ("compare", "--sort", ""), 2, r"'--sort': .*'' is not one of"),
         Case("compare-format-xml", ("compare", "--format", "xml"), 2, r"'--format'.*'xml' is not one of"),
         Case("export-format-xml", ("export", "-f", "xml"), 2, r"'--format'.*'xml'"),
         Case("countries-format-empty", ("countries", "-f", ""), 2, r"'--format'.*'' is not one of"),

@@ -21,7 +21,7 @@ import typer.main
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc.cli import app, app_for
+from spendcalc.cli.app import app, app_for
 from support import Raw, invoke, load_raw, ok, raw_ally, write_copy
 
 EXPORT_HEADER = (
@@ -413,7 +413,7 @@ def test_compare_sort_by_gap() -> None:
     assert gaps == sorted(gaps, reverse=True)
 
 
-@pytest.mark.parametrize("spelling", ["name", "NAME", " Name "])
+@pytest.mark.parametrize("spelling", ["name", "NAME", "Name"])
 def test_compare_sort_by_name(raw: Raw, spelling: str) -> None:
     rows = _compare_order("--sort", spelling)
     assert [r["name"] for r in rows] == sorted((a["name"] for a in raw["allies"]), key=fold)

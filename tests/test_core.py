@@ -14,11 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spendcalc import core, report
+from spendcalc import core
 from spendcalc.core import AllyGaps, SortKey, Status, TargetSpec
+from spendcalc.data.schema import Ally, Dataset
+from spendcalc.domain.countries import fold
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.formats import CsvFormatter, JsonFormatter
-from spendcalc.models import Ally, Dataset
+from spendcalc.output.formats import CsvFormatter, JsonFormatter
+from spendcalc.reports import compare as compare_reports
+from spendcalc.reports import gap as gap_reports
+from spendcalc.reports import model as report
 
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 PROPERTY = settings(
@@ -297,7 +301,7 @@ def test_current_what_if(dataset: Dataset) -> None:
     assert not gaps.rows[0].meets
     via_gap = core.gap(dataset, "POL", ["3.5"], current_pct=2.0)
     assert via_gap == gaps
-    records = report.gap_records(gaps, targets)
+    records = gap_reports.gap_records(gaps, targets)
     assert records[0]["share_source"] == "user-supplied"
 
 
@@ -410,7 +414,7 @@ def test_only_below_without_targets_filters_nothing(dataset: Dataset) -> None:
 
 
 def _folded_names(allies: tuple[AllyGaps, ...]) -> list[str]:
-    return [core._fold(g.ally.name) for g in allies]
+    return [fold(g.ally.name) for g in allies]
 
 
 def test_sort_by_name(dataset: Dataset) -> None:
@@ -437,7 +441,7 @@ def test_sort_by_share(dataset: Dataset, year: int) -> None:
         assert first.share is not None
         assert second.share is not None
         if first.share.pct == second.share.pct:  # ties keep name order
-            assert core._fold(first.ally.name) < core._fold(second.ally.name)
+            assert fold(first.ally.name) < fold(second.ally.name)
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
@@ -455,7 +459,7 @@ def test_sort_by_gap(dataset: Dataset, year: int) -> None:
         assert first.share is not None
         assert second.share is not None
         if first.share.pct == second.share.pct:
-            assert core._fold(first.ally.name) < core._fold(second.ally.name)
+            assert fold(first.ally.name) < fold(second.ally.name)
 
 
 def test_compare_rejects_unknown_sort(dataset: Dataset) -> None:
@@ -625,8 +629,8 @@ def test_export_records_round_trip(
     dataset: Dataset, year: int, targets: tuple[TargetSpec, ...], sort: SortKey, only_below: bool
 ) -> None:
     comparison = core.compare_allies(dataset, year, targets, sort, only_below)
-    rep = report.export_report(dataset, comparison, FIXED_TIME)
-    assert rep.record_columns == report.EXPORT_COLUMNS
+    rep = compare_reports.export_report(dataset, comparison, FIXED_TIME)
+    assert rep.record_columns == gap_reports.EXPORT_COLUMNS
     assert len(rep.records) == len(comparison.allies) * len(targets)
     # The records are the in-memory results, unrounded.
     for record in rep.records:
@@ -649,7 +653,7 @@ def test_gap_records_round_trip(
 ) -> None:
     chosen = data.draw(st.sampled_from([a for a in dataset.allies if a.has_armed_forces]))
     gaps = core.ally_gaps(dataset, chosen, 2025, targets, current_pct=current)
-    rep = report.gap_report(dataset, gaps, FIXED_TIME)
+    rep = gap_reports.gap_report(dataset, gaps, FIXED_TIME)
     assert_round_trips(rep)
     recorded = chosen.share(2025)
     assert recorded is not None
@@ -660,11 +664,11 @@ def test_gap_records_round_trip(
 def test_iceland_records_are_missing_not_zero(dataset: Dataset) -> None:
     targets = specs(dataset, "2")
     gaps = core.ally_gaps(dataset, ally(dataset, "ISL"), 2025, targets)
-    (record,) = report.gap_records(gaps, targets)
+    (record,) = gap_reports.gap_records(gaps, targets)
     assert record["share_pct"] is None
     assert record["gap_pp"] is None
     assert record["meets_target"] is None
     assert record["spending_usd_bn"] is None
     assert record["gdp_usd_bn"] is not None
-    line = CsvFormatter().format(report.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
+    line = CsvFormatter().format(gap_reports.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
     assert line.startswith("ISL,Iceland,2025,,,")

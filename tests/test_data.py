@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from spendcalc import core
-from spendcalc.models import Ally, Dataset
+from spendcalc.data.schema import Ally, Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"

@@ -14,14 +14,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spendcalc import output
-from spendcalc.cli import app
+from spendcalc.choices import Currency
+from spendcalc.cli.app import app
 from spendcalc.core import TargetSpec
-from spendcalc.currency import Currency, conversion
+from spendcalc.data.load import bundled_bytes, parse_dataset
+from spendcalc.data.schema import Dataset
+from spendcalc.domain.currency import conversion
+from spendcalc.domain.gdp import gdp_series
+from spendcalc.domain.pledges import check_pledges
+from spendcalc.domain.trajectories import defence_path
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.loader import bundled_bytes, parse_dataset
-from spendcalc.models import Dataset
-from spendcalc.paths import check_pledges, defence_path, gdp_series
+from spendcalc.output import files as output
 
 BUNDLED: dict[str, Any] = json.loads(bundled_bytes())
 

@@ -16,8 +16,9 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from spendcalc.formats import CsvFormatter, JsonFormatter, OutputFormat, csv_cell, formatter_for
-from spendcalc.render import (
+from spendcalc.choices import OutputFormat
+from spendcalc.output.formats import CsvFormatter, JsonFormatter, csv_cell, formatter_for
+from spendcalc.output.table import (
     TableFormatter,
     _laid_out_table,
     _lined_table,
@@ -26,7 +27,7 @@ from spendcalc.render import (
     table_renderable,
     wrap,
 )
-from spendcalc.report import Cell, Column, Kind, Report, Scalar, Shown, Tone, show
+from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar, Shown, Tone, show
 
 RED = "\x1b[31m"
 GREEN = "\x1b[32m"
@@ -406,8 +407,8 @@ def test_plain_text_does_not_import_richs_console() -> None:
 
     code = (
         "import sys\n"
-        "from spendcalc.render import TableFormatter\n"
-        "from spendcalc.report import Cell, Column, Report\n"
+        "from spendcalc.output.table import TableFormatter\n"
+        "from spendcalc.reports.model import Cell, Column, Report\n"
         "report = Report('Gaps', (Column('a', 'Ally'),), ((Cell('Poland'),),), notes=('A note.',))\n"
         "text = TableFormatter(width=80).format(report)\n"
         "assert text == 'Gaps\\n\\n Ally\\n ──────\\n Poland\\n\\nA note.\\n', text\n"

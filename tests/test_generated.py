@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from spendcalc.cli import app
+from spendcalc.cli.app import app
+from spendcalc.data.load import parse_dataset
+from spendcalc.data.schema import Dataset
 from spendcalc.errors import SpendcalcError
-from spendcalc.loader import parse_dataset
-from spendcalc.models import Dataset
-from spendcalc.report import EXPORT_COLUMNS
+from spendcalc.reports.gap import EXPORT_COLUMNS
 
 SETTINGS = settings(
     max_examples=50,

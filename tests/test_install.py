@@ -29,7 +29,7 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert "spendcalc/data/allies.json" in names
-    assert "spendcalc/cli.py" in names
+    assert "spendcalc/cli/app.py" in names
     if (ROOT / "src" / "spendcalc" / "py.typed").exists():
         assert "spendcalc/py.typed" in names
     with zipfile.ZipFile(wheel) as archive:

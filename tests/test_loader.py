@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from spendcalc import loader
+from spendcalc.data import load as loader
+from spendcalc.data.schema import Dataset
 from spendcalc.errors import SpendcalcError
-from spendcalc.models import Dataset
 
 WriteDataset = Callable[[dict[str, Any]], Path]
 

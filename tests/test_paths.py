@@ -19,12 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spendcalc import core
+from spendcalc.choices import Baseline, Currency, Shape
 from spendcalc.core import TargetSpec
-from spendcalc.currency import Currency, conversion
+from spendcalc.data.load import load_dataset
+from spendcalc.data.schema import Ally, Dataset
+from spendcalc.domain.currency import conversion
+from spendcalc.domain.pledges import check_pledges
+from spendcalc.domain.trajectories import DefencePath, PathLine, defence_path, share_on_path
 from spendcalc.errors import SpendcalcError
-from spendcalc.loader import load_dataset
-from spendcalc.models import Ally, Dataset
-from spendcalc.paths import Baseline, DefencePath, PathLine, Shape, check_pledges, defence_path, share_on_path
 from support import Raw, load_raw, raw_ally
 
 LAST_DATA_YEAR = 2030

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from spendcalc.cli import app
+from spendcalc.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "allies.json"

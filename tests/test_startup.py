@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from spendcalc.cli import app
-from spendcalc.completion import COMPLETE_VAR, country_items, fast_complete, target_items
-from spendcalc.loader import assemble_trusted, bundled_bytes, load_dataset, parse_dataset
+from spendcalc.cli.app import app
+from spendcalc.cli.completion import COMPLETE_VAR, country_items, fast_complete, target_items
+from spendcalc.data.load import assemble_trusted, bundled_bytes, load_dataset, parse_dataset
 
 HEAVY = ("typer", "pydantic", "rich")
 
@@ -245,7 +245,8 @@ def test_entry_leaves_unknown_completion_requests_to_typer(
     with pytest.raises(SystemExit) as exited:
         __main__.main()
     assert exited.value.code == 0
-    assert capsys.readouterr().out == "\n"  # --sort has no completion: Typer answers with nothing
+    # Not a country or a target: Typer answers, with the choices of --sort's enum.
+    assert capsys.readouterr().out == "name\nshare\ngap\n"
 
 
 @pytest.mark.parametrize(
@@ -277,6 +278,6 @@ def test_library_attributes_are_lazy() -> None:
 
     assert spendcalc.gap is spendcalc.core.gap
     assert spendcalc.compare is spendcalc.core.compare
-    assert spendcalc.load_dataset is spendcalc.loader.load_dataset
+    assert spendcalc.load_dataset is spendcalc.data.load.load_dataset
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = spendcalc.nothing

@@ -16,18 +16,23 @@ __version__ = "1.0.0"
 __all__ = ["__version__", "compare", "gap", "load_dataset"]
 
 if TYPE_CHECKING:
-    from spendcalc.core import compare, gap
-    from spendcalc.loader import load_dataset
+    from spendcalc.data.load import load_dataset
+    from spendcalc.domain.comparison import compare
+    from spendcalc.domain.gaps import gap
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `spendcalc --version` and shell completion do not pay for pydantic.
-    if name in ("gap", "compare"):
-        from spendcalc import core
+    if name == "gap":
+        from spendcalc.domain.gaps import gap
 
-        return getattr(core, name)
+        return gap
+    if name == "compare":
+        from spendcalc.domain.comparison import compare
+
+        return compare
     if name == "load_dataset":
-        from spendcalc.loader import load_dataset
+        from spendcalc.data.load import load_dataset
 
         return load_dataset
     raise AttributeError(f"module 'spendcalc' has no attribute {name!r}")

@@ -68,20 +68,20 @@ def _run() -> None:
             sys.stdout.write(f"spendcalc {__version__}\n")
             sys.stdout.flush()
         except BrokenPipeError:
-            from spendcalc.output import silence_stdout
+            from spendcalc.output.files import silence_stdout
 
             silence_stdout()
         return
-    from spendcalc.completion import COMPLETE_VAR
+    from spendcalc.cli.completion import COMPLETE_VAR
 
     if os.environ.get(COMPLETE_VAR):
-        from spendcalc.completion import fast_complete
+        from spendcalc.cli.completion import fast_complete
 
         answer = fast_complete()
         if answer is not None:
             sys.stdout.write(answer)
             return
-    from spendcalc.cli import main as run
+    from spendcalc.cli.app import main as run
 
     run()
 

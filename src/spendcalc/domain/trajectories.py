@@ -1,4 +1,4 @@
-"""Paths to a target year, national pledges and the GDP they rest on. Pure functions, frozen results.
+"""Paths to a target year. Pure functions, frozen results.
 
 A path raises the share of GDP from a start year to a target in a given year, and prices every year
 against a stated baseline: the start share of each year's GDP (flat share) or the start year's cash
@@ -8,33 +8,16 @@ last projected nominal rate, or at a rate the user gives, and those years are ma
 
 import math
 from collections.abc import Sequence
-from enum import Enum
 from typing import NamedTuple
 
-from spendcalc.core import ShareFigure, TargetSpec, check_year, format_pct, year_span
-from spendcalc.currency import Conversion, Currency, conversion, unit
+from spendcalc.choices import Baseline, Currency, Shape
+from spendcalc.data.schema import Ally, Dataset
+from spendcalc.domain.currency import Conversion, conversion, unit
+from spendcalc.domain.gaps import ShareFigure
+from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
+from spendcalc.domain.targets import TargetSpec
+from spendcalc.domain.years import check_year
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.models import Ally, Dataset, Pledge
-
-MAX_PATH_YEAR = 2100
-MAX_GROWTH_PCT = 100.0
-"""Nominal growth a year; beyond this a path is not a scenario, and its figures would overflow."""
-
-
-class Shape(str, Enum):
-    LINEAR = "linear"
-    """The same rise in share of GDP every year."""
-    FRONT = "front"
-    """Most of the rise early: share = start + rise × (1 − (1 − τ)²), τ the fraction of the years gone."""
-    BACK = "back"
-    """Most of the rise late: share = start + rise × τ²."""
-
-
-class Baseline(str, Enum):
-    FLAT_SHARE = "flat-share"
-    """Keep spending the start share of each year's GDP."""
-    FLAT_CASH = "flat-cash"
-    """Keep spending the start year's amount, in the path's currency (no growth, no inflation)."""
 
 
 def share_on_path(start: float, target: float, fraction: float, shape: Shape) -> float:
@@ -46,84 +29,6 @@ def share_on_path(start: float, target: float, fraction: float, shape: Shape) ->
     else:
         progress = fraction
     return start + (target - start) * progress
-
-
-# --- GDP through any year ---------------------------------------------------------------------------
-
-
-class GdpPoint(NamedTuple):
-    year: int
-    usd_bn: float
-    kind: str
-    """actual, estimate or projection (from the dataset), or assumed (extended at a stated growth rate)."""
-    source: str | None
-
-    @property
-    def assumed(self) -> bool:
-        return self.kind == "assumed"
-
-
-class GdpSeries(NamedTuple):
-    points: tuple[GdpPoint, ...]
-    growth_pct: float | None
-    """The nominal growth used for assumed years; None when no year needed one."""
-    growth_basis: str | None
-    """Where that rate comes from, in words."""
-
-    def at(self, year: int) -> GdpPoint:
-        return next(p for p in self.points if p.year == year)
-
-
-def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None) -> GdpSeries:
-    """GDP for every year from `start` to `end`; `growth_pct` replaces the dataset after `start`."""
-    first = ally.gdp(start)
-    if first is None:
-        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {year_span(ally.gdp_years)}")
-    points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
-    if growth_pct is not None:
-        if not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
-            raise UsageError(
-                f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
-                "--growth",
-            )
-        for year in range(start + 1, end + 1):
-            points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
-        given = f"{format_pct(growth_pct)}% a year from {start}, as given with --growth"
-        return _finite(
-            GdpSeries(tuple(points), growth_pct if end > start else None, given if end > start else None),
-            ally,
-        )
-    rate: float | None = None
-    basis: str | None = None
-    for year in range(start + 1, end + 1):
-        recorded = ally.gdp(year)
-        if recorded is not None and rate is None:
-            points.append(GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source))
-            continue
-        if rate is None:
-            previous = ally.gdp(year - 2)
-            if previous is None:
-                raise SpendcalcError(
-                    f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; give --growth"
-                )
-            rate = (points[-1].usd_bn / previous.usd_bn - 1) * 100
-            basis = (
-                f"{rate:.2f}% a year after {year - 1}: the last projected nominal growth "
-                f"({year - 2}→{year - 1}, [{points[-1].source}]), an assumption"
-            )
-        points.append(GdpPoint(year, points[-1].usd_bn * (1 + rate / 100), "assumed", None))
-    return _finite(GdpSeries(tuple(points), rate, basis), ally)
-
-
-def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
-    if not all(math.isfinite(p.usd_bn) for p in series.points):
-        raise SpendcalcError(
-            f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
-        )
-    return series
-
-
-# --- paths ---------------------------------------------------------------------------------------
 
 
 class PathYear(NamedTuple):
@@ -220,7 +125,11 @@ def path_line(
 
 
 HAGUE_TOTAL_IDS = ("hague", "hague-5pct")
+
+
 HAGUE_CORE = TargetSpec(3.5, "hague-core", "Hague core defence 3.5% by 2035")
+
+
 HAGUE_RELATED = TargetSpec(1.5, "hague-related", "Hague defence-related up to 1.5% by 2035")
 
 
@@ -253,7 +162,7 @@ def defence_path(
     """
     if not ally.has_armed_forces:
         raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to plan from")
-    start_year = from_year if from_year is not None else _latest_share_year(ally)
+    start_year = from_year if from_year is not None else latest_share_year(ally)
     check_year(dataset, start_year)
     if not start_year < by_year <= MAX_PATH_YEAR:
         raise SpendcalcError(
@@ -303,77 +212,8 @@ def defence_path(
     return DefencePath(ally, start_year, by_year, shape, baseline, currency, gdp, lines)
 
 
-def _latest_share_year(ally: Ally) -> int:
+def latest_share_year(ally: Ally) -> int:
     years = ally.share_years
     if not years:
         raise SpendcalcError(f"{ally.name}: no defence share in any year")
     return years[-1]
-
-
-# --- pledges -------------------------------------------------------------------------------------
-
-
-class PledgeCheck(NamedTuple):
-    pledge: Pledge
-    ally: Ally
-    latest_year: int
-    latest: ShareFigure
-    """The ally's latest NATO share, the yardstick for the pledge."""
-    hague_core_pct: float
-    gdp: GdpPoint
-    """GDP in the pledge year (projected or assumed where the year is in the future)."""
-    gdp_growth_basis: str | None
-
-    @property
-    def rise_pp(self) -> float:
-        """Pledge minus the latest NATO share, in points of GDP; negative when already above it."""
-        return self.pledge.share_pct - self.latest.pct
-
-    @property
-    def hague_core_gap_pp(self) -> float:
-        """How far the pledge falls short of The Hague's 3.5% core, in points of GDP; negative when it
-        is above it (the sign of every gap in spendcalc: + is short)."""
-        return self.hague_core_pct - self.pledge.share_pct
-
-    @property
-    def extra_usd_bn(self) -> float:
-        """What the pledge costs in its year beyond the latest share of that year's GDP (flat share)."""
-        return self.rise_pp / 100 * self.gdp.usd_bn
-
-
-def check_pledges(dataset: Dataset, ally: Ally | None = None) -> tuple[PledgeCheck, ...]:
-    hague_core = hague_parts(dataset)[0].share_pct
-    by_iso = {a.iso3: a for a in dataset.allies}
-    checks = []
-    for pledge in dataset.pledges:
-        if ally is not None and pledge.iso3 != ally.iso3:
-            continue
-        pledged = by_iso[pledge.iso3]
-        latest_year = _latest_share_year(pledged)
-        recorded = pledged.share(latest_year)
-        if recorded is None:  # pragma: no cover - the latest share year has a share by definition
-            continue
-        if pledge.by_year >= latest_year:
-            series = gdp_series(pledged, latest_year, pledge.by_year)
-            gdp, basis = series.at(pledge.by_year), series.growth_basis
-        else:
-            gdp, basis = _recorded_gdp(pledged, pledge.by_year), None
-        checks.append(
-            PledgeCheck(
-                pledge,
-                pledged,
-                latest_year,
-                ShareFigure.of(recorded),
-                hague_core,
-                gdp,
-                basis if gdp.assumed else None,
-            )
-        )
-    return tuple(checks)
-
-
-def _recorded_gdp(ally: Ally, year: int) -> GdpPoint:
-    recorded = ally.gdp(year)
-    if recorded is None:
-        raise SpendcalcError(f"{ally.name}: no GDP for {year}")
-    return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source)

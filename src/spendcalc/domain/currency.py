@@ -1,17 +1,11 @@
-"""Converting US-dollar figures into euros or national currency, with the rate and its year stated."""
+"""Money in US$, euros or national currency, at the dataset's annual average rates."""
 
-from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
+from spendcalc.choices import Currency
+
 if TYPE_CHECKING:
-    from spendcalc.models import Ally, Dataset
-
-
-class Currency(str, Enum):
-    USD = "USD"
-    EUR = "EUR"
-    LCU = "LCU"
-    """The ally's national currency in each year (local currency units)."""
+    from spendcalc.data.schema import Ally, Dataset
 
 
 class Conversion(NamedTuple):

@@ -12,7 +12,7 @@ from spendcalc.errors import SpendcalcError
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from spendcalc.models import Dataset
+    from spendcalc.data.schema import Dataset
 
 ModelT = TypeVar("ModelT", bound="BaseModel")
 
@@ -52,7 +52,7 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
     """
     from datetime import date
 
-    from spendcalc.models import (
+    from spendcalc.data.schema import (
         Ally,
         AllyYear,
         Dataset,
@@ -131,14 +131,14 @@ def bundled_bytes() -> bytes:
     # Beside this module, where the wheel puts it: a path, not importlib.resources, whose import alone
     # took 5 ms of a command's start. A source checkout (editable install) keeps it at the root.
     here = Path(__file__).resolve().parent
-    packaged = here / "data" / BUNDLED
-    return (packaged if packaged.is_file() else here.parents[1] / "data" / BUNDLED).read_bytes()
+    packaged = here / BUNDLED
+    return (packaged if packaged.is_file() else here.parents[2] / "data" / BUNDLED).read_bytes()
 
 
 def parse_dataset(raw: bytes, name: str) -> Dataset:
     from pydantic import ValidationError
 
-    from spendcalc.models import Dataset
+    from spendcalc.data.schema import Dataset
 
     if not raw.strip():
         raise SpendcalcError(f"{name}: data file is empty")

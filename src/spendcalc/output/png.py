@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from spendcalc.core import Comparison, format_pct
+from spendcalc.domain.comparison import Comparison
+from spendcalc.domain.targets import format_pct
 from spendcalc.errors import SpendcalcError
 
 INSTALL_HINT = "--png needs the plot extra: pip install 'spendcalc[plot]'"

@@ -54,7 +54,7 @@ def _read(data_path: str | None) -> dict[str, Any]:
         if data_path:
             raw = Path(data_path).read_bytes()
         else:
-            from spendcalc.loader import bundled_bytes
+            from spendcalc.data.load import bundled_bytes
 
             raw = bundled_bytes()
         loaded = json.loads(raw)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 
-from spendcalc.report import Kind, Report, Shown, Tone, show
+from spendcalc.choices import Picture
+from spendcalc.reports.model import Kind, Report, Shown, Tone, show
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -278,11 +278,6 @@ def _lined_table(report: Report, cells: Layout) -> RenderableType:
     body = Text("\n", no_wrap=True, overflow="ignore").join(lines)
     title = _title(report)
     return body if title is None else Group(Constrain(title, width=cells.table_width), body)
-
-
-class Picture(str, Enum):
-    SVG = "svg"
-    HTML = "html"
 
 
 def picture(report: Report, kind: Picture, width: int | None = None) -> str:

@@ -6,17 +6,12 @@ from __future__ import annotations
 import io
 import json
 import math
-from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from spendcalc.choices import OutputFormat
+
 if TYPE_CHECKING:
-    from spendcalc.report import Report, Scalar
-
-
-class OutputFormat(str, Enum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
+    from spendcalc.reports.model import Report, Scalar
 
 
 class Formatter(Protocol):
@@ -76,6 +71,6 @@ def formatter_for(output_format: OutputFormat, *, width: int | None = None, colo
         return CsvFormatter()
     if output_format is OutputFormat.JSON:
         return JsonFormatter()
-    from spendcalc.render import TableFormatter
+    from spendcalc.output.table import TableFormatter
 
     return TableFormatter(width=width, color=color)

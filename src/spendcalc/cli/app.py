@@ -1,0 +1,120 @@
+"""The Typer app: global options, the commands in the order `--help` lists them, and the entry point.
+
+Exit codes: 0 ok, 1 error (bad data, unknown country, year without data, unwritable output), 2 usage;
+130 and 143 on SIGINT and SIGTERM (handled in spendcalc.__main__). Errors are mapped in `cli.errors`.
+"""
+
+# No `from __future__ import annotations` here: Typer reads every command's annotations at start-up,
+# and evaluating them from strings would rebuild each typer.Option again, on every run.
+import copy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spendcalc import __version__
+from spendcalc.cli import dataset, gaps, history, listings, trajectories
+from spendcalc.cli.errors import handled
+from spendcalc.cli.options import State
+from spendcalc.errors import Stopped
+
+__all__ = ["Stopped", "app", "main"]
+
+app = typer.Typer(
+    name="spendcalc",
+    help="Defence-spending gaps of the NATO allies against the 2%, 3.5% and 5% targets, with sources.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+COMMANDS = (
+    gaps.gap,
+    gaps.compare,
+    gaps.export,
+    listings.countries,
+    listings.targets,
+    listings.sources,
+    trajectories.path,
+    trajectories.pledges,
+    history.history,
+    history.share,
+    history.chart,
+    dataset.dataset,
+    dataset.schema,
+)
+"""Every command, in the order `spendcalc --help` lists them; each named after its function."""
+
+for _command in COMMANDS:
+    app.command()(handled(_command))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spendcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="SPENDCALC_DATA",
+            metavar="PATH",
+            help="Use this dataset (same schema as the bundled data/allies.json) instead of the bundled one.",
+            dir_okay=True,
+        ),
+    ] = None,
+    no_timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--no-timestamp",
+            help="Leave the generated time out of JSON output (null), for byte-identical, diffable exports.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Defence-spending gaps of the NATO allies against the 2%, 3.5% and 5% targets, with sources.
+
+    Example: spendcalc gap POL --target 3.5
+    """
+    ctx.obj = State(data, timestamp=not no_timestamp)
+
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app as a run of `spendcalc ARGS` needs it: with only the command named first, if one is.
+
+    On every run Typer turns each registered command into a Click command, reading its signature;
+    a run uses one. Anything else (global options first, no command, a misspelt one)
+    gets the whole app, with its help and its suggestions.
+    """
+    if not args:
+        return app
+    for command in app.registered_commands:
+        # Named as Typer names it: the given name, else the function's, lower case, - for _.
+        name = command.name or typer.main.get_command_name(getattr(command.callback, "__name__", ""))
+        if args[0] == name:
+            narrow = copy.copy(app)
+            narrow.registered_commands = [command]
+            return narrow
+    return app
+
+
+def main() -> None:
+    """Run the Typer app (the console script enters through spendcalc.__main__, which handles signals)."""
+    try:
+        app_for(sys.argv[1:])(prog_name="spendcalc")
+    except BrokenPipeError:
+        from spendcalc.output.files import silence_stdout
+
+        silence_stdout()
+        sys.exit(0)

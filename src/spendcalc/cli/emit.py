@@ -1,0 +1,89 @@
+"""The one place every command's result goes through: pick a formatter, then write where the user asked."""
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from spendcalc.choices import OutputFormat
+from spendcalc.errors import UsageError
+
+if TYPE_CHECKING:
+    from spendcalc.reports.model import Report
+
+
+def use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def terminal_width() -> int | None:
+    import shutil
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def emit(
+    report: "Report",
+    output_format: OutputFormat,
+    output: str,
+    svg: Path | None = None,
+    html: Path | None = None,
+    also: "Sequence[tuple[Path, Callable[[], bytes]]]" = (),
+) -> None:
+    """Format, then write; and the same table saved as an SVG picture or an HTML page when asked
+    (`also`: more files, e.g. a PNG). Every destination is checked before anything is written."""
+    from spendcalc.output.files import STDOUT, check_destination, silence_stdout, write_bytes, write_text
+    from spendcalc.output.formats import formatter_for
+
+    files: list[tuple[Path, Callable[[], bytes]]] = list(also)
+    for path, kind in ((svg, "svg"), (html, "html")):
+        if path is not None:
+            files.append((path, partial(_picture_bytes, report, kind)))
+    for path, _ in files:
+        if str(path) == STDOUT:
+            raise UsageError(f"{path}: a picture needs a file name, not stdout")
+    for destination in (output, *(str(path) for path, _ in files)):
+        check_destination(destination)
+    to_stdout = output == STDOUT
+    formatter = formatter_for(
+        output_format,
+        width=terminal_width() if to_stdout else None,
+        color=use_color() if to_stdout else False,
+    )
+    text = formatter.format(report)
+    for path, produce in files:
+        write_bytes(produce(), str(path))
+    try:
+        write_text(text, output)
+    except BrokenPipeError:
+        # The reader (head, a closed pager) has all it wants: that is success, not an error.
+        silence_stdout()
+        raise typer.Exit(0) from None
+    for destination in (*([] if to_stdout else [output]), *(str(path) for path, _ in files)):
+        typer.echo(f"wrote {destination}", err=True)
+
+
+def write_document(text: str, output: str) -> None:
+    """A document that is not a report (the dataset, its schema), written as it is."""
+    from spendcalc.output.files import write_text
+
+    write_text(text, output)
+    if output != "-":
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _picture_bytes(report: "Report", kind: str) -> bytes:
+    from spendcalc.choices import Picture
+    from spendcalc.output.table import picture  # Rich, only when a picture is asked for
+
+    return picture(report, Picture(kind), terminal_width()).encode("utf-8")

@@ -1,0 +1,115 @@
+"""`history`, `share` and `chart`: shares over the years, who pays, and a bar per ally."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spendcalc.choices import ChartOrder, OutputFormat, SortKey
+from spendcalc.cli.emit import emit, terminal_width
+from spendcalc.cli.options import (
+    CountryArgument,
+    FormatOption,
+    HtmlOption,
+    OutputOption,
+    SvgOption,
+    TargetsOption,
+    YearOption,
+    one_target_option,
+    state,
+)
+
+
+def history(
+    ctx: typer.Context,
+    country: CountryArgument,
+    from_year: Annotated[int | None, typer.Option("--from", metavar="YEAR", help="First year.")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year.")] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+) -> None:
+    """An ally's share of GDP and spending over the years, with a bar per year and the 2% line.
+
+    Example: spendcalc history POL --from 2018
+    """
+    from spendcalc.domain.countries import resolve_country
+    from spendcalc.domain.history import history as ally_history
+    from spendcalc.reports.history import history_report
+
+    run = state(ctx)
+    dataset = run.dataset()
+    ally = resolve_country(dataset, country)
+    rows = ally_history(ally, from_year, to_year)
+    emit(history_report(dataset, rows, ally, run.generated()), output_format, output, svg, html)
+
+
+def share(
+    ctx: typer.Context,
+    year: YearOption = None,
+    target: Annotated[str, one_target_option("Raise every ally below this to it.")] = "2",
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """Each ally's share of total NATO spending, now and if every ally below the target rose to it.
+
+    Example: spendcalc share --year 2025 --target 3.5
+    """
+    from spendcalc.domain.burden import burden_sharing
+    from spendcalc.domain.targets import parse_target
+    from spendcalc.domain.years import check_year, default_year
+    from spendcalc.reports.burden import share_report
+
+    run = state(ctx)
+    dataset = run.dataset()
+    spec = parse_target(target, dataset.targets)
+    chosen = default_year(dataset) if year is None else check_year(dataset, year)
+    emit(share_report(dataset, burden_sharing(dataset, chosen, spec), run.generated()), output_format, output)
+
+
+CHART_TARGETS = ("2", "3.5", "5")
+
+
+def chart(
+    ctx: typer.Context,
+    year: YearOption = None,
+    target: TargetsOption = None,
+    sort: Annotated[
+        ChartOrder, typer.Option("--sort", case_sensitive=False, help="share (highest first) or name.")
+    ] = ChartOrder.SHARE,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    png: Annotated[
+        Path | None,
+        typer.Option(
+            "--png",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also save the chart as a PNG image (needs the plot extra: pip install 'spendcalc[plot]').",
+        ),
+    ] = None,
+) -> None:
+    """A bar per ally, scaled to the terminal, with each target drawn across the bars.
+
+    Example: spendcalc chart --target 2 --target 3.5 --target 5
+    """
+    from spendcalc.domain.comparison import compare
+    from spendcalc.reports.chart import CHART_DEFAULT_WIDTH, CHART_FIXED_WIDTH, chart_report
+
+    run = state(ctx)
+    dataset = run.dataset()
+    comparison = compare(dataset, target or CHART_TARGETS, year, SortKey(sort.value))
+    # Bars fit the terminal they are printed on; into a file they take the default width.
+    width = (terminal_width() if output == "-" else None) or CHART_DEFAULT_WIDTH
+    result = chart_report(dataset, comparison, width - CHART_FIXED_WIDTH, run.generated())
+    also: list[tuple[Path, Callable[[], bytes]]] = []
+    if png is not None:
+        from spendcalc.output.png import chart_png
+
+        sources = [n for n in result.notes if n.startswith("Source:")]
+        also.append((png, lambda: chart_png(comparison, sources)))
+    emit(result, output_format, output, svg, html, also)

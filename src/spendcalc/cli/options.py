@@ -1,0 +1,149 @@
+"""Options and arguments shared by the commands, each declared once, and the run's state (`--data`, ...)."""
+
+# No `from __future__ import annotations`: Typer reads these annotations at start-up, and evaluating
+# them from strings would rebuild each typer.Option again, on every run.
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from spendcalc.choices import Currency, OutputFormat
+from spendcalc.errors import SpendcalcError, UsageError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from spendcalc.data.schema import Dataset
+
+
+@dataclass
+class State:
+    data_path: Path | None = None
+    timestamp: bool = True
+    _dataset: "Dataset | None" = None
+
+    def generated(self) -> "datetime | None":
+        """When exports say they were made: now, SOURCE_DATE_EPOCH, or nothing with --no-timestamp."""
+        from datetime import datetime, timezone
+
+        if not self.timestamp:
+            return None
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch is None:
+            return datetime.now(timezone.utc)
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+
+    def dataset(self) -> "Dataset":
+        if self._dataset is None:
+            from spendcalc.data.load import load_dataset
+
+            self._dataset = load_dataset(self.data_path)
+        return self._dataset
+
+
+def state(ctx: typer.Context) -> State:
+    found = ctx.find_object(State)
+    return found if found is not None else State()
+
+
+def _data_path(ctx: typer.Context) -> str | None:
+    data = ctx.find_root().params.get("data")
+    return str(data) if data else os.environ.get("SPENDCALC_DATA") or None
+
+
+def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.cli.completion import country_items
+
+    return country_items(incomplete, _data_path(ctx))
+
+
+def _complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.cli.completion import target_items
+
+    return target_items(incomplete, _data_path(ctx))
+
+
+def pct(text: str | None, option: str) -> float | None:
+    """A percentage option, written as people write them: 2.3, 2.3% or 2,3."""
+    from spendcalc.domain.targets import parse_pct
+
+    if text is None:
+        return None
+    try:
+        return parse_pct(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a percentage: give a number such as 2.3", option) from None
+
+
+COUNTRY_HELP = "ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey."
+CountryArgument = Annotated[
+    str, typer.Argument(metavar="COUNTRY", autocompletion=_complete_country, help=COUNTRY_HELP)
+]
+OptionalCountryArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[COUNTRY]", autocompletion=_complete_country, help="Only this ally's pledges. Default: all."
+    ),
+]
+TargetsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target",
+        "-t",
+        metavar="PCT|ID",
+        autocompletion=_complete_target,
+        help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
+        "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
+    ),
+]
+
+
+def one_target_option(help_text: str) -> typer.models.OptionInfo:
+    """--target for a command that takes one target, with its own help."""
+    option: typer.models.OptionInfo = typer.Option(
+        "--target", "-t", metavar="PCT|ID", autocompletion=_complete_target, help=help_text
+    )
+    return option
+
+
+YearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year", "-y", metavar="YEAR", help="Year of the figures. Default: the latest year with every share."
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
+]
+CurrencyOption = Annotated[
+    Currency,
+    typer.Option(
+        "--currency",
+        "-c",
+        case_sensitive=False,
+        help="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+    ),
+]
+SvgOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg", metavar="PATH", help="Also save the table, in colour, as an SVG picture.", dir_okay=False
+    ),
+]
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--html", metavar="PATH", help="Also save the table, in colour, as an HTML page.", dir_okay=False
+    ),
+]
+OutputOption = Annotated[
+    str,
+    typer.Option(
+        "--output", "-o", metavar="PATH", help="Write to this file (replaced whole) instead of stdout (-)."
+    ),
+]

@@ -1,0 +1,124 @@
+"""`path` and `pledges`: where an ally's spending goes, and what its government has promised."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from spendcalc.choices import Baseline, Currency, OutputFormat, Shape
+from spendcalc.cli.emit import emit
+from spendcalc.cli.options import (
+    CountryArgument,
+    CurrencyOption,
+    FormatOption,
+    HtmlOption,
+    OptionalCountryArgument,
+    OutputOption,
+    SvgOption,
+    one_target_option,
+    pct,
+    state,
+)
+
+if TYPE_CHECKING:
+    from spendcalc.domain.targets import TargetSpec
+
+
+def path(
+    ctx: typer.Context,
+    country: CountryArgument,
+    target: Annotated[
+        str,
+        one_target_option(
+            "Target share of GDP (3.5, hague-core, ...). hague or hague-5pct plans the 3.5% core and "
+            "the 1.5% defence-related slice as two lines."
+        ),
+    ],
+    by: Annotated[int, typer.Option("--by", metavar="YEAR", help="The year the target is reached.")],
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from", metavar="YEAR", help="Start year. Default: the latest year with a share."),
+    ] = None,
+    current: Annotated[
+        str | None,
+        typer.Option("--current", metavar="PCT", help="Start from this share instead (what-if)."),
+    ] = None,
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            case_sensitive=False,
+            help="linear: the same rise in share every year. front: most of the rise early "
+            "(start + rise × (1 − (1 − τ)²), τ = share of the years gone). "
+            "back: most of it late (start + rise × τ²).",
+        ),
+    ] = Shape.LINEAR,
+    baseline: Annotated[
+        Baseline,
+        typer.Option(
+            "--baseline",
+            case_sensitive=False,
+            help="What the extra is measured against: the start share of each year's GDP (flat-share) or "
+            "the start year's spending in cash (flat-cash).",
+        ),
+    ] = Baseline.FLAT_SHARE,
+    growth: Annotated[
+        str | None,
+        typer.Option(
+            "--growth",
+            metavar="PCT",
+            help="Nominal GDP growth a year to use instead of the IMF projections (after the start year).",
+        ),
+    ] = None,
+    currency: CurrencyOption = Currency.USD,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+) -> None:
+    """Year by year: GDP, share, spending and the extra over a stated baseline, up to a target year.
+
+    Example: spendcalc path DEU --target 3.5 --by 2029 --currency EUR
+    """
+    from spendcalc.domain.countries import resolve_country
+    from spendcalc.domain.targets import parse_target
+    from spendcalc.domain.trajectories import HAGUE_TOTAL_IDS, defence_path
+    from spendcalc.reports.path import path_report
+
+    run = state(ctx)
+    dataset = run.dataset()
+    ally = resolve_country(dataset, country)
+    split = target.strip().casefold() in HAGUE_TOTAL_IDS
+    spec: TargetSpec | str = target if split else parse_target(target, dataset.targets)
+    result = defence_path(
+        dataset,
+        ally,
+        spec,
+        by,
+        from_year,
+        pct(current, "--current"),
+        shape,
+        baseline,
+        pct(growth, "--growth"),
+        currency,
+    )
+    emit(path_report(dataset, result, run.generated()), output_format, output, svg, html)
+
+
+def pledges(
+    ctx: typer.Context,
+    country: OptionalCountryArgument = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = "-",
+) -> None:
+    """National pledges against the latest NATO share and The Hague's 3.5% core, with their cost.
+
+    Example: spendcalc pledges GBR
+    """
+    from spendcalc.domain.countries import resolve_country
+    from spendcalc.domain.pledges import check_pledges
+    from spendcalc.reports.pledges import pledges_report
+
+    run = state(ctx)
+    dataset = run.dataset()
+    ally = resolve_country(dataset, country) if country is not None else None
+    emit(pledges_report(dataset, check_pledges(dataset, ally), run.generated()), output_format, output)

@@ -1,0 +1,92 @@
+"""Every ally against every target in one year, sorted and filtered, with the group totals."""
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
+
+from spendcalc.choices import SortKey
+from spendcalc.data.schema import Dataset
+from spendcalc.domain.countries import fold
+from spendcalc.domain.gaps import AllyGaps, ally_gaps
+from spendcalc.domain.groups import (
+    ALLIANCE,
+    EUROPE_AND_CANADA,
+    NOT_EUROPE_OR_CANADA,
+    GroupTotal,
+    counts_in_totals,
+    group_total,
+)
+from spendcalc.domain.targets import DEFAULT_TARGETS, TargetSpec, parse_targets
+from spendcalc.domain.years import check_year, default_year
+from spendcalc.errors import UsageError
+
+
+class Comparison(NamedTuple):
+    year: int
+    targets: tuple[TargetSpec, ...]
+    allies: tuple[AllyGaps, ...]
+    """The allies shown, sorted and filtered as asked."""
+    totals: tuple[GroupTotal, ...]
+    """NATO and Europe-and-Canada, always over every ally, whatever was filtered."""
+    spending_shares: Mapping[str, float]
+    """ISO3 -> share of total alliance spending, in per cent."""
+
+
+def compare_allies(
+    dataset: Dataset,
+    year: int,
+    targets: Sequence[TargetSpec],
+    sort: SortKey = SortKey.NAME,
+    only_below: bool = False,
+) -> Comparison:
+    everyone = [ally_gaps(dataset, ally, year, targets) for ally in dataset.allies]
+    totals = (
+        group_total(ALLIANCE, everyone, targets),
+        group_total(
+            EUROPE_AND_CANADA, [g for g in everyone if g.ally.iso3 not in NOT_EUROPE_OR_CANADA], targets
+        ),
+    )
+    alliance_spending = totals[0].spending_usd_bn
+    # With nothing spent at all (a what-if dataset), nobody has a share of it: missing, not 0.
+    spending_shares = {
+        g.ally.iso3: g.spending_usd_bn / alliance_spending * 100
+        for g in everyone
+        if counts_in_totals(g) and g.spending_usd_bn is not None and alliance_spending > 0
+    }
+    shown = everyone
+    if only_below and targets:
+        lowest = min(targets, key=lambda t: t.share_pct)
+        shown = [g for g in everyone if (r := g.row(lowest)) is not None and not r.meets]
+    return Comparison(
+        year, tuple(targets), tuple(sort_allies(shown, sort)), totals, MappingProxyType(spending_shares)
+    )
+
+
+def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
+    """Sort by name, by share (highest first) or by gap to the first target (largest first); n/a last."""
+    by_name = sorted(allies, key=lambda g: fold(g.ally.name))
+    if key is SortKey.NAME:
+        return by_name
+    with_share = [g for g in by_name if g.share is not None]
+    without = [g for g in by_name if g.share is None]
+    # A gap to any target is T − share, so the largest gap first is the lowest share first.
+    ranked = sorted(with_share, key=lambda g: g.share.pct if g.share else 0.0, reverse=key is SortKey.SHARE)
+    return ranked + without
+
+
+def compare(
+    dataset: Dataset,
+    targets: Sequence[str | float] = DEFAULT_TARGETS,
+    year: int | None = None,
+    sort: SortKey | str = SortKey.NAME,
+    only_below: bool = False,
+) -> Comparison:
+    """Every ally against every target, with totals (library entry point)."""
+    specs = parse_targets(targets, dataset.targets)
+    chosen = default_year(dataset) if year is None else check_year(dataset, year)
+    try:
+        key = SortKey(sort)
+    except ValueError:
+        choices = ", ".join(k.value for k in SortKey)
+        raise UsageError(f"sort {sort!r} is not one of {choices}", "--sort") from None
+    return compare_allies(dataset, chosen, specs, key, only_below)

@@ -1,0 +1,128 @@
+"""One ally's share, spending and gap to each target: the calculation at the heart of spendcalc.
+
+No I/O and no printing. Every result is an immutable NamedTuple that keeps the figures unrounded and the
+sources they rest on; compliance is decided on the unrounded values.
+"""
+
+import math
+from collections.abc import Sequence
+from enum import Enum
+from typing import NamedTuple
+
+from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
+from spendcalc.domain.countries import resolve_country
+from spendcalc.domain.targets import DEFAULT_TARGETS, TargetSpec, parse_targets
+from spendcalc.domain.years import check_year, default_year
+from spendcalc.errors import SpendcalcError, UsageError
+
+
+class Status(str, Enum):
+    OK = "ok"
+    NO_ARMED_FORCES = "n/a — no armed forces"
+    NO_SHARE = "n/a — no share for this year"
+    NO_GDP = "n/a — no GDP for this year"
+
+
+class ShareFigure(NamedTuple):
+    pct: float
+    estimate: bool
+    source: str | None
+    """Source id; None when the user supplied the share (`--current`)."""
+    precision: float = 0.01
+    """The precision the source published it to (0.1 for some 2025 estimates)."""
+
+    @property
+    def user_supplied(self) -> bool:
+        return self.source is None
+
+    @classmethod
+    def of(cls, share: Share) -> "ShareFigure":
+        return cls(share.pct, share.estimate, share.source, share.precision)
+
+    @classmethod
+    def supplied(cls, pct: float) -> "ShareFigure":
+        """A share the user gave (`--current`), checked to be a share of GDP."""
+        if not (math.isfinite(pct) and 0 <= pct <= 100):
+            raise UsageError(f"current share {pct} must be between 0 and 100 (% of GDP)", "--current")
+        return cls(pct, False, None)
+
+
+class GapRow(NamedTuple):
+    target: TargetSpec
+    gap_pp: float
+    """Target minus share, in percentage points of GDP; negative is a surplus."""
+    gap_usd_bn: float | None
+    gap_usd_per_capita: float | None
+
+    @property
+    def meets(self) -> bool:
+        return self.gap_pp <= 0
+
+
+class AllyGaps(NamedTuple):
+    ally: Ally
+    year: int
+    status: Status
+    share: ShareFigure | None
+    gdp: Gdp | None
+    population: Population | None
+    spending_usd_bn: float | None
+    rows: tuple[GapRow, ...]
+    """One per target; empty when the status is not OK."""
+    targets: tuple[TargetSpec, ...]
+    """The targets asked for, rows or not."""
+
+    def row(self, target: TargetSpec) -> GapRow | None:
+        return next((r for r in self.rows if r.target == target), None)
+
+
+def gap_row(
+    target: TargetSpec, share_pct: float, gdp_usd_bn: float | None, population_m: float | None
+) -> GapRow:
+    gap_pp = target.share_pct - share_pct
+    gap_usd_bn = gap_pp / 100 * gdp_usd_bn if gdp_usd_bn is not None else None
+    per_capita = gap_usd_bn * 1e9 / (population_m * 1e6) if gap_usd_bn is not None and population_m else None
+    return GapRow(target, gap_pp, gap_usd_bn, per_capita)
+
+
+def ally_gaps(
+    dataset: Dataset,
+    ally: Ally,
+    year: int,
+    targets: Sequence[TargetSpec],
+    current_pct: float | None = None,
+) -> AllyGaps:
+    """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share."""
+    del dataset  # the ally carries its figures; kept for a uniform signature with the other entry points
+    gdp = ally.gdp(year)
+    population = ally.population(year)
+    recorded = ally.share(year)
+    if not ally.has_armed_forces:
+        if current_pct is not None:
+            raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to replace")
+        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), tuple(targets))
+    if current_pct is not None:
+        share: ShareFigure | None = ShareFigure.supplied(current_pct)
+    else:
+        share = ShareFigure.of(recorded) if recorded is not None else None
+    if share is None:
+        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), tuple(targets))
+    gdp_bn = gdp.usd_bn if gdp else None
+    spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
+    rows = tuple(gap_row(t, share.pct, gdp_bn, population.millions if population else None) for t in targets)
+    status = Status.OK if gdp is not None else Status.NO_GDP
+    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, tuple(targets))
+
+
+def gap(
+    dataset: Dataset,
+    country: str,
+    targets: Sequence[str | float] = DEFAULT_TARGETS,
+    year: int | None = None,
+    current_pct: float | None = None,
+) -> AllyGaps:
+    """The gap of one ally, by country name or code, to each target (library entry point)."""
+    specs = parse_targets(targets, dataset.targets)
+    ally = resolve_country(dataset, country)
+    chosen = default_year(dataset) if year is None else check_year(dataset, year)
+    return ally_gaps(dataset, ally, chosen, specs, current_pct)

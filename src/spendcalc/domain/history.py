@@ -1,0 +1,39 @@
+"""An ally's share and spending year by year."""
+
+from typing import NamedTuple
+
+from spendcalc.data.schema import Ally, Gdp
+from spendcalc.domain.gaps import ShareFigure
+from spendcalc.domain.years import year_span
+from spendcalc.errors import SpendcalcError
+
+
+class HistoryYear(NamedTuple):
+    year: int
+    share: ShareFigure | None
+    gdp: Gdp | None
+    spending_usd_bn: float | None
+
+
+def history(ally: Ally, from_year: int | None = None, to_year: int | None = None) -> tuple[HistoryYear, ...]:
+    """An ally's share and spending for each year with a share (or with GDP, for an ally without one)."""
+    years = ally.share_years or ally.gdp_years
+    if not years:
+        raise SpendcalcError(f"{ally.name}: no figures in any year")
+    first = years[0] if from_year is None else from_year
+    last = years[-1] if to_year is None else to_year
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise SpendcalcError(f"--from {from_year} is after --to {to_year}")
+    chosen = [y for y in years if first <= y <= last]
+    if not chosen:
+        raise SpendcalcError(
+            f"{ally.name}: no figures for {first}–{last}; years with data: {year_span(years)}"
+        )
+    rows = []
+    for year in chosen:
+        recorded = ally.share(year)
+        gdp = ally.gdp(year)
+        share = ShareFigure.of(recorded) if recorded else None
+        spending = share.pct / 100 * gdp.usd_bn if share and gdp else None
+        rows.append(HistoryYear(year, share, gdp, spending))
+    return tuple(rows)

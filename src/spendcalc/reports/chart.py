@@ -1,0 +1,125 @@
+"""`chart`: a bar per ally with each target drawn across the bars; the text bars `history` uses too."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from spendcalc.data.schema import Dataset
+from spendcalc.domain.comparison import Comparison
+from spendcalc.domain.targets import format_pct
+from spendcalc.errors import UsageError
+from spendcalc.reports.common import (
+    metadata,
+    share_cell,
+    source_notes,
+)
+from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+
+TARGET_MARKS = ("│", "┃", "║", "¦", "┆", "╏")
+"""One mark per target, drawn across the bars: different shapes, so they read without colour."""
+
+
+CHART_DEFAULT_WIDTH = 100
+"""Off a terminal."""
+
+
+CHART_FIXED_WIDTH = 34
+"""Columns besides the bar: the ally's name, the share and the padding between them."""
+
+
+BAR_WIDTH = 24
+
+
+BAR_FULL = "█"
+
+
+BAR_MARK = "│"
+"""The 2% line: drawn across each bar so it reads without colour."""
+
+
+def chart_bar(share: float | None, scale_max: float, marks: Sequence[tuple[float, str]], width: int) -> str:
+    """A bar of `share` on a scale from 0 to `scale_max`, `width` characters long, targets marked.
+
+    Rounding never puts a bar on the wrong side of a mark: a share below a target stops short of its
+    mark, one at or above it shows at least one block past it, so that 1.99% does not read as 2%."""
+    filled = 0 if share is None else max(0, min(width, round(share / scale_max * width)))
+    positions = [(level, min(width - 1, round(level / scale_max * width)), mark) for level, mark in marks]
+    if share is not None:
+        for level, position, _ in sorted(positions):
+            filled = min(filled, position) if share < level else max(filled, min(width, position + 2))
+    cells = [BAR_FULL if i < filled else " " for i in range(width)]
+    for _, position, mark in positions:
+        cells[position] = mark
+    return "".join(cells).rstrip()
+
+
+def share_bar(share: float | None, scale_max: float, line_pct: float = 2.0, width: int = BAR_WIDTH) -> str:
+    """A text bar of `share` on a scale to `scale_max`, with the line at `line_pct` marked."""
+    return chart_bar(share, scale_max, [(line_pct, BAR_MARK)], width)
+
+
+def chart_report(
+    dataset: Dataset,
+    comparison: Comparison,
+    bar_width: int,
+    generated: datetime | None = None,
+) -> Report:
+    """A horizontal bar per ally with each target drawn as a mark across the bars."""
+    targets = comparison.targets
+    if len(targets) > len(TARGET_MARKS):
+        raise UsageError(
+            f"a chart shows at most {len(TARGET_MARKS)} targets; {len(targets)} given", "--target"
+        )
+    width = max(10, bar_width)
+    shares = [g.share.pct for g in comparison.allies if g.share]
+    scale_max = max([*shares, *(t.share_pct for t in targets), 1.0]) * 1.04
+    marks = [(t.share_pct, mark) for t, mark in zip(targets, TARGET_MARKS, strict=False)]
+    lowest = min((t.share_pct for t in targets), default=None)
+    columns = (
+        Column("name", "Ally"),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("bar", f"0%{' ' * max(1, width - 7)}{scale_max:.1f}%\nShare of GDP", Kind.BAR),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    records: list[dict[str, Scalar]] = []
+    for gaps in comparison.allies:
+        share = gaps.share
+        bar_text = chart_bar(share.pct if share else None, scale_max, marks, width)
+        below = share is not None and lowest is not None and share.pct < lowest
+        rows.append(
+            (
+                Cell(gaps.ally.name),
+                share_cell(gaps),
+                Cell(bar_text if share else gaps.status.value, "below" if below else ""),
+            )
+        )
+        records.append(
+            {
+                "iso3": gaps.ally.iso3,
+                "name": gaps.ally.name,
+                "year": comparison.year,
+                "share_pct": share.pct if share else None,
+                "share_estimate": share.estimate if share else None,
+                "share_source": share.source if share else None,
+                "below_lowest_target": below if share else None,
+            }
+        )
+    legend = "  ".join(f"{mark} {format_pct(level)}%" for level, mark in marks)
+    notes = [
+        f"Targets: {legend}   {BAR_FULL} = share of GDP; e = estimate.",
+        *(
+            [f"Bars below {format_pct(lowest)}% are drawn in red on a colour terminal."]
+            if lowest is not None
+            else []
+        ),
+        *(f"{g.ally.name}: {g.status.value}." for g in comparison.allies if g.share is None),
+        *source_notes(dataset, [g.share.source for g in comparison.allies if g.share]),
+    ]
+    return Report(
+        title=f"Defence spending as a share of GDP, {comparison.year}",
+        columns=columns,
+        rows=tuple(rows),
+        notes=tuple(notes),
+        record_columns=tuple(records[0]),
+        records=tuple(records),
+        metadata=metadata(dataset, comparison.year, targets, generated),
+    )

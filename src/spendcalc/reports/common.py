@@ -1,0 +1,116 @@
+"""What many reports share: source notes, metadata, share cells, rate notes."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from spendcalc import __version__
+from spendcalc.choices import Currency
+from spendcalc.data.schema import Dataset, Source
+from spendcalc.domain.currency import Conversion
+from spendcalc.domain.gaps import AllyGaps, ShareFigure
+from spendcalc.domain.targets import TargetSpec
+from spendcalc.reports.model import Cell, Kind, Scalar, show
+
+MONEY_NOTE = (
+    "US$ = share of GDP × GDP in current US$ (IMF; World Bank before 2024), not NATO's own dollar tables."
+)
+
+
+SIGN_NOTE = "Gaps: + is short of the target, − is above it (a surplus). e = estimate."
+
+
+def missing(_: float | None) -> None:
+    return None
+
+
+def rate_note(rate: Conversion | None, currency: Currency, ally_name: str, ally_currency: str) -> str | None:
+    """Says which exchange rate a money figure rests on, or that there is none."""
+    if currency is Currency.USD:
+        return None
+    if rate is None:
+        code = ally_currency if currency is Currency.LCU else currency.value
+        return f"{ally_name}: no ECB rate for {code}; its {currency.value} figures are n/a."
+    if rate.source is None:
+        return None
+    carried = f", carried forward to {rate.year}" if rate.carried_forward else ""
+    return (
+        f"{rate.code} per US$: {rate.per_usd:.4f}, the {rate.rate_year} average of the ECB's daily "
+        f"reference rates{carried} [{rate.source}]."
+    )
+
+
+def metadata(
+    dataset: Dataset, year: int | None, targets: Sequence[TargetSpec], generated: datetime | None
+) -> dict[str, object]:
+    return {
+        "spendcalc_version": __version__,
+        "year": year,
+        "generated": generated.isoformat(timespec="seconds") if generated else None,
+        "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
+        "sources": [source_record(s) for s in dataset.sources],
+        "money": MONEY_NOTE,
+    }
+
+
+def source_record(source: Source) -> dict[str, Scalar]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": source.published.isoformat(),
+        "url": source.url,
+        "note": source.note,
+    }
+
+
+def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[str, ...]:
+    wanted = {s for s in source_ids if s}
+    return tuple(
+        f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
+        for s in dataset.sources
+        if s.id in wanted
+    )
+
+
+def share_cell(gaps: AllyGaps) -> Cell:
+    # A missing share's reason is in the table's notes: a long cell would widen the column.
+    return figure_cell(gaps.share) if gaps.share is not None else Cell(None)
+
+
+def figure_cell(share: ShareFigure, mark: str | None = None) -> Cell:
+    """A share shown to the precision it was published to, marked e (estimate) or u (user-supplied)."""
+    default = "u" if share.user_supplied else "e" if share.estimate else ""
+    return Cell(share.pct, default if mark is None else mark, 1 if share.precision >= 0.1 else None)
+
+
+def share_origin(share: ShareFigure, dataset: Dataset) -> str:
+    """Where a share comes from, in words: 'NATO estimate [nato-2025-08]' or the user."""
+    if share.user_supplied:
+        return "supplied by the user (--current)"
+    publisher = next((s.publisher for s in dataset.sources if s.id == share.source), "source")
+    return f"{publisher}{' estimate' if share.estimate else ''} [{share.source}]"
+
+
+GDP_MARKS = {"actual": "", "estimate": "e", "projection": "p", "assumed": "a"}
+
+
+GDP_MARK_NOTE = "GDP: e = estimate, p = IMF projection, a = assumed (extended at the growth rate stated)."
+
+
+def share_text(share: ShareFigure | None) -> str:
+    """A share as published: 2.4 for a figure given to 0.1, 2.40 for one given to 0.01."""
+    return show(figure_cell(share, ""), Kind.PCT).text if share is not None else "0.00"
+
+
+def gdp_source_changes(years: Sequence[tuple[int, str | None]]) -> list[str]:
+    """A note for each year where the GDP series passes from one source to another (World Bank → IMF)."""
+    notes = []
+    previous: str | None = None
+    for year, source in years:
+        if previous and source and source != previous:
+            notes.append(
+                f"GDP source changes in {year}: {previous} before, {source} from {year}; "
+                "the two differ by a few per cent for the same year."
+            )
+        previous = source or previous
+    return notes

@@ -1,0 +1,97 @@
+"""The neutral report: a table for people and tidy records for programs, and how a cell reads.
+
+A Report knows nothing of Rich, CSV or JSON; the formatters in `spendcalc.output` render it.
+"""
+
+from enum import Enum
+from typing import NamedTuple
+
+Scalar = str | int | float | bool | None
+
+
+class Kind(str, Enum):
+    """How a column's values are shown to people; records keep the raw values."""
+
+    TEXT = "text"
+    INT = "int"
+    PCT = "pct"
+    GAP_PP = "gap_pp"
+    USD_BN = "usd_bn"
+    GAP_USD_BN = "gap_usd_bn"
+    GAP_USD = "gap_usd"
+    BOOL = "bool"
+    BAR = "bar"
+    """A bar drawn in text; its cell's mark 'below' flags it as short of the lowest target."""
+
+
+class Column(NamedTuple):
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+
+
+class Cell(NamedTuple):
+    value: Scalar
+    mark: str = ""
+    """A suffix such as 'e' (estimate) or 'u' (user-supplied), shown after the number."""
+    decimals: int | None = None
+    """Overrides the column's decimals, e.g. a share published only to 0.1."""
+
+
+class Report(NamedTuple):
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    footer: tuple[tuple[Cell, ...], ...] = ()
+    summary: tuple[tuple[str, str], ...] = ()
+    """Label/value lines shown above the table."""
+    notes: tuple[str, ...] = ()
+    """Caption lines: sources, markers, baselines."""
+    record_columns: tuple[str, ...] = ()
+    records: tuple[dict[str, Scalar], ...] = ()
+    metadata: dict[str, object] = {}  # noqa: RUF012 - never mutated; a NamedTuple field default
+
+
+class Tone(str, Enum):
+    PLAIN = "plain"
+    GAP = "gap"
+    SURPLUS = "surplus"
+    MISSING = "missing"
+
+
+class Shown(NamedTuple):
+    text: str
+    tone: Tone = Tone.PLAIN
+
+
+MISSING = "n/a"
+
+
+def show(cell: Cell, kind: Kind) -> Shown:
+    """A cell as people read it: rounded for display only, signed gaps, n/a for missing."""
+    value = cell.value
+    if value is None:
+        return Shown(MISSING, Tone.MISSING)
+    if isinstance(value, bool):
+        if kind is Kind.BOOL:
+            return Shown("yes" if value else "no", Tone.SURPLUS if value else Tone.GAP)
+        return Shown(str(value))
+    if kind is Kind.BAR and not str(value).startswith(MISSING):
+        return Shown(str(value), Tone.GAP if cell.mark == "below" else Tone.SURPLUS)
+    if isinstance(value, str) or kind in (Kind.TEXT, Kind.INT):
+        return Shown(str(value), Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
+    decimals = cell.decimals
+    if kind is Kind.PCT:
+        return Shown(f"{value:.{2 if decimals is None else decimals}f}{cell.mark}")
+    if kind is Kind.USD_BN:
+        return Shown(f"{value:,.{1 if decimals is None else decimals}f}{cell.mark}")
+    places = {Kind.GAP_PP: 2, Kind.GAP_USD_BN: 1, Kind.GAP_USD: 0}[kind]
+    text = f"{abs(value):,.{places if decimals is None else decimals}f}{cell.mark}"
+    if value > 0:
+        return Shown(f"+{text}", Tone.GAP)
+    # Met exactly (0) reads as met: it is not short of the target.
+    return Shown(f"−{text}" if value < 0 else text, Tone.SURPLUS)
+
+
+def plain(cell: Cell, kind: Kind) -> str:
+    return show(cell, kind).text

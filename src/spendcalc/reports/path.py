@@ -1,0 +1,181 @@
+"""`path`: year by year to a target, priced against a stated baseline."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from spendcalc.choices import Baseline, Currency
+from spendcalc.data.schema import Dataset
+from spendcalc.domain.currency import Conversion
+from spendcalc.domain.targets import format_pct
+from spendcalc.domain.trajectories import DefencePath, PathLine, PathYear
+from spendcalc.reports.common import (
+    GDP_MARK_NOTE,
+    GDP_MARKS,
+    MONEY_NOTE,
+    gdp_source_changes,
+    metadata,
+    rate_note,
+    share_origin,
+    share_text,
+    source_notes,
+)
+from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+
+BASELINE_WORDS = {
+    Baseline.FLAT_SHARE: "a flat {share}% of each year's GDP",
+    Baseline.FLAT_CASH: "flat cash ({year} spending of {money} each year, no growth)",
+}
+
+
+RELATED_NOTE = (
+    "Defence-related (up to 1.5%): NATO does not yet measure this slice, so it is planned from 0 and its "
+    "extra is the whole slice; it never offsets a shortfall in core defence."
+)
+
+
+def _money(value: float | None, code: str) -> str:
+    return "n/a" if value is None else f"{'US$' if code == 'USD' else code} {value:,.1f} bn"
+
+
+def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None = None) -> Report:
+    ally = path.ally
+    money = path.money
+    two_lines = len(path.lines) > 1
+    columns = (
+        *((Column("line", "Line"),) if two_lines else ()),
+        Column("year", "Year", Kind.INT),
+        Column("gdp_bn", f"GDP\n({money} bn)", Kind.USD_BN),
+        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
+        Column("spending_bn", f"Spending\n({money} bn)", Kind.USD_BN),
+        Column("baseline_bn", f"Baseline\n({money} bn)", Kind.USD_BN),
+        Column("extra_bn", f"Extra\n({money} bn)", Kind.GAP_USD_BN),
+        Column("cumulative_extra_bn", f"Cumulative\n({money} bn)", Kind.GAP_USD_BN),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    records: list[dict[str, Scalar]] = []
+    for line in path.lines:
+        for point in line.years:
+            rows.append(
+                (
+                    *((Cell(line.name),) if two_lines else ()),
+                    Cell(point.year),
+                    Cell(point.gdp_bn, GDP_MARKS.get(point.gdp.kind, "")),
+                    Cell(point.share_pct),
+                    Cell(point.spending_bn),
+                    Cell(point.baseline_bn),
+                    Cell(point.extra_bn),
+                    Cell(point.cumulative_extra_bn),
+                )
+            )
+            records.append(_path_record(path, line, point))
+    sentences = [path_sentence(path, line) for line in path.lines]
+    notes = list(sentences)
+    if two_lines:
+        notes.append(RELATED_NOTE)
+    notes += gdp_source_changes([(p.year, p.source) for p in path.gdp.points])
+    if path.gdp.growth_basis:
+        notes.append(f"GDP growth: {path.gdp.growth_basis}.")
+    notes.append(GDP_MARK_NOTE)
+    start = path.lines[0].start
+    rates = [y.rate for y in path.lines[0].years]
+    sources = [
+        start.source if start else None,
+        *(p.source for p in path.gdp.points),
+        *(r.source for r in rates),
+    ]
+    notes += source_notes(dataset, sources)
+    notes.append(MONEY_NOTE)
+    notes += _path_rate_notes(rates, path.currency, ally.name, ally.currency)
+    target_names = " + ".join(
+        f"{format_pct(line.target.share_pct)}% {line.label.lower()}" for line in path.lines
+    )
+    start_text = share_origin(start, dataset) if start is not None else "not measured"
+    summary = (
+        ("Ally", f"{ally.name} ({ally.iso3})"),
+        ("Target", f"{target_names} by {path.by_year}"),
+        ("Start", f"{share_text(start)}% of GDP in {path.from_year}, {start_text}"),
+        ("Shape", f"{path.shape.value} (in share of GDP)"),
+        ("Baseline", path.baseline.value),
+    )
+    return Report(
+        title=f"{ally.name}: path to {target_names} by {path.by_year}",
+        columns=columns,
+        rows=tuple(rows),
+        summary=summary,
+        notes=tuple(notes),
+        record_columns=tuple(records[0]),
+        records=tuple(records),
+        metadata=metadata(dataset, path.from_year, [line.target for line in path.lines], generated)
+        | {
+            "currency": path.currency.value,
+            "by_year": path.by_year,
+            "shape": path.shape.value,
+            "baseline": path.baseline.value,
+            "gdp_growth_pct_after_data": path.gdp.growth_pct,
+            "gdp_growth_basis": path.gdp.growth_basis,
+            "summary": sentences,
+        },
+    )
+
+
+def path_sentence(path: DefencePath, line: PathLine) -> str:
+    """Spending in the target year vs the start year, and the cumulative extra with baseline and years."""
+    first, last = line.years[0], line.years[-1]
+    code = path.money
+    from_year, to_year = path.extra_years
+    baseline = (
+        BASELINE_WORDS[path.baseline].format(
+            share=share_text(line.start), year=path.from_year, money=_money(first.spending_bn, code)
+        )
+        if line.start is not None
+        else "nothing, since the slice is not yet measured"
+    )
+    held = " (already at or above the target: share held, no rise)" if line.already_met else ""
+    return (
+        f"{line.label}: spending in {last.year} {_money(last.spending_bn, code)} "
+        f"({last.share_pct:.2f}% of GDP) vs {_money(first.spending_bn, code)} in {first.year} "
+        f"({first.share_pct:.2f}%){held}. Cumulative extra {from_year}–{to_year} against {baseline}: "
+        f"{_money(line.cumulative_extra_bn, code)}."
+    )
+
+
+def _path_record(path: DefencePath, line: PathLine, point: PathYear) -> dict[str, Scalar]:
+    return {
+        "iso3": path.ally.iso3,
+        "name": path.ally.name,
+        "line": line.name,
+        "target_pct": line.target.share_pct,
+        "by_year": path.by_year,
+        "year": point.year,
+        "share_pct": point.share_pct,
+        "currency": point.rate.code,
+        "gdp_bn": point.gdp_bn,
+        "spending_bn": point.spending_bn,
+        "baseline": path.baseline.value,
+        "baseline_bn": point.baseline_bn,
+        "extra_bn": point.extra_bn,
+        "cumulative_extra_bn": point.cumulative_extra_bn,
+        "gdp_usd_bn": point.gdp.usd_bn,
+        "gdp_kind": point.gdp.kind,
+        "gdp_source": point.gdp.source,
+        "fx_per_usd": point.rate.per_usd,
+        "fx_rate_year": point.rate.rate_year,
+        "fx_source": point.rate.source,
+        "start_share_source": (line.start.source or "user-supplied") if line.start else None,
+    }
+
+
+def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str, code: str) -> list[str]:
+    notes: list[str] = []
+    for rate in rates:
+        note = None if rate.carried_forward else rate_note(rate, currency, name, code)
+        if note and note not in notes:
+            notes.append(note)
+    carried = [r for r in rates if r.carried_forward]
+    if carried:
+        first = carried[0]
+        notes.append(
+            f"{first.code} per US$ for {first.year}–{carried[-1].year}: {first.per_usd:.4f}, "
+            f"the {first.rate_year} average (the last full year) carried forward [{first.source}]."
+        )
+    return notes
