@@ -7,6 +7,8 @@ import json
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -349,3 +351,32 @@ def test_extract_script_reproduces_ecb_rates(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == ECB_RATES.read_bytes()
+
+
+# --- packaging -----------------------------------------------------------------------------------
+
+
+def test_sdist_carries_the_sources_and_the_wheel_only_the_dataset(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (sdist,) = dist.glob("spendcalc-*.tar.gz")
+    (wheel,) = dist.glob("spendcalc-*.whl")
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    committed = {path.relative_to(REPO).as_posix() for path in SOURCES.rglob("*") if path.is_file()}
+    assert committed <= in_sdist
+    assert {"data/sources/README.md", "data/sources/ecb_annual_rates.csv"} <= committed
+    assert {"scripts/build_data.py", "scripts/extract_ecb_rates.py", "docs/data.md"} <= in_sdist
+    with zipfile.ZipFile(wheel) as archive:
+        in_wheel = archive.namelist()
+    assert [name for name in in_wheel if "/data/" in name] == ["spendcalc/data/allies.json"]
+    shipped = [name for name in in_wheel if ".dist-info/" not in name]
+    assert not [name for name in shipped if name.endswith((".csv", ".txt", ".md")) or "sources" in name]
