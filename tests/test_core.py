@@ -201,7 +201,7 @@ def test_year_span() -> None:
 
 # --- one ally ------------------------------------------------------------------------------------
 
-# Poland 2025, from /work/shared/reference: share 4.48 % (defence_share_of_gdp.csv, nato-2025-08, estimate),
+# Poland 2025, from data/sources: share 4.48 % (defence_share_of_gdp.csv, nato-2025-08, estimate),
 # GDP US$ 1035.586 bn (gdp_usd.csv, imf-weo-2026-04, estimate), population 36.497 m (population.csv).
 POL_SHARE_2025 = 4.48
 POL_GDP_2025 = 1035.586

