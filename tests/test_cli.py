@@ -22,12 +22,8 @@ from typer.testing import CliRunner
 
 import spendcalc
 from spendcalc.cli.app import app, app_for
-from support import Raw, invoke, load_raw, ok, raw_ally, write_copy
+from support import EXPORT_HEADER, Raw, invoke, load_raw, ok, raw_ally, write_copy
 
-EXPORT_HEADER = (
-    "iso3,name,year,share_pct,share_estimate,gdp_usd_bn,spending_usd_bn,target_pct,gap_pp,"
-    "gap_usd_bn,gap_usd_per_capita,meets_target,share_source,gdp_source"
-)
 DEFAULT_TARGETS = [2.0, 2.5, 3.5, 5.0]
 COMMANDS = ("gap", "compare", "export", "countries", "targets", "sources")
 # Arguments that make each command produce a report.

@@ -12,13 +12,10 @@ from pathlib import Path
 import pytest
 
 import spendcalc
+from support import EXPORT_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "allies.json"
-EXPORT_HEADER = (
-    "iso3,name,year,share_pct,share_estimate,gdp_usd_bn,spending_usd_bn,target_pct,gap_pp,"
-    "gap_usd_bn,gap_usd_per_capita,meets_target,share_source,gdp_source"
-)
 SCRIPT = shutil.which("spendcalc")
 needs_script = pytest.mark.skipif(SCRIPT is None, reason="the spendcalc script is not on PATH")
 

@@ -1,6 +1,6 @@
 """`compare` and `export`: every ally against every target, with the group totals."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from spendcalc.choices import Currency
@@ -10,17 +10,17 @@ from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import AllyGaps, Status
 from spendcalc.domain.groups import GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
+from spendcalc.reports.columns import Table
 from spendcalc.reports.common import (
     MONEY_NOTE,
     SIGN_NOTE,
     metadata,
     missing,
     rate_note,
-    share_cell,
     source_notes,
 )
-from spendcalc.reports.gap import gap_records, record_columns
-from spendcalc.reports.model import Cell, Column, Kind, Report
+from spendcalc.reports.gap import GapItem, gap_fields
+from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
 
 
 def _target_header(target: TargetSpec, unit: str) -> str:
@@ -52,28 +52,31 @@ def within_rounding_note(allies: Iterable[AllyGaps]) -> list[str]:
     ]
 
 
-def compare_columns(targets: Sequence[TargetSpec], money: str, with_code: bool) -> tuple[Column, ...]:
-    return (
-        Column("name", "Ally"),
-        *((Column("currency", "Cur."),) if with_code else ()),
-        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
-        Column("spending_bn", f"Spending\n({money} bn)", Kind.USD_BN),
-        *(Column(f"gap_{t.name}", _target_header(t, f"{money} bn"), Kind.GAP_USD_BN) for t in targets),
+def compare_table(
+    targets: Sequence[TargetSpec], currency: Currency, money: str, with_code: bool
+) -> Table[GapItem]:
+    """A row per ally, a gap column per target: each column is a field of the records, read for that
+    target (`Field.over`), so the table shows exactly what CSV and JSON export."""
+    fields = {f.key: f for f in gap_fields(currency, money).fields}
+    in_usd = currency is Currency.USD
+    spending = fields["spending_usd_bn" if in_usd else "spending_bn"]
+    gap = fields["gap_usd_bn" if in_usd else "gap_bn"]
+
+    def of_ally(item: GapItem) -> GapItem:
+        return item
+
+    def for_target(target: TargetSpec) -> Callable[[GapItem], GapItem]:
+        return lambda item: item._replace(target=target)
+
+    return Table(
+        (
+            fields["name"],
+            *((fields["currency"],) if with_code else ()),
+            fields["share_pct"],
+            spending.over(spending.key, f"Spending\n({money} bn)", of_ally),
+            *(gap.over(f"gap_{t.name}", _target_header(t, f"{money} bn"), for_target(t)) for t in targets),
+        )
     )
-
-
-def _compare_row(
-    gaps: AllyGaps, targets: Sequence[TargetSpec], rate: Conversion | None, with_code: bool
-) -> tuple[Cell, ...]:
-    convert = rate.convert if rate else missing
-    cells = [Cell(gaps.ally.name)]
-    if with_code:
-        cells.append(Cell(rate.code if rate else gaps.ally.currency))  # the currency, even with no rate
-    cells += [share_cell(gaps), Cell(convert(gaps.spending_usd_bn))]
-    for target in targets:
-        row = gaps.row(target)
-        cells.append(Cell(convert(row.gap_usd_bn) if row else None))
-    return tuple(cells)
 
 
 def _total_row(total: GroupTotal, rate: Conversion | None, with_code: bool) -> tuple[Cell, ...]:
@@ -128,15 +131,15 @@ def compare_report(
     if currency is Currency.LCU:
         notes.append("National currencies cannot be summed: totals in national currency are n/a.")
     notes += _rate_notes(comparison.allies, rates, currency)
-    records = [r for g in comparison.allies for r in gap_records(g, targets, currency, rates[g.ally.iso3])]
+    table = compare_table(targets, currency, money, with_code)
     return Report(
         title=f"Defence spending of the NATO allies against each target, {year}",
-        columns=compare_columns(targets, money, with_code),
-        rows=tuple(_compare_row(g, targets, rates[g.ally.iso3], with_code) for g in comparison.allies),
+        columns=table.columns(),
+        rows=table.rows(GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies),
         footer=(*(_total_row(t, total_rate, with_code) for t in comparison.totals), meeting),
         notes=tuple(notes),
-        record_columns=record_columns(currency),
-        records=tuple(records),
+        record_columns=gap_fields(currency).record_columns(),
+        records=_records(comparison, rates, currency),
         metadata={
             **metadata(dataset, year, targets, generated),
             "currency": currency.value,
@@ -189,41 +192,32 @@ def _year_sources(dataset: Dataset, year: int) -> list[str | None]:
     return ids
 
 
+def _records(
+    comparison: Comparison, rates: dict[str, Conversion | None], currency: Currency
+) -> tuple[dict[str, Scalar], ...]:
+    fields = gap_fields(currency)
+    return tuple(
+        fields.record(GapItem(g, target, rates[g.ally.iso3]))
+        for g in comparison.allies
+        for target in comparison.targets
+    )
+
+
 def export_report(
     dataset: Dataset,
     comparison: Comparison,
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
 ) -> Report:
-    """The scenario grid: the comparison as tidy rows, one per ally × target."""
+    """The scenario grid: the comparison as tidy rows, one per ally × target, every field a column."""
     base = compare_report(dataset, comparison, generated, currency)
-    columns = tuple(Column(key, key, _EXPORT_KINDS.get(key, Kind.TEXT)) for key in base.record_columns)
-    rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in base.records)
-    return Report(
+    return base._replace(
         title=f"Scenario grid, {comparison.year}",
-        columns=columns,
-        rows=rows,
-        notes=base.notes,
-        record_columns=base.record_columns,
-        records=base.records,
-        metadata=base.metadata,
+        columns=tuple(Column(key, key, kind) for key, kind in _kinds(currency)),
+        rows=tuple(tuple(Cell(record[key]) for key, _ in _kinds(currency)) for record in base.records),
+        footer=(),
     )
 
 
-_EXPORT_KINDS = {
-    "year": Kind.INT,
-    "share_pct": Kind.PCT,
-    "share_estimate": Kind.BOOL,
-    "gdp_usd_bn": Kind.USD_BN,
-    "spending_usd_bn": Kind.USD_BN,
-    "target_pct": Kind.PCT,
-    "gap_pp": Kind.GAP_PP,
-    "gap_usd_bn": Kind.GAP_USD_BN,
-    "gap_usd_per_capita": Kind.GAP_USD,
-    "meets_target": Kind.BOOL,
-    "fx_rate_year": Kind.INT,
-    "gdp_bn": Kind.USD_BN,
-    "spending_bn": Kind.USD_BN,
-    "gap_bn": Kind.GAP_USD_BN,
-    "gap_per_capita": Kind.GAP_USD,
-}
+def _kinds(currency: Currency) -> tuple[tuple[str, Kind], ...]:
+    return tuple((f.key, f.kind) for f in gap_fields(currency).fields)

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Dataset
@@ -9,6 +10,7 @@ from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import AllyGaps, GapRow
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.years import year_span
+from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
     MONEY_NOTE,
     SIGN_NOTE,
@@ -19,41 +21,89 @@ from spendcalc.reports.common import (
     share_origin,
     source_notes,
 )
-from spendcalc.reports.model import MISSING, Cell, Column, Kind, Report, Scalar, plain
-
-EXPORT_COLUMNS = (
-    "iso3",
-    "name",
-    "year",
-    "share_pct",
-    "share_estimate",
-    "gdp_usd_bn",
-    "spending_usd_bn",
-    "target_pct",
-    "gap_pp",
-    "gap_usd_bn",
-    "gap_usd_per_capita",
-    "meets_target",
-    "share_source",
-    "gdp_source",
-)
+from spendcalc.reports.model import MISSING, Kind, Report, Scalar, plain
 
 
-CURRENCY_COLUMNS = (
-    "currency",
-    "fx_per_usd",
-    "fx_rate_year",
-    "gdp_bn",
-    "spending_bn",
-    "gap_bn",
-    "gap_per_capita",
-    "fx_source",
-)
-"""Appended to EXPORT_COLUMNS with --currency EUR or LCU: the same money in that currency, and the rate."""
+class GapItem(NamedTuple):
+    """One ally against one target: a row of `gap`, a record of `compare` and `export`."""
+
+    gaps: AllyGaps
+    target: TargetSpec | None
+    """None for the fields of the ally alone (share, spending), as in a row of `compare`."""
+    rate: Conversion | None = None
+
+    @property
+    def row(self) -> GapRow | None:
+        return self.gaps.row(self.target) if self.target is not None else None
+
+    def convert(self, usd: float | None) -> float | None:
+        return self.rate.convert(usd) if self.rate is not None else None
 
 
-def record_columns(currency: Currency) -> tuple[str, ...]:
-    return EXPORT_COLUMNS if currency is Currency.USD else EXPORT_COLUMNS + CURRENCY_COLUMNS
+def _gdp_usd_bn(item: GapItem) -> float | None:
+    return item.gaps.gdp.usd_bn if item.gaps.gdp else None
+
+
+def _gap_usd_bn(item: GapItem) -> float | None:
+    row = item.row
+    return row.gap_usd_bn if row else None
+
+
+def _gap_usd_per_capita(item: GapItem) -> float | None:
+    row = item.row
+    return row.gap_usd_per_capita if row else None
+
+
+def _code(item: GapItem, currency: Currency) -> str:
+    return item.gaps.ally.currency if currency is Currency.LCU else currency.value
+
+
+def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
+    """Every field of an ally's gap to a target, declared once for `gap`, `compare` and `export`.
+
+    With --currency EUR or LCU the same money follows in that currency (`money`), with the rate."""
+    fields: list[Field[GapItem]] = [
+        Field("iso3", lambda i: i.gaps.ally.iso3, "ISO3"),
+        Field("name", lambda i: i.gaps.ally.name, "Ally"),
+        Field("year", lambda i: i.gaps.year, "Year", Kind.INT),
+        *share_fields(lambda i: i.gaps.share),
+        Field("gdp_usd_bn", _gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
+        Field("spending_usd_bn", lambda i: i.gaps.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
+        Field("target", lambda i: i.target.name if i.target else None, "Target"),
+        Field("target_pct", lambda i: i.target.share_pct if i.target else None, "Target\n(% GDP)", Kind.PCT),
+        Field("gap_pp", lambda i: r.gap_pp if (r := i.row) else None, "Gap\n(pp of GDP)", Kind.GAP_PP),
+        Field("gap_usd_bn", _gap_usd_bn, "Gap\n(US$ bn)", Kind.GAP_USD_BN),
+        Field("gap_usd_per_capita", _gap_usd_per_capita, "Gap per\nperson (US$)", Kind.GAP_USD),
+        Field("meets_target", lambda i: r.meets if (r := i.row) else None, "Met", Kind.BOOL),
+        Field("gdp_source", lambda i: i.gaps.gdp.source if i.gaps.gdp else None, "GDP source"),
+    ]
+    if currency is not Currency.USD:
+        fields += [
+            # The currency even where there is no rate to it: the ally's own with LCU.
+            Field("currency", lambda i: i.rate.code if i.rate else _code(i, currency), "Cur."),
+            Field("fx_per_usd", lambda i: i.rate.per_usd if i.rate else None, "Per US$", Kind.RATE),
+            Field("fx_rate_year", lambda i: i.rate.rate_year if i.rate else None, "Rate year", Kind.INT),
+            Field("gdp_bn", lambda i: i.convert(_gdp_usd_bn(i)), f"GDP\n({money} bn)", Kind.USD_BN),
+            Field(
+                "spending_bn",
+                lambda i: i.convert(i.gaps.spending_usd_bn),
+                f"Spending\n({money} bn)",
+                Kind.USD_BN,
+            ),
+            Field("gap_bn", lambda i: i.convert(_gap_usd_bn(i)), f"Gap\n({money} bn)", Kind.GAP_USD_BN),
+            Field(
+                "gap_per_capita",
+                lambda i: i.convert(_gap_usd_per_capita(i)),
+                f"Gap per\nperson ({money})",
+                Kind.GAP_USD,
+            ),
+            Field("fx_source", lambda i: i.rate.source if i.rate else None, "Rate source"),
+        ]
+    return Table(fields)
+
+
+def gap_items(gaps: AllyGaps, targets: Sequence[TargetSpec], rate: Conversion | None = None) -> list[GapItem]:
+    return [GapItem(gaps, target, rate) for target in targets]
 
 
 def gap_records(
@@ -61,47 +111,13 @@ def gap_records(
     targets: Sequence[TargetSpec],
     currency: Currency = Currency.USD,
     rate: Conversion | None = None,
-) -> list[dict[str, Scalar]]:
-    """Tidy rows, one per target, with the EXPORT_COLUMNS; missing figures are None, never 0."""
-    records: list[dict[str, Scalar]] = []
-    for target in targets:
-        row: GapRow | None = gaps.row(target)
-        record: dict[str, Scalar] = {
-            "iso3": gaps.ally.iso3,
-            "name": gaps.ally.name,
-            "year": gaps.year,
-            "share_pct": gaps.share.pct if gaps.share else None,
-            "share_estimate": gaps.share.estimate if gaps.share else None,
-            "gdp_usd_bn": gaps.gdp.usd_bn if gaps.gdp else None,
-            "spending_usd_bn": gaps.spending_usd_bn,
-            "target_pct": target.share_pct,
-            "gap_pp": row.gap_pp if row else None,
-            "gap_usd_bn": row.gap_usd_bn if row else None,
-            "gap_usd_per_capita": row.gap_usd_per_capita if row else None,
-            "meets_target": row.meets if row else None,
-            "share_source": _share_source(gaps),
-            "gdp_source": gaps.gdp.source if gaps.gdp else None,
-        }
-        if currency is not Currency.USD:
-            convert = rate.convert if rate else missing
-            record |= {
-                "currency": rate.code if rate else None,
-                "fx_per_usd": rate.per_usd if rate else None,
-                "fx_rate_year": rate.rate_year if rate else None,
-                "gdp_bn": convert(gaps.gdp.usd_bn if gaps.gdp else None),
-                "spending_bn": convert(gaps.spending_usd_bn),
-                "gap_bn": convert(row.gap_usd_bn if row else None),
-                "gap_per_capita": convert(row.gap_usd_per_capita if row else None),
-                "fx_source": rate.source if rate else None,
-            }
-        records.append(record)
-    return records
+) -> tuple[dict[str, Scalar], ...]:
+    """Tidy rows, one per target; missing figures are None, never 0."""
+    return gap_fields(currency).records(gap_items(gaps, targets, rate))
 
 
-def _share_source(gaps: AllyGaps) -> str | None:
-    if gaps.share is None:
-        return None
-    return gaps.share.source if gaps.share.source is not None else "user-supplied"
+EXPORT_COLUMNS = gap_fields(Currency.USD).record_columns()
+"""The CSV/JSON fields of `gap`, `compare` and `export` in US$; EUR and LCU add the money in that currency."""
 
 
 def gap_report(
@@ -136,27 +152,13 @@ def gap_report(
         summary.append(("Defence spending", f"{amount(gaps.spending_usd_bn)} (share × GDP)"))
     if gaps.population is not None:
         summary.append(("Population", f"{gaps.population.millions:,.2f} million [{gaps.population.source}]"))
-    columns = (
-        Column("target", "Target"),
-        Column("target_pct", "Target\n(% GDP)", Kind.PCT),
-        Column("gap_pp", "Gap\n(pp of GDP)", Kind.GAP_PP),
-        Column("gap_bn", f"Gap\n({money} bn)", Kind.GAP_USD_BN),
-        Column("gap_per_capita", f"Gap per\nperson ({money})", Kind.GAP_USD),
-        Column("meets_target", "Met", Kind.BOOL),
+    money_keys = (
+        ("gap_usd_bn", "gap_usd_per_capita") if currency is Currency.USD else ("gap_bn", "gap_per_capita")
     )
-    rows = []
-    for target in targets:
-        row = gaps.row(target)
-        rows.append(
-            (
-                Cell(target.name),
-                Cell(target.share_pct),
-                Cell(row.gap_pp if row else None),
-                Cell(convert(row.gap_usd_bn) if row else None),
-                Cell(convert(row.gap_usd_per_capita) if row else None),
-                Cell(row.meets if row else None),
-            )
-        )
+    table = Table(
+        gap_fields(currency, money).fields, ("target", "target_pct", "gap_pp", *money_keys, "meets_target")
+    )
+    items = gap_items(gaps, targets, rate)
     share_source = gaps.share.source if gaps.share else None
     sources = [share_source, gaps.gdp.source if gaps.gdp else None]
     sources += [gaps.population.source if gaps.population else None, rate.source if rate else None]
@@ -174,11 +176,11 @@ def gap_report(
         notes.append(fx_note)
     return Report(
         title=f"{ally.name}: gap to each target, {gaps.year}",
-        columns=columns,
-        rows=tuple(rows),
+        columns=table.columns(),
+        rows=table.rows(items),
         summary=tuple(summary),
         notes=tuple(notes),
-        record_columns=record_columns(currency),
-        records=tuple(gap_records(gaps, targets, currency, rate)),
+        record_columns=table.record_columns(),
+        records=table.records(items),
         metadata=metadata(dataset, gaps.year, targets, generated) | {"currency": currency.value},
     )

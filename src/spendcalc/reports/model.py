@@ -19,6 +19,8 @@ class Kind(str, Enum):
     USD_BN = "usd_bn"
     GAP_USD_BN = "gap_usd_bn"
     GAP_USD = "gap_usd"
+    RATE = "rate"
+    """An exchange rate: units of a currency per US$."""
     BOOL = "bool"
     BAR = "bar"
     """A bar drawn in text; its cell's mark 'below' flags it as short of the lowest target."""
@@ -83,6 +85,8 @@ def show(cell: Cell, kind: Kind) -> Shown:
     decimals = cell.decimals
     if kind is Kind.PCT:
         return Shown(f"{value:.{2 if decimals is None else decimals}f}{cell.mark}")
+    if kind is Kind.RATE:
+        return Shown(f"{value:,.{4 if decimals is None else decimals}f}{cell.mark}")
     if kind is Kind.USD_BN:
         return Shown(f"{value:,.{1 if decimals is None else decimals}f}{cell.mark}")
     places = {Kind.GAP_PP: 2, Kind.GAP_USD_BN: 1, Kind.GAP_USD: 0}[kind]
