@@ -5,14 +5,15 @@ from datetime import datetime
 
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.comparison import Comparison
+from spendcalc.domain.gaps import AllyGaps
 from spendcalc.domain.targets import format_pct
 from spendcalc.errors import UsageError
+from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
     metadata,
-    share_cell,
     source_notes,
 )
-from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+from spendcalc.reports.model import Kind, Report
 
 TARGET_MARKS = ("│", "┃", "║", "¦", "┆", "╏")
 """One mark per target, drawn across the bars: different shapes, so they read without colour."""
@@ -74,35 +75,34 @@ def chart_report(
     scale_max = max([*shares, *(t.share_pct for t in targets), 1.0]) * 1.04
     marks = [(t.share_pct, mark) for t, mark in zip(targets, TARGET_MARKS, strict=False)]
     lowest = min((t.share_pct for t in targets), default=None)
-    columns = (
-        Column("name", "Ally"),
-        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
-        Column("bar", f"0%{' ' * max(1, width - 7)}{scale_max:.1f}%\nShare of GDP", Kind.BAR),
-    )
-    rows: list[tuple[Cell, ...]] = []
-    records: list[dict[str, Scalar]] = []
-    for gaps in comparison.allies:
+
+    def below(gaps: AllyGaps) -> bool | None:
+        if gaps.share is None or lowest is None:
+            return None
+        return gaps.share.pct < lowest
+
+    def bar(gaps: AllyGaps) -> str:
         share = gaps.share
-        bar_text = chart_bar(share.pct if share else None, scale_max, marks, width)
-        below = share is not None and lowest is not None and share.pct < lowest
-        rows.append(
-            (
-                Cell(gaps.ally.name),
-                share_cell(gaps),
-                Cell(bar_text if share else gaps.status.value, "below" if below else ""),
-            )
-        )
-        records.append(
-            {
-                "iso3": gaps.ally.iso3,
-                "name": gaps.ally.name,
-                "year": comparison.year,
-                "share_pct": share.pct if share else None,
-                "share_estimate": share.estimate if share else None,
-                "share_source": share.source if share else None,
-                "below_lowest_target": below if share else None,
-            }
-        )
+        return chart_bar(share.pct, scale_max, marks, width) if share else gaps.status.value
+
+    table: Table[AllyGaps] = Table(
+        (
+            Field("iso3", lambda g: g.ally.iso3),
+            Field("name", lambda g: g.ally.name, "Ally"),
+            Field("year", lambda g: g.year, kind=Kind.INT),
+            *share_fields(lambda g: g.share),
+            Field("below_lowest_target", below, kind=Kind.BOOL),
+            Field(
+                "bar",
+                bar,
+                f"0%{' ' * max(1, width - 7)}{scale_max:.1f}%\nShare of GDP",
+                Kind.BAR,
+                mark=lambda g: "below" if below(g) else "",
+                exported=False,
+            ),
+        ),
+        shown=("name", "share_pct", "bar"),
+    )
     legend = "  ".join(f"{mark} {format_pct(level)}%" for level, mark in marks)
     notes = [
         f"Targets: {legend}   {BAR_FULL} = share of GDP; e = estimate.",
@@ -116,10 +116,10 @@ def chart_report(
     ]
     return Report(
         title=f"Defence spending as a share of GDP, {comparison.year}",
-        columns=columns,
-        rows=tuple(rows),
+        columns=table.columns(),
+        rows=table.rows(comparison.allies),
         notes=tuple(notes),
-        record_columns=tuple(records[0]),
-        records=tuple(records),
+        record_columns=table.record_columns(),
+        records=table.records(comparison.allies),
         metadata=metadata(dataset, comparison.year, targets, generated),
     )

@@ -40,6 +40,8 @@ class Field(Generic[Item]):
     """A suffix shown after the number (e = estimate, u = user-supplied); never exported as text."""
     decimals: Callable[[Item], int | None] = _column_decimals
     """The precision rule: decimals for this item, or None for the kind's default."""
+    exported: bool = True
+    """False only for a drawing of another field (a text bar), which the records hold as a number."""
 
     def column(self) -> Column:
         return Column(self.key, self.header or self.key, self.kind)
@@ -57,6 +59,7 @@ class Field(Generic[Item]):
             self.kind,
             lambda item: mark(get(item)),
             lambda item: decimals(get(item)),
+            self.exported,
         )
 
 
@@ -82,10 +85,10 @@ class Table(Generic[Item]):
         return tuple(self.row(item) for item in items)
 
     def record_columns(self) -> tuple[str, ...]:
-        return tuple(f.key for f in self.fields)
+        return tuple(f.key for f in self.fields if f.exported)
 
     def record(self, item: Item) -> dict[str, Scalar]:
-        return {f.key: f.value(item) for f in self.fields}
+        return {f.key: f.value(item) for f in self.fields if f.exported}
 
     def records(self, items: Iterable[Item]) -> tuple[dict[str, Scalar], ...]:
         return tuple(self.record(item) for item in items)

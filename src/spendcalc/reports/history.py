@@ -6,13 +6,14 @@ from datetime import datetime
 from spendcalc.data.schema import Ally, Dataset
 from spendcalc.domain.history import HistoryYear
 from spendcalc.reports.chart import BAR_FULL, BAR_MARK, share_bar
+from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
     MONEY_NOTE,
     gdp_source_changes,
     metadata,
     source_notes,
 )
-from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+from spendcalc.reports.model import Kind, Report
 
 
 def history_report(
@@ -20,42 +21,26 @@ def history_report(
 ) -> Report:
     ally_name = ally.name
     scale = max([2.0, *(h.share.pct for h in history if h.share)]) * 1.1
-    columns = (
-        Column("year", "Year", Kind.INT),
-        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
-        Column("gdp_usd_bn", "GDP\n(US$ bn)", Kind.USD_BN),
-        Column("spending_usd_bn", "Spending\n(US$ bn)", Kind.USD_BN),
-        Column("gdp_source", "GDP source"),
-        Column("bar", f"Share of GDP ({BAR_MARK} = 2%)"),
+    table: Table[HistoryYear] = Table(
+        (
+            Field("iso3", lambda _: ally.iso3),
+            Field("name", lambda _: ally_name),
+            Field("year", lambda h: h.year, "Year", Kind.INT),
+            *share_fields(lambda h: h.share),
+            Field("gdp_usd_bn", lambda h: h.gdp.usd_bn if h.gdp else None, "GDP\n(US$ bn)", Kind.USD_BN),
+            Field("gdp_kind", lambda h: h.gdp.kind if h.gdp else None),
+            Field("gdp_source", lambda h: h.gdp.source if h.gdp else None, "GDP source"),
+            Field("spending_usd_bn", lambda h: h.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
+            Field(
+                "bar",
+                lambda h: share_bar(h.share.pct if h.share else None, scale),
+                f"Share of GDP ({BAR_MARK} = 2%)",
+                exported=False,
+            ),
+        ),
+        shown=("year", "share_pct", "gdp_usd_bn", "spending_usd_bn", "gdp_source", "bar"),
     )
-    rows: list[tuple[Cell, ...]] = []
-    records: list[dict[str, Scalar]] = []
     notes = gdp_source_changes([(h.year, h.gdp.source if h.gdp else None) for h in history])
-    for item in history:
-        gdp_source = item.gdp.source if item.gdp else None
-        share = item.share
-        rows.append(
-            (
-                Cell(item.year),
-                Cell(share.pct, "e" if share.estimate else "") if share else Cell(None),
-                Cell(item.gdp.usd_bn if item.gdp else None),
-                Cell(item.spending_usd_bn),
-                Cell(gdp_source),
-                Cell(share_bar(share.pct if share else None, scale)),
-            )
-        )
-        records.append(
-            {
-                "year": item.year,
-                "share_pct": share.pct if share else None,
-                "share_estimate": share.estimate if share else None,
-                "share_source": share.source if share else None,
-                "gdp_usd_bn": item.gdp.usd_bn if item.gdp else None,
-                "gdp_kind": item.gdp.kind if item.gdp else None,
-                "gdp_source": gdp_source,
-                "spending_usd_bn": item.spending_usd_bn,
-            }
-        )
     if not any(h.share for h in history):
         reason = "n/a — no armed forces" if not ally.has_armed_forces else "no defence share recorded"
         notes.insert(0, f"{ally_name}: {reason}; no share in these years.")
@@ -69,10 +54,10 @@ def history_report(
     first, last = history[0].year, history[-1].year
     return Report(
         title=f"{ally_name}: defence spending {first}–{last}",
-        columns=columns,
-        rows=tuple(rows),
+        columns=table.columns(),
+        rows=table.rows(history),
         notes=tuple(notes),
-        record_columns=tuple(records[0]),
-        records=tuple(records),
+        record_columns=table.record_columns(),
+        records=table.records(history),
         metadata=metadata(dataset, last, [], generated) | {"from": first, "to": last},
     )

@@ -81,7 +81,7 @@ def show(cell: Cell, kind: Kind) -> Shown:
     if kind is Kind.BAR and not str(value).startswith(MISSING):
         return Shown(str(value), Tone.GAP if cell.mark == "below" else Tone.SURPLUS)
     if isinstance(value, str) or kind in (Kind.TEXT, Kind.INT):
-        return Shown(str(value), Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
+        return Shown(f"{value}{cell.mark}", Tone.MISSING if str(value).startswith(MISSING) else Tone.PLAIN)
     decimals = cell.decimals
     if kind is Kind.PCT:
         return Shown(f"{value:.{2 if decimals is None else decimals}f}{cell.mark}")

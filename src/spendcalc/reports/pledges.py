@@ -1,110 +1,87 @@
 """`pledges`: national pledges against NATO figures and The Hague's 3.5% core."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.pledges import PledgeCheck
+from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
     GDP_MARK_NOTE,
     GDP_MARKS,
     MONEY_NOTE,
-    figure_cell,
     metadata,
     source_notes,
 )
-from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+from spendcalc.reports.model import Kind, Report
 
-PLEDGE_COLUMNS = (
-    "iso3",
-    "name",
-    "announced",
-    "pledge_pct",
-    "by_year",
-    "status",
-    "measure",
-    "nato_definition",
-    "latest_year",
-    "latest_share_pct",
-    "latest_share_estimate",
-    "latest_share_source",
-    "rise_pp",
-    "hague_core_pct",
-    "hague_core_gap_pp",
-    "gdp_year",
-    "gdp_usd_bn",
-    "gdp_kind",
-    "gdp_source",
-    "extra_usd_bn",
-    "note",
-    "url",
-)
+
+def pledge_fields() -> Table[PledgeCheck]:
+    latest: tuple[Field[PledgeCheck], ...] = share_fields(
+        lambda c: c.latest, "Latest NATO\nshare (%)", prefix="latest_share"
+    )
+    # The share's year follows its estimate mark, the space keeping the years aligned.
+    latest_share = replace(latest[0], mark=lambda c: f"{'e' if c.latest.estimate else ' '} {c.latest_year}")
+    return Table(
+        (
+            Field("iso3", lambda c: c.ally.iso3),
+            Field("name", lambda c: c.ally.name, "Ally"),
+            Field("announced", lambda c: c.pledge.announced),
+            Field("pledge_pct", lambda c: c.pledge.share_pct, "Pledge\n(% GDP)", Kind.PCT),
+            Field("by_year", lambda c: c.pledge.by_year, "By", Kind.INT),
+            Field("status", lambda c: c.pledge.status, "Status"),
+            Field(
+                "measure",
+                lambda c: c.pledge.measure,
+                "Measure",
+                mark=lambda c: "" if c.pledge.nato_definition else " (not NATO's)",
+            ),
+            Field("nato_definition", lambda c: c.pledge.nato_definition, kind=Kind.BOOL),
+            Field("latest_year", lambda c: c.latest_year, kind=Kind.INT),
+            latest_share,
+            *latest[1:],
+            Field("rise_pp", lambda c: c.rise_pp, "Rise\n(pp)", Kind.GAP_PP),
+            Field("hague_core_pct", lambda c: c.hague_core_pct, kind=Kind.PCT),
+            Field("hague_core_gap_pp", lambda c: c.hague_core_gap_pp, "Gap to 3.5%\ncore (pp)", Kind.GAP_PP),
+            Field("gdp_year", lambda c: c.gdp.year, kind=Kind.INT),
+            Field("gdp_usd_bn", lambda c: c.gdp.usd_bn, kind=Kind.USD_BN),
+            Field("gdp_kind", lambda c: c.gdp.kind),
+            Field("gdp_source", lambda c: c.gdp.source),
+            Field(
+                "extra_usd_bn",
+                lambda c: c.extra_usd_bn,
+                "Extra in year\n(US$ bn)",
+                Kind.GAP_USD_BN,
+                mark=lambda c: GDP_MARKS.get(c.gdp.kind, ""),
+            ),
+            Field("note", lambda c: c.pledge.note),
+            Field("url", lambda c: c.pledge.url),
+        ),
+        shown=(
+            "name",
+            "pledge_pct",
+            "by_year",
+            "status",
+            "measure",
+            "latest_share_pct",
+            "rise_pp",
+            "hague_core_gap_pp",
+            "extra_usd_bn",
+        ),
+    )
+
+
+PLEDGE_COLUMNS = pledge_fields().record_columns()
 
 
 def pledges_report(
     dataset: Dataset, checks: Sequence[PledgeCheck], generated: datetime | None = None
 ) -> Report:
-    columns = (
-        Column("name", "Ally"),
-        Column("pledge_pct", "Pledge\n(% GDP)", Kind.PCT),
-        Column("by_year", "By", Kind.INT),
-        Column("status", "Status"),
-        Column("measure", "Measure"),
-        Column("latest_share_pct", "Latest NATO\nshare (%)", Kind.PCT),
-        Column("rise_pp", "Rise\n(pp)", Kind.GAP_PP),
-        Column("hague_core_gap_pp", "Gap to 3.5%\ncore (pp)", Kind.GAP_PP),
-        Column("extra_usd_bn", "Extra in year\n(US$ bn)", Kind.GAP_USD_BN),
-    )
-    rows: list[tuple[Cell, ...]] = []
-    records: list[dict[str, Scalar]] = []
-    notes: list[str] = []
-    for check in checks:
-        pledge = check.pledge
-        measure = pledge.measure if pledge.nato_definition else f"{pledge.measure} (not NATO's)"
-        rows.append(
-            (
-                Cell(check.ally.name),
-                Cell(pledge.share_pct),
-                Cell(pledge.by_year),
-                Cell(pledge.status),
-                Cell(measure),
-                figure_cell(
-                    check.latest,
-                    f"e {check.latest_year}" if check.latest.estimate else f" {check.latest_year}",
-                ),
-                Cell(check.rise_pp),
-                Cell(check.hague_core_gap_pp),
-                Cell(check.extra_usd_bn, GDP_MARKS.get(check.gdp.kind, "")),
-            )
-        )
-        records.append(
-            {
-                "iso3": check.ally.iso3,
-                "name": check.ally.name,
-                "announced": pledge.announced,
-                "pledge_pct": pledge.share_pct,
-                "by_year": pledge.by_year,
-                "status": pledge.status,
-                "measure": pledge.measure,
-                "nato_definition": pledge.nato_definition,
-                "latest_year": check.latest_year,
-                "latest_share_pct": check.latest.pct,
-                "latest_share_estimate": check.latest.estimate,
-                "latest_share_source": check.latest.source,
-                "rise_pp": check.rise_pp,
-                "hague_core_pct": check.hague_core_pct,
-                "hague_core_gap_pp": check.hague_core_gap_pp,
-                "gdp_year": check.gdp.year,
-                "gdp_usd_bn": check.gdp.usd_bn,
-                "gdp_kind": check.gdp.kind,
-                "gdp_source": check.gdp.source,
-                "extra_usd_bn": check.extra_usd_bn,
-                "note": pledge.note,
-                "url": pledge.url,
-            }
-        )
-        if check.gdp_growth_basis:
-            notes.append(f"{check.ally.name} {check.gdp.year} GDP assumed: {check.gdp_growth_basis}.")
+    table = pledge_fields()
+    notes = [
+        f"{c.ally.name} {c.gdp.year} GDP assumed: {c.gdp_growth_basis}." for c in checks if c.gdp_growth_basis
+    ]
     national = [c.ally.name for c in checks if not c.pledge.nato_definition]
     notes = [
         "Extra in year = (pledge − latest NATO share) × GDP of the pledge year: the cost beyond keeping the "
@@ -129,10 +106,10 @@ def pledges_report(
         notes.insert(0, "No pledges recorded for this selection.")
     return Report(
         title="National pledges against NATO figures and The Hague's 3.5% core",
-        columns=columns,
-        rows=tuple(rows),
+        columns=table.columns(),
+        rows=table.rows(checks),
         notes=tuple(notes),
-        record_columns=PLEDGE_COLUMNS,
-        records=tuple(records),
+        record_columns=table.record_columns(),
+        records=table.records(checks),
         metadata=metadata(dataset, None, [], generated),
     )
