@@ -20,7 +20,7 @@ from spendcalc.reports.common import (
     source_notes,
 )
 from spendcalc.reports.gap import GapItem, gap_fields
-from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+from spendcalc.reports.model import Cell, Report, Scalar
 
 
 def _target_header(target: TargetSpec, unit: str) -> str:
@@ -98,7 +98,7 @@ def compare_report(
 ) -> Report:
     targets = comparison.targets
     year = comparison.year
-    rates = {g.ally.iso3: conversion(dataset, g.ally, year, currency) for g in comparison.allies}
+    rates = _rates(dataset, comparison, currency)
     money = unit(list(rates.values()), currency)
     with_code = currency is Currency.LCU and money == "LCU"
     # National currencies cannot be added up: with LCU the totals' money is in US$ only, in the metadata.
@@ -192,6 +192,10 @@ def _year_sources(dataset: Dataset, year: int) -> list[str | None]:
     return ids
 
 
+def _rates(dataset: Dataset, comparison: Comparison, currency: Currency) -> dict[str, Conversion | None]:
+    return {g.ally.iso3: conversion(dataset, g.ally, comparison.year, currency) for g in comparison.allies}
+
+
 def _records(
     comparison: Comparison, rates: dict[str, Conversion | None], currency: Currency
 ) -> tuple[dict[str, Scalar], ...]:
@@ -211,13 +215,14 @@ def export_report(
 ) -> Report:
     """The scenario grid: the comparison as tidy rows, one per ally × target, every field a column."""
     base = compare_report(dataset, comparison, generated, currency)
+    rates = _rates(dataset, comparison, currency)
+    table = gap_fields(currency, unit(list(rates.values()), currency))
+    items = [
+        GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in comparison.targets
+    ]
     return base._replace(
         title=f"Scenario grid, {comparison.year}",
-        columns=tuple(Column(key, key, kind) for key, kind in _kinds(currency)),
-        rows=tuple(tuple(Cell(record[key]) for key, _ in _kinds(currency)) for record in base.records),
+        columns=table.columns(),
+        rows=table.rows(items),
         footer=(),
     )
-
-
-def _kinds(currency: Currency) -> tuple[tuple[str, Kind], ...]:
-    return tuple((f.key, f.kind) for f in gap_fields(currency).fields)

@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from spendcalc.choices import Baseline, Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.trajectories import DefencePath, PathLine, PathYear
+from spendcalc.reports.columns import Field, Table, share_decimals
 from spendcalc.reports.common import (
     GDP_MARK_NOTE,
     GDP_MARKS,
@@ -19,7 +21,7 @@ from spendcalc.reports.common import (
     share_text,
     source_notes,
 )
-from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
+from spendcalc.reports.model import Kind, Report
 
 BASELINE_WORDS = {
     Baseline.FLAT_SHARE: "a flat {share}% of each year's GDP",
@@ -39,35 +41,9 @@ def _money(value: float | None, code: str) -> str:
 
 def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None = None) -> Report:
     ally = path.ally
-    money = path.money
     two_lines = len(path.lines) > 1
-    columns = (
-        *((Column("line", "Line"),) if two_lines else ()),
-        Column("year", "Year", Kind.INT),
-        Column("gdp_bn", f"GDP\n({money} bn)", Kind.USD_BN),
-        Column("share_pct", "Share\n(% GDP)", Kind.PCT),
-        Column("spending_bn", f"Spending\n({money} bn)", Kind.USD_BN),
-        Column("baseline_bn", f"Baseline\n({money} bn)", Kind.USD_BN),
-        Column("extra_bn", f"Extra\n({money} bn)", Kind.GAP_USD_BN),
-        Column("cumulative_extra_bn", f"Cumulative\n({money} bn)", Kind.GAP_USD_BN),
-    )
-    rows: list[tuple[Cell, ...]] = []
-    records: list[dict[str, Scalar]] = []
-    for line in path.lines:
-        for point in line.years:
-            rows.append(
-                (
-                    *((Cell(line.name),) if two_lines else ()),
-                    Cell(point.year),
-                    Cell(point.gdp_bn, GDP_MARKS.get(point.gdp.kind, "")),
-                    Cell(point.share_pct),
-                    Cell(point.spending_bn),
-                    Cell(point.baseline_bn),
-                    Cell(point.extra_bn),
-                    Cell(point.cumulative_extra_bn),
-                )
-            )
-            records.append(_path_record(path, line, point))
+    table = path_fields(path)
+    items = [PathItem(line, point) for line in path.lines for point in line.years]
     sentences = [path_sentence(path, line) for line in path.lines]
     notes = list(sentences)
     if two_lines:
@@ -99,12 +75,12 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     )
     return Report(
         title=f"{ally.name}: path to {target_names} by {path.by_year}",
-        columns=columns,
-        rows=tuple(rows),
+        columns=table.columns(),
+        rows=table.rows(items),
         summary=summary,
         notes=tuple(notes),
-        record_columns=tuple(records[0]),
-        records=tuple(records),
+        record_columns=table.record_columns(),
+        records=table.records(items),
         metadata=metadata(dataset, path.from_year, [line.target for line in path.lines], generated)
         | {
             "currency": path.currency.value,
@@ -139,30 +115,61 @@ def path_sentence(path: DefencePath, line: PathLine) -> str:
     )
 
 
-def _path_record(path: DefencePath, line: PathLine, point: PathYear) -> dict[str, Scalar]:
-    return {
-        "iso3": path.ally.iso3,
-        "name": path.ally.name,
-        "line": line.name,
-        "target_pct": line.target.share_pct,
-        "by_year": path.by_year,
-        "year": point.year,
-        "share_pct": point.share_pct,
-        "currency": point.rate.code,
-        "gdp_bn": point.gdp_bn,
-        "spending_bn": point.spending_bn,
-        "baseline": path.baseline.value,
-        "baseline_bn": point.baseline_bn,
-        "extra_bn": point.extra_bn,
-        "cumulative_extra_bn": point.cumulative_extra_bn,
-        "gdp_usd_bn": point.gdp.usd_bn,
-        "gdp_kind": point.gdp.kind,
-        "gdp_source": point.gdp.source,
-        "fx_per_usd": point.rate.per_usd,
-        "fx_rate_year": point.rate.rate_year,
-        "fx_source": point.rate.source,
-        "start_share_source": (line.start.source or "user-supplied") if line.start else None,
-    }
+class PathItem(NamedTuple):
+    line: PathLine
+    point: PathYear
+
+
+def path_fields(path: DefencePath) -> Table[PathItem]:
+    money = path.money
+    shown = ("year", "gdp_bn", "share_pct", "spending_bn", "baseline_bn", "extra_bn", "cumulative_extra_bn")
+    return Table(
+        (
+            Field("iso3", lambda _: path.ally.iso3),
+            Field("name", lambda _: path.ally.name),
+            Field("line", lambda i: i.line.name, "Line"),
+            Field("target_pct", lambda i: i.line.target.share_pct, kind=Kind.PCT),
+            Field("by_year", lambda _: path.by_year, kind=Kind.INT),
+            Field("year", lambda i: i.point.year, "Year", Kind.INT),
+            Field(
+                "share_pct",
+                lambda i: i.point.share_pct,
+                "Share\n(% GDP)",
+                Kind.PCT,
+                # The start year's share is the published figure: shown to the precision it was published to.
+                decimals=lambda i: share_decimals(i.line.start) if i.point.year == path.from_year else None,
+            ),
+            Field("currency", lambda i: i.point.rate.code),
+            Field(
+                "gdp_bn",
+                lambda i: i.point.gdp_bn,
+                f"GDP\n({money} bn)",
+                Kind.USD_BN,
+                mark=lambda i: GDP_MARKS.get(i.point.gdp.kind, ""),
+            ),
+            Field("spending_bn", lambda i: i.point.spending_bn, f"Spending\n({money} bn)", Kind.USD_BN),
+            Field("baseline", lambda _: path.baseline.value),
+            Field("baseline_bn", lambda i: i.point.baseline_bn, f"Baseline\n({money} bn)", Kind.USD_BN),
+            Field("extra_bn", lambda i: i.point.extra_bn, f"Extra\n({money} bn)", Kind.GAP_USD_BN),
+            Field(
+                "cumulative_extra_bn",
+                lambda i: i.point.cumulative_extra_bn,
+                f"Cumulative\n({money} bn)",
+                Kind.GAP_USD_BN,
+            ),
+            Field("gdp_usd_bn", lambda i: i.point.gdp.usd_bn, kind=Kind.USD_BN),
+            Field("gdp_kind", lambda i: i.point.gdp.kind),
+            Field("gdp_source", lambda i: i.point.gdp.source),
+            Field("fx_per_usd", lambda i: i.point.rate.per_usd, kind=Kind.RATE),
+            Field("fx_rate_year", lambda i: i.point.rate.rate_year, kind=Kind.INT),
+            Field("fx_source", lambda i: i.point.rate.source),
+            Field(
+                "start_share_source",
+                lambda i: (i.line.start.source or "user-supplied") if i.line.start else None,
+            ),
+        ),
+        shown=("line", *shown) if len(path.lines) > 1 else shown,
+    )
 
 
 def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str, code: str) -> list[str]:

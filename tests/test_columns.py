@@ -1,0 +1,117 @@
+"""Every figure a command shows in its table is the figure it exports (one column spec per report).
+
+The report each command builds is caught on its way to the formatter; then each table cell is held to
+the record it comes from: same value, and a share shown to the precision it was published to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from spendcalc.cli.app import COMMANDS
+from spendcalc.output import formats
+from spendcalc.reports.model import Cell, Column, Report, Scalar
+from support import ok
+
+# Arguments that make each reporting command produce a full report; 2025 has shares published to 0.1.
+REPORT_ARGS: dict[str, tuple[str, ...]] = {
+    "gap": ("gap", "DEU", "--year", "2025"),
+    "gap-eur": ("gap", "DEU", "--year", "2025", "--currency", "EUR"),
+    "compare": ("compare", "--year", "2025"),
+    "compare-lcu": ("compare", "--year", "2025", "--currency", "LCU", "-t", "2", "-t", "3.5"),
+    "export": ("export", "--year", "2025", "--format", "table"),
+    "countries": ("countries",),
+    "targets": ("targets",),
+    "sources": ("sources",),
+    "path": ("path", "DEU", "-t", "hague", "--by", "2030", "--from", "2025"),
+    "pledges": ("pledges",),
+    "history": ("history", "DEU"),
+    "share": ("share", "--year", "2025"),
+    "chart": ("chart", "--year", "2025"),
+}
+NOT_REPORTS = {"dataset", "schema"}
+"""Commands that write a document (the dataset, its JSON Schema), not a table."""
+
+
+@pytest.fixture
+def caught(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Report]]:
+    reports: list[Report] = []
+
+    class Catcher:
+        def format(self, report: Report) -> str:
+            reports.append(report)
+            return ""
+
+    monkeypatch.setattr(formats, "formatter_for", lambda *_, **__: Catcher())
+    yield reports
+
+
+def test_every_reporting_command_is_checked() -> None:
+    names = {command.__name__ for command in COMMANDS}
+    assert {args[0] for args in REPORT_ARGS.values()} == names - NOT_REPORTS
+
+
+def _pairs(report: Report) -> Iterator[tuple[Column, Cell, Scalar, dict[str, Scalar]]]:
+    """Each shown cell with the value its record holds for it, and that record."""
+    pivot = any(c.key.startswith("gap_") and c.key not in report.record_columns for c in report.columns)
+    if not pivot:
+        # A row (or a total below the table) per record, in order; a total may have no record (NATO).
+        lines = (*report.rows, *report.footer)
+        matched = [(row, [record]) for row, record in zip(lines, report.records, strict=False)]
+        assert len(matched) >= len(report.rows)
+    else:
+        # compare: a row per ally, a record per ally and target; a gap column per target.
+        per_row = len(report.records) // len(report.rows)
+        assert per_row * len(report.rows) == len(report.records)
+        matched = [
+            (row, list(report.records[i * per_row : (i + 1) * per_row])) for i, row in enumerate(report.rows)
+        ]
+    for row, records in matched:
+        for index, (column, cell) in enumerate(zip(report.columns, row, strict=True)):
+            if column.key == "bar":
+                continue  # a drawing of the share beside it, not a figure of its own
+            if column.key in records[0]:
+                yield column, cell, records[0][column.key], records[0]
+                continue
+            # A gap column of compare: the gap field of the record for that target, in the order asked.
+            target_index = index - (len(report.columns) - len(records))
+            record = records[target_index]
+            key = "gap_usd_bn" if "currency" not in record else "gap_bn"
+            assert column.key == f"gap_{record['target']}", (column.key, record["target"])
+            yield column, cell, record[key], record
+
+
+@pytest.mark.parametrize("case", sorted(REPORT_ARGS))
+def test_table_shows_what_is_exported(case: str, caught: list[Report]) -> None:
+    ok(*REPORT_ARGS[case])
+    (report,) = caught
+    assert report.rows, "a report with nothing to check"
+    checked = 0
+    for column, cell, value, _ in _pairs(report):
+        assert cell.value == value, (column.key, cell.value, value)
+        checked += 1
+    assert checked >= len(report.rows)
+
+
+@pytest.mark.parametrize("case", sorted(REPORT_ARGS))
+def test_shares_show_the_precision_they_were_published_to(case: str, caught: list[Report]) -> None:
+    ok(*REPORT_ARGS[case])
+    (report,) = caught
+    for column, cell, _, record in _pairs(report):
+        prefix = column.key.removesuffix("_pct")
+        precision = record.get(f"{prefix}_precision")
+        if not column.key.endswith("share_pct") or precision is None:
+            continue
+        assert isinstance(precision, float)
+        assert cell.decimals == (1 if precision >= 0.1 else None), (record.get("name"), column.key, precision)
+
+
+def test_some_share_is_published_to_one_decimal(caught: list[Report]) -> None:
+    """The precision test above is not vacuous: the data has shares known only to 0.1."""
+    ok(*REPORT_ARGS["compare"])
+    (report,) = caught
+    assert any(r["share_precision"] == 0.1 for r in report.records)
+    shown = {row[0].value: row for row in report.rows}
+    assert shown["Germany"][1].decimals == 1
