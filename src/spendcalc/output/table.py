@@ -1,8 +1,28 @@
 """The table format: a Report drawn for people. The only module that imports Rich.
 
-Plain text (a pipe, a file, NO_COLOR) is drawn here line by line, without importing Rich's console:
-that import alone cost more than all the rest a command does. Colour, pictures and tables whose cells
-must wrap are drawn by Rich. The tests check that both ways draw the same text.
+The plain-text format (a pipe, a file, NO_COLOR), which spendcalc owns and draws line by line here
+without importing Rich's console (that import alone cost more than all the rest a command does):
+
+    Label  value                     the summary, if any: labels padded to the longest, two spaces
+    Title, wrapped to the table's width
+    <blank line>                     the table's top edge
+     Head     Head                   headers split on "\n", aligned to the bottom
+     ──────────────────              a rule across the table, inside its edges
+     text     1.23                   a row per item: text left-aligned, numbers (`_NUMERIC`) right-aligned
+    <blank line>                     before the totals (footer rows), if any
+     Total    4.56
+    <blank line>                     the table's bottom edge
+    Notes, one per line, each wrapped at the console width
+
+A line starts and ends with one space (`EDGE`); columns are `SEPARATOR` (two spaces) apart and as wide
+as their widest cell or header line, text columns capped at `MAX_TEXT_WIDTH`; trailing spaces are cut.
+Cells are `reports.model.show`n: rounded for display only, signed gaps, `n/a` for a missing value.
+Off a terminal the width is what the table needs (at least `MIN_FILE_WIDTH` for the notes).
+
+This is what Rich draws for the same table with box.SIMPLE_HEAD (tests/test_formats.py holds the two
+equal for the Rich versions pyproject.toml allows, and tests/test_golden.py holds real commands to
+committed outputs). Colour on a terminal, the SVG and HTML pictures, and tables whose cells must wrap
+on a narrow terminal are drawn by Rich.
 """
 
 from __future__ import annotations
