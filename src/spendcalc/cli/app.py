@@ -10,7 +10,7 @@ import copy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -49,8 +49,31 @@ COMMANDS = (
 )
 """Every command, in the order `spendcalc --help` lists them; each named after its function."""
 
+
+class OneValueCommand(typer.core.TyperCommand):
+    """A command in which an option that takes one value may be given once: `--year 2024 --year 2025`
+    is a usage error naming the option, never silently the last one."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: click's or typer's own Context
+        # Parsed once more, for the order in which options were given (repeats included).
+        _, _, given = self.make_parser(ctx).parse_args(args=list(args))
+        seen: set[str | None] = set()
+        for param in given:
+            if (
+                not isinstance(param, typer.core.TyperOption)
+                or param.multiple
+                or param.count
+                or param.is_flag
+            ):
+                continue
+            if param.name in seen:
+                raise typer.BadParameter("given more than once; it takes one value", ctx=ctx, param=param)
+            seen.add(param.name)
+        return super().parse_args(ctx, args)
+
+
 for _command in COMMANDS:
-    app.command()(handled(_command))
+    app.command(cls=OneValueCommand)(handled(_command))
 
 
 def _version(value: bool) -> None:

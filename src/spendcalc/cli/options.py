@@ -62,7 +62,7 @@ def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
     return country_items(incomplete, _data_path(ctx))
 
 
-def _complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from spendcalc.cli.completion import target_items
 
     return target_items(incomplete, _data_path(ctx))
@@ -96,7 +96,7 @@ TargetsOption = Annotated[
         "--target",
         "-t",
         metavar="PCT|ID",
-        autocompletion=_complete_target,
+        autocompletion=complete_target,
         help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
         "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
     ),
@@ -106,7 +106,7 @@ TargetsOption = Annotated[
 def one_target_option(help_text: str) -> typer.models.OptionInfo:
     """--target for a command that takes one target, with its own help."""
     option: typer.models.OptionInfo = typer.Option(
-        "--target", "-t", metavar="PCT|ID", autocompletion=_complete_target, help=help_text
+        "--target", "-t", metavar="PCT|ID", autocompletion=complete_target, help=help_text
     )
     return option
 

@@ -14,26 +14,35 @@ from spendcalc.cli.options import (
     OptionalCountryArgument,
     OutputOption,
     SvgOption,
-    one_target_option,
+    complete_target,
     pct,
     state,
 )
+from spendcalc.errors import UsageError
 
 if TYPE_CHECKING:
-    from spendcalc.domain.targets import TargetSpec
+    pass
 
 
 def path(
     ctx: typer.Context,
     country: CountryArgument,
     target: Annotated[
-        str,
-        one_target_option(
-            "Target share of GDP (3.5, hague-core, ...). hague or hague-5pct plans the 3.5% core and "
-            "the 1.5% defence-related slice as two lines."
+        list[str],
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="PCT|+PP|ID",
+            autocompletion=complete_target,
+            help="Target share of GDP (3.5, hague-core, ...) or a rise from the start share (+1.5). Repeat "
+            "with --by for milestones: -t 3.5 --by 2029 -t 5 --by 2035. hague or hague-5pct plans the 3.5% "
+            "core and the 1.5% defence-related slice as two lines.",
         ),
     ],
-    by: Annotated[int, typer.Option("--by", metavar="YEAR", help="The year the target is reached.")],
+    by: Annotated[
+        list[int],
+        typer.Option("--by", metavar="YEAR", help="The year the target is reached; one for each --target."),
+    ],
     from_year: Annotated[
         int | None,
         typer.Option("--from", metavar="YEAR", help="Start year. Default: the latest year with a share."),
@@ -80,20 +89,28 @@ def path(
     Example: spendcalc path DEU --target 3.5 --by 2029 --currency EUR
     """
     from spendcalc.domain.countries import resolve_country
-    from spendcalc.domain.targets import parse_target
-    from spendcalc.domain.trajectories import HAGUE_TOTAL_IDS, defence_path
+    from spendcalc.domain.trajectories import HAGUE_TOTAL_IDS, Milestone, defence_path, parse_path_target
     from spendcalc.reports.path import path_report
 
     run = state(ctx)
     dataset = run.dataset()
     ally = resolve_country(dataset, country)
-    split = target.strip().casefold() in HAGUE_TOTAL_IDS
-    spec: TargetSpec | str = target if split else parse_target(target, dataset.targets)
+    if len(target) != len(by):
+        raise UsageError(
+            f"{len(target)} --target and {len(by)} --by: give one --by for each --target, in order", "--by"
+        )
+    hague = [t for t in target if t.strip().casefold() in HAGUE_TOTAL_IDS]
+    if hague and len(target) > 1:
+        raise UsageError(f"{hague[0]!r} plans two lines: give it alone, with one --by", "--target")
+    milestones = [
+        Milestone(text if hague else parse_path_target(text, dataset.targets), year)
+        for text, year in zip(target, by, strict=True)
+    ]
     result = defence_path(
         dataset,
         ally,
-        spec,
-        by,
+        milestones,
+        None,
         from_year,
         pct(current, "--current"),
         shape,

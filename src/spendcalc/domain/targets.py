@@ -45,6 +45,12 @@ def parse_target(text: str | float, known: "Sequence[Target]" = ()) -> TargetSpe
             "target 'hague' (3.5% core + 1.5% related) is for `path`; here give hague-core or hague-5pct",
             "--target",
         )
+    if cleaned.startswith("+"):
+        raise UsageError(
+            f"target {text!r} is a rise from a start share: it is for `path` (e.g. -t +1.5 --by 2028); "
+            "here give a share of GDP",
+            "--target",
+        )
     if ":" in cleaned:
         raise UsageError(
             f"target {text!r}: a sweep START:STOP:STEP gives several targets; this needs one", "--target"

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from spendcalc.choices import Baseline, Currency, Shape
-from spendcalc.data.schema import Ally, Dataset
+from spendcalc.data.schema import Ally, Dataset, Target
 from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
-from spendcalc.domain.targets import TargetSpec
+from spendcalc.domain.targets import TargetSpec, format_pct, parse_pct, parse_target
 from spendcalc.domain.years import check_year
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -29,6 +29,39 @@ def share_on_path(start: float, target: float, fraction: float, shape: Shape) ->
     else:
         progress = fraction
     return start + (target - start) * progress
+
+
+class RelativeTarget(NamedTuple):
+    """A target given as a rise from the path's start share, in points of GDP: `-t +1.5`."""
+
+    rise_pp: float
+
+    @property
+    def name(self) -> str:
+        return f"+{format_pct(self.rise_pp)} points"
+
+
+class Milestone(NamedTuple):
+    """A target share to reach by a year; a path may have several, in order (`-t 3.5 --by 2029 -t 5
+    --by 2035`)."""
+
+    target: TargetSpec | RelativeTarget | str
+    """A share, a rise from the start share, or 'hague' (only as a path's one milestone)."""
+    year: int
+
+
+def parse_path_target(text: str, known: "Sequence[Target]" = ()) -> TargetSpec | RelativeTarget:
+    """A target as `path` takes it: what `parse_target` takes, or a rise from the start share (`+1.5`)."""
+    cleaned = text.strip()
+    if not cleaned.startswith("+"):
+        return parse_target(cleaned, known)
+    try:
+        rise = parse_pct(cleaned[1:])
+    except ValueError:
+        raise UsageError(f"target {text!r}: give a rise in points of GDP, e.g. +1.5", "--target") from None
+    if not (math.isfinite(rise) and 0 < rise <= 100):
+        raise UsageError(f"target {text!r}: a rise must be above 0 and at most 100 points", "--target")
+    return RelativeTarget(rise)
 
 
 class PathYear(NamedTuple):
@@ -56,10 +89,16 @@ class PathLine(NamedTuple):
     start: ShareFigure | None
     """None for the defence-related slice: NATO does not measure it yet, so it starts from 0."""
     years: tuple[PathYear, ...]
+    milestones: tuple[tuple[TargetSpec, int], ...] = ()
+    """Every target on the way with its year, the last being `target`; relative ones resolved."""
 
     @property
     def label(self) -> str:
         return LINE_LABELS.get(self.name, self.name)
+
+    def milestone_for(self, year: int) -> tuple[TargetSpec, int]:
+        """The milestone a year is on the way to (the last one, from then on)."""
+        return next((m for m in self.milestones if year <= m[1]), self.milestones[-1])
 
     @property
     def start_pct(self) -> float:
@@ -97,31 +136,42 @@ class DefencePath(NamedTuple):
 
 def path_line(
     name: str,
-    target: TargetSpec,
+    target: TargetSpec | Sequence[tuple[TargetSpec, int]],
     start: ShareFigure | None,
     gdp: GdpSeries,
     rates: Sequence[Conversion],
     shape: Shape,
     baseline: Baseline,
 ) -> PathLine:
+    """One line of a path: to `target` by the GDP series' last year, or through each (target, year)
+    milestone in turn, each leg shaped from where the previous one ended."""
+    first, last = gdp.points[0], gdp.points[-1]
+    milestones = ((target, last.year),) if isinstance(target, TargetSpec) else tuple(target)
     start_pct = start.pct if start else 0.0
     # A target is a floor: an ally already above it keeps its share rather than cutting to it.
-    end_pct = max(start_pct, target.share_pct)
-    first, last = gdp.points[0], gdp.points[-1]
+    legs: list[tuple[int, float, int, float]] = []
+    leg_start, leg_pct = first.year, start_pct
+    for spec, year in milestones:
+        end_pct = max(leg_pct, spec.share_pct)
+        legs.append((leg_start, leg_pct, year, end_pct))
+        leg_start, leg_pct = year, end_pct
     first_gdp = first.usd_bn * rates[0].per_usd
-    span = last.year - first.year
     cumulative = 0.0
     years = []
     for point, rate in zip(gdp.points, rates, strict=True):
-        fraction = (point.year - first.year) / span
-        share = share_on_path(start_pct, end_pct, fraction, shape)
+        share = start_pct
+        for from_year, from_pct, to_year, to_pct in legs:
+            if from_year < point.year <= to_year:
+                fraction = (point.year - from_year) / (to_year - from_year)
+                share = share_on_path(from_pct, to_pct, fraction, shape)
+                break
         gdp_bn = point.usd_bn * rate.per_usd
         spending = share / 100 * gdp_bn
         base = start_pct / 100 * (gdp_bn if baseline is Baseline.FLAT_SHARE else first_gdp)
         extra = spending - base
         cumulative += extra
         years.append(PathYear(point.year, point, rate, share, gdp_bn, spending, base, extra, cumulative))
-    return PathLine(name, target, start, tuple(years))
+    return PathLine(name, milestones[-1][0], start, tuple(years), milestones)
 
 
 HAGUE_TOTAL_IDS = ("hague", "hague-5pct")
@@ -146,8 +196,8 @@ def hague_parts(dataset: Dataset) -> tuple[TargetSpec, TargetSpec]:
 def defence_path(
     dataset: Dataset,
     ally: Ally,
-    target: TargetSpec | str,
-    by_year: int,
+    target: TargetSpec | RelativeTarget | str | Sequence[Milestone],
+    by_year: int | None = None,
     from_year: int | None = None,
     current_pct: float | None = None,
     shape: Shape = Shape.LINEAR,
@@ -155,19 +205,38 @@ def defence_path(
     growth_pct: float | None = None,
     currency: Currency = Currency.USD,
 ) -> DefencePath:
-    """The year-by-year path of one ally to a target share by `by_year`.
+    """The year-by-year path of one ally to a target share by `by_year`, or through several milestones
+    (`target` a sequence of Milestone, in order, and no `by_year`).
 
-    `target` may be a TargetSpec or the text 'hague'/'hague-5pct', which plans the core 3.5% and the
-    defence-related 1.5% as two lines: the related slice never offsets a core shortfall.
+    A target may be relative to the start share (RelativeTarget), or the text 'hague'/'hague-5pct',
+    which plans the core 3.5% and the defence-related 1.5% as two lines: the related slice never
+    offsets a core shortfall.
     """
+    if not isinstance(target, (TargetSpec, RelativeTarget, str)) and len(target) == 1 and by_year is None:
+        (target, by_year), *_ = target  # one milestone: a path to one target
+    if isinstance(target, (TargetSpec, RelativeTarget, str)):
+        if by_year is None:
+            raise UsageError("give the year the target is reached", "--by")
+        milestones: tuple[Milestone, ...] = (Milestone(target, by_year),)
+        hague = isinstance(target, str)
+    else:
+        milestones = tuple(target)
+        hague = False
+        if not milestones or any(isinstance(m.target, str) for m in milestones):
+            raise UsageError("a path with several milestones takes shares of GDP or rises (+1.5)", "--target")
     if not ally.has_armed_forces:
         raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to plan from")
     start_year = from_year if from_year is not None else latest_share_year(ally)
     check_year(dataset, start_year)
-    if not start_year < by_year <= MAX_PATH_YEAR:
-        raise SpendcalcError(
-            f"--by {by_year} must be after the start year {start_year} and at most {MAX_PATH_YEAR}"
-        )
+    previous = start_year
+    for milestone in milestones:
+        if not previous < milestone.year <= MAX_PATH_YEAR:
+            after = "the start year" if previous == start_year else "the milestone before it"
+            raise SpendcalcError(
+                f"--by {milestone.year} must be after {after} ({previous}) and at most {MAX_PATH_YEAR}"
+            )
+        previous = milestone.year
+    end_year = milestones[-1].year
     if current_pct is not None:
         start = ShareFigure.supplied(current_pct)
     else:
@@ -175,7 +244,7 @@ def defence_path(
         if recorded is None:
             raise SpendcalcError(f"{ally.name}: no defence share for {start_year}; give --current or --from")
         start = ShareFigure.of(recorded)
-    gdp = gdp_series(ally, start_year, by_year, growth_pct)
+    gdp = gdp_series(ally, start_year, end_year, growth_pct)
     rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
     known_rates = [r for r in rates if r is not None]
     if len(known_rates) != len(rates):
@@ -188,14 +257,15 @@ def defence_path(
     codes = list(dict.fromkeys(r.code for r in known_rates))
     if len(codes) > 1:
         raise SpendcalcError(
-            f"{ally.name} changed currency ({' → '.join(codes)}) within {start_year}–{by_year}: a path in "
+            f"{ally.name} changed currency ({' → '.join(codes)}) within {start_year}–{end_year}: a path in "
             "national currency would add up two currencies; use --currency EUR or USD"
         )
     lines: tuple[PathLine, ...]
-    if isinstance(target, str):
-        if target.strip().casefold() not in HAGUE_TOTAL_IDS:
+    if hague:
+        if str(milestones[0].target).strip().casefold() not in HAGUE_TOTAL_IDS:
             raise UsageError(
-                f"target {target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split", "--target"
+                f"target {milestones[0].target!r}: give a TargetSpec, or 'hague' for the 3.5% + 1.5% split",
+                "--target",
             )
         core, related = hague_parts(dataset)
         lines = (
@@ -203,13 +273,24 @@ def defence_path(
             path_line("related", related, None, gdp, known_rates, shape, baseline),
         )
     else:
-        lines = (path_line("defence", target, start, gdp, known_rates, shape, baseline),)
+        resolved = [(_resolve(m.target, start), m.year) for m in milestones if not isinstance(m.target, str)]
+        lines = (path_line("defence", resolved, start, gdp, known_rates, shape, baseline),)
     money = [y.cumulative_extra_bn for line in lines for y in line.years] + [y.gdp_bn for y in lines[0].years]
     if not all(math.isfinite(value) for value in money):
         raise SpendcalcError(
             f"{ally.name}: the path's money overflows in {currency.value}; check the dataset"
         )
-    return DefencePath(ally, start_year, by_year, shape, baseline, currency, gdp, lines)
+    return DefencePath(ally, start_year, end_year, shape, baseline, currency, gdp, lines)
+
+
+def _resolve(target: TargetSpec | RelativeTarget, start: ShareFigure) -> TargetSpec:
+    """A rise from the start share as the share it reaches: 2.4% + 1.5 points is 3.9%."""
+    if isinstance(target, TargetSpec):
+        return target
+    reached = start.pct + target.rise_pp
+    if reached > 100:
+        raise UsageError(f"{format_pct(start.pct)}% {target.name} is above 100% of GDP", "--target")
+    return TargetSpec(reached, None, f"{format_pct(start.pct)}% {target.name}")
 
 
 def latest_share_year(ally: Ally) -> int:

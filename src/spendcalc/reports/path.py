@@ -7,7 +7,7 @@ from typing import NamedTuple
 from spendcalc.choices import Baseline, Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion
-from spendcalc.domain.targets import format_pct
+from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.domain.trajectories import DefencePath, PathLine, PathYear
 from spendcalc.reports.columns import Field, Table, share_decimals
 from spendcalc.reports.common import (
@@ -62,19 +62,21 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
     notes += source_notes(dataset, sources)
     notes.append(MONEY_NOTE)
     notes += _path_rate_notes(rates, path.currency, ally.name, ally.currency)
-    target_names = " + ".join(
-        f"{format_pct(line.target.share_pct)}% {line.label.lower()}" for line in path.lines
-    )
+    if all(len(line.milestones) == 1 for line in path.lines):  # one target, or The Hague's two parts
+        parts = " + ".join(f"{_target_text(line.target)} {line.label.lower()}" for line in path.lines)
+        target_names = f"{parts} by {path.by_year}"
+    else:
+        target_names = _milestones_text(path.lines[0])
     start_text = share_origin(start, dataset) if start is not None else "not measured"
     summary = (
         ("Ally", f"{ally.name} ({ally.iso3})"),
-        ("Target", f"{target_names} by {path.by_year}"),
+        ("Target", target_names),
         ("Start", f"{share_text(start)}% of GDP in {path.from_year}, {start_text}"),
         ("Shape", f"{path.shape.value} (in share of GDP)"),
         ("Baseline", path.baseline.value),
     )
     return Report(
-        title=f"{ally.name}: path to {target_names} by {path.by_year}",
+        title=f"{ally.name}: path to {target_names}",
         columns=table.columns(),
         rows=table.rows(items),
         summary=summary,
@@ -92,6 +94,20 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
             "summary": sentences,
         },
     )
+
+
+def _target_text(target: TargetSpec) -> str:
+    """'3.5%'; a rise from the start share also says what it rose from: '3.9% (2.4% +1.5 points)'."""
+    shown = f"{format_pct(round(target.share_pct, 4))}%"
+    return f"{shown} ({target.label})" if target.id is None and target.label else shown
+
+
+def _milestones_text(line: PathLine) -> str:
+    """'3.5% defence by 2029, then 5% by 2035'."""
+    (first, first_year), *rest = line.milestones
+    legs = [f"{_target_text(first)} {line.label.lower()} by {first_year}"]
+    legs += [f"{_target_text(target)} by {year}" for target, year in rest]
+    return ", then ".join(legs)
 
 
 def path_sentence(path: DefencePath, line: PathLine) -> str:
@@ -130,6 +146,9 @@ def path_fields(path: DefencePath) -> Table[PathItem]:
             Field("line", lambda i: i.line.name, "Line"),
             Field("target_pct", lambda i: i.line.target.share_pct, kind=Kind.PCT),
             Field("by_year", lambda _: path.by_year, kind=Kind.INT),
+            # With several milestones, the one this year is on the way to.
+            Field("milestone_pct", lambda i: i.line.milestone_for(i.point.year)[0].share_pct, kind=Kind.PCT),
+            Field("milestone_year", lambda i: i.line.milestone_for(i.point.year)[1], kind=Kind.INT),
             Field("year", lambda i: i.point.year, "Year", Kind.INT),
             Field(
                 "share_pct",
