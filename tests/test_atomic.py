@@ -29,7 +29,8 @@ from spendcalc.reports.gap import EXPORT_COLUMNS
 
 SPENDCALC = shutil.which("spendcalc")
 OLD = "old,content\nkept,whole\n"
-EXPORT_LINES = 129
+EXPORT_LINES = 1 + (32 + 2) * 4
+"""The header, then a row per ally and default target, then per group total (NATO, Europe and Canada)."""
 """`spendcalc export` with the bundled data: a header and 32 allies × 4 default targets."""
 
 

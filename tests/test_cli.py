@@ -91,8 +91,10 @@ def group_share(data: Raw, year: int, exclude: frozenset[str] = frozenset()) -> 
 # --- running the CLI -----------------------------------------------------------------------------
 
 
-def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+def csv_rows(text: str, groups: bool = False) -> list[dict[str, str]]:
+    """The rows of the allies (or, with `groups`, of the group totals that follow them)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return [r for r in rows if (r.get("group") == "true") == groups]
 
 
 def table_line(text: str, label: str) -> str:
@@ -340,8 +342,8 @@ def test_compare_table(raw: Raw) -> None:
 
     nato_share, _ = group_share(raw, year)
     europe_share, _ = group_share(raw, year, frozenset({"USA"}))
-    assert table_line(out, "NATO").split()[1] == f"{nato_share:.2f}"
-    assert table_line(out, "Europe and Canada").split()[3] == f"{europe_share:.2f}"
+    assert table_line(out, "NATO").split()[1] == f"{nato_share:.2f}e"
+    assert table_line(out, "Europe and Canada").split()[3] == f"{europe_share:.2f}e"
 
     counted = [a["iso3"] for a in armed(raw)]
     expected = [
@@ -350,6 +352,43 @@ def test_compare_table(raw: Raw) -> None:
     ]
     meeting = table_line(out, "Allies meeting it")
     assert re.findall(r"\d+ of \d+", meeting) == expected
+
+
+def test_compare_group_rows_give_net_gap_and_shortfall(raw: Raw) -> None:
+    """Each group total is in the CSV (group = true) with its net gap and its shortfall, and in the
+    table: the net gap on the group's line, the shortfall on the line below it."""
+    year = latest_full_year(raw)
+    rows = csv_rows(ok("compare", "-t", "2.5", "-t", "3.5", "-f", "csv"), groups=True)
+    assert [(r["name"], r["target"]) for r in rows] == [
+        ("NATO", "2.5%"),
+        ("NATO", "3.5%"),
+        ("Europe and Canada", "2.5%"),
+        ("Europe and Canada", "3.5%"),
+    ]
+    table = ok("compare", "-t", "2.5", "-t", "3.5")
+    for row in rows:
+        exclude = frozenset({"USA"}) if row["name"] == "Europe and Canada" else frozenset[str]()
+        members = [a["iso3"] for a in armed(raw) if a["iso3"] not in exclude]
+        target = float(row["target_pct"])
+        group_pct, group_gdp = group_share(raw, year, exclude)
+        net = (target - group_pct) / 100 * group_gdp
+        shortfall = math.fsum(
+            (target - pct) / 100 * gdp(raw, m, year)
+            for m in members
+            if (pct := share(raw, m, year) or 0.0) < target
+        )
+        assert float(row["gap_usd_bn"]) == pytest.approx(net, rel=1e-9)
+        assert float(row["shortfall_usd_bn"]) == pytest.approx(shortfall, rel=1e-9)
+        assert float(row["shortfall_usd_bn"]) >= float(row["gap_usd_bn"])  # no offsetting
+        assert row["iso3"] == "" and row["share_source"] == "Σspending/ΣGDP"
+    # Europe and Canada, 2.5%: lifting those below costs more than the net gap says.
+    europe = next(r for r in rows if r["name"] == "Europe and Canada" and r["target"] == "2.5%")
+    lines = table.splitlines()
+    at = lines.index(table_line(table, "Europe and Canada"))
+    assert f"+{float(europe['gap_usd_bn']):,.1f}" in lines[at]
+    assert lines[at + 1].split()[0] == "shortfall"
+    assert f"+{float(europe['shortfall_usd_bn']):,.1f}" in lines[at + 1]
+    assert "The shortfall under each total is what lifting only its allies" in " ".join(table.split())
 
 
 def test_compare_json_totals(raw: Raw) -> None:
@@ -436,7 +475,7 @@ def test_compare_only_below_table_keeps_whole_alliance_totals(raw: Raw) -> None:
         listed = re.search(rf"^\s*{re.escape(a['name'])}\s{{2,}}", out, re.MULTILINE) is not None
         assert listed == (pct < 2.5), a["name"]
     nato_share, _ = group_share(raw, 2025)
-    assert table_line(out, "NATO").split()[1] == f"{nato_share:.2f}"
+    assert table_line(out, "NATO").split()[1] == f"{nato_share:.2f}e"
 
 
 def test_compare_year_2014(raw: Raw) -> None:
@@ -487,7 +526,7 @@ def test_export_json_metadata(raw: Raw) -> None:
     generated = datetime.fromisoformat(metadata["generated"])
     assert generated.utcoffset() is not None
     assert document["columns"] == EXPORT_HEADER.split(",")
-    assert len(document["rows"]) == 32 * 4
+    assert [row["group"] for row in document["rows"]] == [False] * 32 * 4 + [True] * 2 * 4
 
 
 def test_export_source_date_epoch_is_reproducible() -> None:

@@ -18,7 +18,9 @@ from support import EXPORT_HEADER, Raw, invoke, ok, raw_ally
 
 LAST_DATA_YEAR = 2030
 
-CURRENCY_HEADER = "currency,fx_per_usd,fx_rate_year,gdp_bn,spending_bn,gap_bn,gap_per_capita,fx_source"
+CURRENCY_HEADER = (
+    "currency,fx_per_usd,fx_rate_year,gdp_bn,spending_bn,gap_bn,shortfall_bn,gap_per_capita,fx_source"
+)
 LCU_MONEY_COLUMNS = ("fx_per_usd", "fx_rate_year", "gdp_bn", "spending_bn", "gap_bn", "gap_per_capita")
 
 Row = dict[str, str]

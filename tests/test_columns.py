@@ -59,28 +59,37 @@ def _pairs(report: Report) -> Iterator[tuple[Column, Cell, Scalar, dict[str, Sca
     if not pivot:
         # A row (or a total below the table) per record, in order; a total may have no record (NATO).
         lines = (*report.rows, *report.footer)
-        matched = [(row, [record]) for row, record in zip(lines, report.records, strict=False)]
+        matched = [(row, [record], "") for row, record in zip(lines, report.records, strict=False)]
         assert len(matched) >= len(report.rows)
     else:
-        # compare: a row per ally, a record per ally and target; a gap column per target.
-        per_row = len(report.records) // len(report.rows)
-        assert per_row * len(report.rows) == len(report.records)
-        matched = [
-            (row, list(report.records[i * per_row : (i + 1) * per_row])) for i, row in enumerate(report.rows)
-        ]
-    for row, records in matched:
+        # compare: a row per ally, a record per ally and target, a gap column per target; below the
+        # table each group total (net gap) and its shortfall, from the group's records.
+        per_row = sum(1 for c in report.columns if c.key.startswith("gap_"))
+        groups = [r for r in report.records if r["group"]]
+        assert len(report.records) - len(groups) == per_row * len(report.rows)
+        chunks = [list(report.records[i : i + per_row]) for i in range(0, len(report.records), per_row)]
+        matched = [(row, chunk, "") for row, chunk in zip(report.rows, chunks, strict=False)]
+        group_chunks = chunks[len(report.rows) :]
+        for index, chunk in enumerate(group_chunks):
+            matched.append((report.footer[2 * index], chunk, ""))
+            matched.append((report.footer[2 * index + 1], chunk, "shortfall"))
+    for row, records, measure in matched:
         for index, (column, cell) in enumerate(zip(report.columns, row, strict=True)):
-            if column.key == "bar":
-                continue  # a drawing of the share beside it, not a figure of its own
-            if column.key in records[0]:
+            if column.key == "bar" or (measure and cell.value == ""):
+                continue  # a drawing of the share beside it; a blank cell beside a shortfall
+            if column.key in records[0] and not measure:
+                if records[0].get("group") and column.key == "name":
+                    assert cell.value == records[0]["name"]
                 yield column, cell, records[0][column.key], records[0]
                 continue
-            # A gap column of compare: the gap field of the record for that target, in the order asked.
+            if column.key in records[0]:
+                continue  # the shortfall line's label
+            # A target column of compare: the record for that target, in the order asked.
             target_index = index - (len(report.columns) - len(records))
             record = records[target_index]
-            key = "gap_usd_bn" if "currency" not in record else "gap_bn"
             assert column.key == f"gap_{record['target']}", (column.key, record["target"])
-            yield column, cell, record[key], record
+            key = measure or "gap"
+            yield column, cell, record[f"{key}_usd_bn" if "currency" not in record else f"{key}_bn"], record
 
 
 @pytest.mark.parametrize("case", sorted(REPORT_ARGS))

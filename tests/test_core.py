@@ -631,9 +631,18 @@ def test_export_records_round_trip(
     comparison = core.compare_allies(dataset, year, targets, sort, only_below)
     rep = compare_reports.export_report(dataset, comparison, FIXED_TIME)
     assert rep.record_columns == gap_reports.EXPORT_COLUMNS
-    assert len(rep.records) == len(comparison.allies) * len(targets)
+    # A record per ally and target, then per group total (NATO, Europe and Canada) and target.
+    assert len(rep.records) == (len(comparison.allies) + len(comparison.totals)) * len(targets)
+    assert [r["group"] for r in rep.records].count(True) == len(comparison.totals) * len(targets)
     # The records are the in-memory results, unrounded.
     for record in rep.records:
+        if record["group"]:
+            total = next(t for t in comparison.totals if t.name == record["name"])
+            group_row = next(r for r in total.rows if r.target.share_pct == record["target_pct"])
+            assert record["gap_usd_bn"] == group_row.gap_usd_bn
+            assert record["shortfall_usd_bn"] == group_row.shortfall_usd_bn
+            assert record["spending_usd_bn"] == total.spending_usd_bn
+            continue
         gaps = next(g for g in comparison.allies if g.ally.iso3 == record["iso3"])
         row = next((r for r in gaps.rows if r.target.share_pct == record["target_pct"]), None)
         assert record["gap_pp"] == (row.gap_pp if row else None)
@@ -671,4 +680,4 @@ def test_iceland_records_are_missing_not_zero(dataset: Dataset) -> None:
     assert record["spending_usd_bn"] is None
     assert record["gdp_usd_bn"] is not None
     line = CsvFormatter().format(gap_reports.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
-    assert line.startswith("ISL,Iceland,2025,,,")
+    assert line.startswith("ISL,Iceland,false,2025,,,")

@@ -38,6 +38,8 @@ class GroupTotal(NamedTuple):
     gdp_usd_bn: float
     spending_usd_bn: float
     rows: tuple[GroupRow, ...]
+    estimate: bool = False
+    """Whether any counted member's share is an estimate."""
 
     @property
     def share_pct(self) -> float:
@@ -73,6 +75,7 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
                 len(member_rows),
             )
         )
+    estimate = any(m.share.estimate for m in counted if m.share is not None)
     return GroupTotal(
-        name, tuple(m.ally.iso3 for m in counted), excluded, gdp_total, spending_total, tuple(rows)
+        name, tuple(m.ally.iso3 for m in counted), excluded, gdp_total, spending_total, tuple(rows), estimate
     )

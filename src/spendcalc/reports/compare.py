@@ -15,7 +15,6 @@ from spendcalc.reports.common import (
     MONEY_NOTE,
     SIGN_NOTE,
     metadata,
-    missing,
     rate_note,
     source_notes,
 )
@@ -23,8 +22,8 @@ from spendcalc.reports.gap import GapItem, gap_fields
 from spendcalc.reports.model import Cell, Report, Scalar
 
 
-def _target_header(target: TargetSpec, unit: str) -> str:
-    return f"Gap {format_pct(target.share_pct)}%\n({unit})"
+def _target_header(target: TargetSpec, unit: str, heading: str = "Gap") -> str:
+    return f"{heading} {format_pct(target.share_pct)}%\n({unit})"
 
 
 def not_yet_allies_note(allies: Iterable[AllyGaps], year: int) -> list[str]:
@@ -53,14 +52,15 @@ def within_rounding_note(allies: Iterable[AllyGaps]) -> list[str]:
 
 
 def compare_table(
-    targets: Sequence[TargetSpec], currency: Currency, money: str, with_code: bool
+    targets: Sequence[TargetSpec], currency: Currency, money: str, with_code: bool, measure: str = "gap"
 ) -> Table[GapItem]:
-    """A row per ally, a gap column per target: each column is a field of the records, read for that
-    target (`Field.over`), so the table shows exactly what CSV and JSON export."""
+    """A row per ally (or group), a column per target: each column is a field of the records, read for
+    that target (`Field.over`), so the table shows exactly what CSV and JSON export. `measure` is the
+    field in the target columns: the gap, or for a group its shortfall."""
     fields = {f.key: f for f in gap_fields(currency, money).fields}
     in_usd = currency is Currency.USD
     spending = fields["spending_usd_bn" if in_usd else "spending_bn"]
-    gap = fields["gap_usd_bn" if in_usd else "gap_bn"]
+    per_target = fields[f"{measure}_usd_bn" if in_usd else f"{measure}_bn"]
 
     def of_ally(item: GapItem) -> GapItem:
         return item
@@ -68,26 +68,46 @@ def compare_table(
     def for_target(target: TargetSpec) -> Callable[[GapItem], GapItem]:
         return lambda item: item._replace(target=target)
 
+    heading = "Gap" if measure == "gap" else "Shortfall"
     return Table(
         (
             fields["name"],
             *((fields["currency"],) if with_code else ()),
             fields["share_pct"],
             spending.over(spending.key, f"Spending\n({money} bn)", of_ally),
-            *(gap.over(f"gap_{t.name}", _target_header(t, f"{money} bn"), for_target(t)) for t in targets),
+            *(
+                per_target.over(
+                    f"{measure}_{t.name}", _target_header(t, f"{money} bn", heading), for_target(t)
+                )
+                for t in targets
+            ),
         )
     )
 
 
-def _total_row(total: GroupTotal, rate: Conversion | None, with_code: bool) -> tuple[Cell, ...]:
-    convert = rate.convert if rate else missing
-    return (
-        Cell(total.name),
-        *((Cell(rate.code if rate else None),) if with_code else ()),
-        Cell(total.share_pct),
-        Cell(convert(total.spending_usd_bn)),
-        *(Cell(convert(r.gap_usd_bn)) for r in total.rows),
+def _footer(
+    comparison: Comparison, total_rate: Conversion | None, currency: Currency, money: str, with_code: bool
+) -> tuple[tuple[Cell, ...], ...]:
+    """Each group's total, net, then what lifting only its members below each target would cost."""
+    net = compare_table(comparison.targets, currency, money, with_code)
+    shortfall = compare_table(comparison.targets, currency, money, with_code, "shortfall")
+    fixed = len(net.columns()) - len(comparison.targets)  # name, currency, share, spending
+    rows: list[tuple[Cell, ...]] = []
+    for total in comparison.totals:
+        item = GapItem(total, None, total_rate, comparison.year)
+        _, *net_cells = net.row(item)
+        rows.append((Cell(total.name), *net_cells))
+        short_cells = shortfall.row(item)[fixed:]
+        rows.append((Cell("  shortfall"), *(Cell("") for _ in range(fixed - 1)), *short_cells))
+    alliance = comparison.totals[0]
+    rows.append(
+        (
+            Cell("Allies meeting it"),
+            *(Cell("") for _ in range(fixed - 1)),
+            *(Cell(f"{r.members_meeting} of {r.members_counted}") for r in alliance.rows),
+        )
     )
+    return tuple(rows)
 
 
 def compare_report(
@@ -103,22 +123,15 @@ def compare_report(
     with_code = currency is Currency.LCU and money == "LCU"
     # National currencies cannot be added up: with LCU the totals' money is in US$ only, in the metadata.
     total_rate = conversion(dataset, None, year, currency) if currency is not Currency.LCU else None
-    alliance = comparison.totals[0]
-    meeting = (
-        Cell("Allies meeting it"),
-        *((Cell(""),) if with_code else ()),
-        Cell(""),
-        Cell(""),
-        *(Cell(f"{r.members_meeting} of {r.members_counted}") for r in alliance.rows),
-    )
     excluded = [a for a in comparison.allies if a.status is not Status.OK]
     notes = [
         # The totals cover every ally, shown or not (--only-below): cite what they rest on too.
         *source_notes(dataset, [*_year_sources(dataset, year), *(r.source for r in rates.values() if r)]),
         MONEY_NOTE,
         SIGN_NOTE,
-        "Totals are Σspending / ΣGDP over the allies with a share, and net: "
-        "allies above a target offset those below.",
+        "Totals are Σspending / ΣGDP over the allies with a share; their gaps are net: the group's GDP × "
+        "(target − its share), where allies above a target offset those below. The shortfall under each "
+        "total is what lifting only its allies below a target to it would cost, with no offsetting.",
     ]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
     notes += not_yet_allies_note(comparison.allies, year)
@@ -136,10 +149,10 @@ def compare_report(
         title=f"Defence spending of the NATO allies against each target, {year}",
         columns=table.columns(),
         rows=table.rows(GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies),
-        footer=(*(_total_row(t, total_rate, with_code) for t in comparison.totals), meeting),
+        footer=_footer(comparison, total_rate, currency, money, with_code),
         notes=tuple(notes),
         record_columns=gap_fields(currency).record_columns(),
-        records=_records(comparison, rates, currency),
+        records=_records(comparison, rates, total_rate, currency),
         metadata={
             **metadata(dataset, year, targets, generated),
             "currency": currency.value,
@@ -197,14 +210,18 @@ def _rates(dataset: Dataset, comparison: Comparison, currency: Currency) -> dict
 
 
 def _records(
-    comparison: Comparison, rates: dict[str, Conversion | None], currency: Currency
+    comparison: Comparison,
+    rates: dict[str, Conversion | None],
+    total_rate: Conversion | None,
+    currency: Currency,
 ) -> tuple[dict[str, Scalar], ...]:
-    fields = gap_fields(currency)
-    return tuple(
-        fields.record(GapItem(g, target, rates[g.ally.iso3]))
-        for g in comparison.allies
-        for target in comparison.targets
-    )
+    """A record per ally and target, then per group total and target (`group` true)."""
+    targets = comparison.targets
+    items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
+    items += [
+        GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
+    ]
+    return gap_fields(currency).records(items)
 
 
 def export_report(
@@ -216,10 +233,15 @@ def export_report(
     """The scenario grid: the comparison as tidy rows, one per ally × target, every field a column."""
     base = compare_report(dataset, comparison, generated, currency)
     rates = _rates(dataset, comparison, currency)
-    table = gap_fields(currency, unit(list(rates.values()), currency))
-    items = [
-        GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in comparison.targets
+    total_rate = (
+        conversion(dataset, None, comparison.year, currency) if currency is not Currency.LCU else None
+    )
+    targets = comparison.targets
+    items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
+    items += [
+        GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
     ]
+    table = gap_fields(currency, unit(list(rates.values()), currency))
     return base._replace(
         title=f"Scenario grid, {comparison.year}",
         columns=table.columns(),

@@ -1,13 +1,14 @@
 """`gap`: one ally's share, spending and gap to each target."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion, conversion, unit
-from spendcalc.domain.gaps import AllyGaps, GapRow
+from spendcalc.domain.gaps import AllyGaps, GapRow, ShareFigure
+from spendcalc.domain.groups import GroupRow, GroupTotal
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.years import year_span
 from spendcalc.reports.columns import Field, Table, share_fields
@@ -25,57 +26,118 @@ from spendcalc.reports.model import MISSING, Kind, Report, Scalar, plain
 
 
 class GapItem(NamedTuple):
-    """One ally against one target: a row of `gap`, a record of `compare` and `export`."""
+    """One ally, or one group of allies, against one target: a row of `gap`, a record of `compare` and
+    `export`. The properties read either, so that each field is declared once for both."""
 
-    gaps: AllyGaps
+    subject: AllyGaps | GroupTotal
     target: TargetSpec | None
     """None for the fields of the ally alone (share, spending), as in a row of `compare`."""
     rate: Conversion | None = None
+    year: int | None = None
+    """The year of a group's total (an ally's is its own)."""
 
     @property
-    def row(self) -> GapRow | None:
-        return self.gaps.row(self.target) if self.target is not None else None
+    def gaps(self) -> AllyGaps | None:
+        return self.subject if isinstance(self.subject, AllyGaps) else None
+
+    @property
+    def group(self) -> GroupTotal | None:
+        return self.subject if isinstance(self.subject, GroupTotal) else None
+
+    @property
+    def name(self) -> str:
+        return self.subject.ally.name if isinstance(self.subject, AllyGaps) else self.subject.name
+
+    @property
+    def row(self) -> GapRow | GroupRow | None:
+        if self.target is None:
+            return None
+        if isinstance(self.subject, AllyGaps):
+            return self.subject.row(self.target)
+        return next((r for r in self.subject.rows if r.target == self.target), None)
+
+    @property
+    def share(self) -> ShareFigure | None:
+        if isinstance(self.subject, AllyGaps):
+            return self.subject.share
+        # Computed as NATO computes its aggregates, to no published precision.
+        return ShareFigure(self.subject.share_pct, self.subject.estimate, GROUP_SHARE_SOURCE, 0.0)
+
+    @property
+    def gdp_usd_bn(self) -> float | None:
+        if isinstance(self.subject, AllyGaps):
+            return self.subject.gdp.usd_bn if self.subject.gdp else None
+        return self.subject.gdp_usd_bn
+
+    @property
+    def gap_usd_bn(self) -> float | None:
+        row = self.row
+        return row.gap_usd_bn if row else None
+
+    @property
+    def gap_usd_per_capita(self) -> float | None:
+        row = self.row
+        return row.gap_usd_per_capita if isinstance(row, GapRow) else None
+
+    @property
+    def shortfall_usd_bn(self) -> float | None:
+        """What lifting those below the target costs: the ally's gap if it is short (else 0); for a
+        group, the sum over its members below the target, with no offsetting."""
+        row = self.row
+        if isinstance(row, GroupRow):
+            return row.shortfall_usd_bn
+        return max(row.gap_usd_bn, 0.0) if row and row.gap_usd_bn is not None else None
+
+    @property
+    def meets(self) -> bool | None:
+        row = self.row
+        return row.gap_pp <= 0 if row else None
 
     def convert(self, usd: float | None) -> float | None:
         return self.rate.convert(usd) if self.rate is not None else None
 
 
-def _gdp_usd_bn(item: GapItem) -> float | None:
-    return item.gaps.gdp.usd_bn if item.gaps.gdp else None
+GROUP_SHARE_SOURCE = "Σspending/ΣGDP"
+"""What a group's share rests on, in place of a source id: its members' figures, summed."""
 
 
-def _gap_usd_bn(item: GapItem) -> float | None:
-    row = item.row
-    return row.gap_usd_bn if row else None
+def _code(item: GapItem, currency: Currency) -> str | None:
+    if currency is not Currency.LCU:
+        return str(currency.value)
+    return item.gaps.ally.currency if item.gaps else None  # national currencies have no group total
 
 
-def _gap_usd_per_capita(item: GapItem) -> float | None:
-    row = item.row
-    return row.gap_usd_per_capita if row else None
+def _ally(read: Callable[[AllyGaps], Scalar]) -> Callable[[GapItem], Scalar]:
+    """A figure of the ally's own, which a group does not have."""
+    return lambda item: read(item.gaps) if item.gaps else None
 
 
-def _code(item: GapItem, currency: Currency) -> str:
-    return item.gaps.ally.currency if currency is Currency.LCU else currency.value
+def _group(read: Callable[[GroupRow], Scalar]) -> Callable[[GapItem], Scalar]:
+    """A figure of a group's total for the item's target, which an ally does not have."""
+    return lambda item: read(row) if isinstance(row := item.row, GroupRow) else None
 
 
 def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
-    """Every field of an ally's gap to a target, declared once for `gap`, `compare` and `export`.
-
-    With --currency EUR or LCU the same money follows in that currency (`money`), with the rate."""
+    """Every field of an ally's (or a group's) gap to a target, declared once for `gap`, `compare` and
+    `export`. With --currency EUR or LCU the same money follows in that currency (`money`), with the rate."""
     fields: list[Field[GapItem]] = [
-        Field("iso3", lambda i: i.gaps.ally.iso3, "ISO3"),
-        Field("name", lambda i: i.gaps.ally.name, "Ally"),
-        Field("year", lambda i: i.gaps.year, "Year", Kind.INT),
-        *share_fields(lambda i: i.gaps.share),
-        Field("gdp_usd_bn", _gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
-        Field("spending_usd_bn", lambda i: i.gaps.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
+        Field("iso3", _ally(lambda g: g.ally.iso3), "ISO3"),
+        Field("name", lambda i: i.name, "Ally"),
+        Field("group", lambda i: i.group is not None, "Group", Kind.BOOL),
+        Field("year", lambda i: i.gaps.year if i.gaps else i.year, "Year", Kind.INT),
+        *share_fields(lambda i: i.share),
+        Field("gdp_usd_bn", lambda i: i.gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
+        Field("spending_usd_bn", lambda i: i.subject.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
         Field("target", lambda i: i.target.name if i.target else None, "Target"),
         Field("target_pct", lambda i: i.target.share_pct if i.target else None, "Target\n(% GDP)", Kind.PCT),
         Field("gap_pp", lambda i: r.gap_pp if (r := i.row) else None, "Gap\n(pp of GDP)", Kind.GAP_PP),
-        Field("gap_usd_bn", _gap_usd_bn, "Gap\n(US$ bn)", Kind.GAP_USD_BN),
-        Field("gap_usd_per_capita", _gap_usd_per_capita, "Gap per\nperson (US$)", Kind.GAP_USD),
-        Field("meets_target", lambda i: r.meets if (r := i.row) else None, "Met", Kind.BOOL),
-        Field("gdp_source", lambda i: i.gaps.gdp.source if i.gaps.gdp else None, "GDP source"),
+        Field("gap_usd_bn", lambda i: i.gap_usd_bn, "Gap\n(US$ bn)", Kind.GAP_USD_BN),
+        Field("shortfall_usd_bn", lambda i: i.shortfall_usd_bn, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN),
+        Field("gap_usd_per_capita", lambda i: i.gap_usd_per_capita, "Gap per\nperson (US$)", Kind.GAP_USD),
+        Field("meets_target", lambda i: i.meets, "Met", Kind.BOOL),
+        Field("allies_meeting", _group(lambda r: r.members_meeting), "Meeting", Kind.INT),
+        Field("allies_counted", _group(lambda r: r.members_counted), "Counted", Kind.INT),
+        Field("gdp_source", _ally(lambda g: g.gdp.source if g.gdp else None), "GDP source"),
     ]
     if currency is not Currency.USD:
         fields += [
@@ -83,17 +145,23 @@ def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
             Field("currency", lambda i: i.rate.code if i.rate else _code(i, currency), "Cur."),
             Field("fx_per_usd", lambda i: i.rate.per_usd if i.rate else None, "Per US$", Kind.RATE),
             Field("fx_rate_year", lambda i: i.rate.rate_year if i.rate else None, "Rate year", Kind.INT),
-            Field("gdp_bn", lambda i: i.convert(_gdp_usd_bn(i)), f"GDP\n({money} bn)", Kind.USD_BN),
+            Field("gdp_bn", lambda i: i.convert(i.gdp_usd_bn), f"GDP\n({money} bn)", Kind.USD_BN),
             Field(
                 "spending_bn",
-                lambda i: i.convert(i.gaps.spending_usd_bn),
+                lambda i: i.convert(i.subject.spending_usd_bn),
                 f"Spending\n({money} bn)",
                 Kind.USD_BN,
             ),
-            Field("gap_bn", lambda i: i.convert(_gap_usd_bn(i)), f"Gap\n({money} bn)", Kind.GAP_USD_BN),
+            Field("gap_bn", lambda i: i.convert(i.gap_usd_bn), f"Gap\n({money} bn)", Kind.GAP_USD_BN),
+            Field(
+                "shortfall_bn",
+                lambda i: i.convert(i.shortfall_usd_bn),
+                f"Shortfall\n({money} bn)",
+                Kind.GAP_USD_BN,
+            ),
             Field(
                 "gap_per_capita",
-                lambda i: i.convert(_gap_usd_per_capita(i)),
+                lambda i: i.convert(i.gap_usd_per_capita),
                 f"Gap per\nperson ({money})",
                 Kind.GAP_USD,
             ),
