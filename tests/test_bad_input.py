@@ -169,6 +169,11 @@ def target_cases() -> list[Case]:
             )
     # The first bad target fails the command even after good ones.
     cases.append(Case("target-bad-after-good", ("compare", "-t", "2", "-t", "abc"), 2, r"'abc'"))
+    # Sweeps whose count overflows a Decimal, or has more digits than an int may print.
+    for sweep in ("1:2:1e-9999999", "1:2:1e-999990", "1:6:0.001"):
+        cases.append(
+            Case(f"compare-sweep-{sweep}", ("compare", "-t", sweep), 2, r"gives more than 500 targets")
+        )
     return cases
 
 
