@@ -197,9 +197,8 @@ def _write_stdout(text: str) -> None:
             try:
                 stdout.write(text)
             except UnicodeEncodeError:
-                # An encoding that cannot show everything (PYTHONIOENCODING=ascii): '?' for what it lacks.
-                encoding = stdout.encoding or "ascii"
-                stdout.write(text.encode(encoding, "replace").decode(encoding))
+                # An encoding that cannot show everything (PYTHONIOENCODING=ascii): the nearest it has.
+                stdout.write(in_encoding(text, stdout.encoding or "ascii"))
             stdout.flush()
     except BrokenPipeError:
         raise
@@ -207,6 +206,54 @@ def _write_stdout(text: str) -> None:
         silence_stdout()
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise SpendcalcError(f"stdout: cannot write ({reason})") from None
+
+
+_NEAREST = str.maketrans(
+    {
+        "−": "-",
+        "–": "-",
+        "—": "-",
+        "×": "x",
+        "…": "...",
+        "─": "-",
+        "━": "=",
+        "│": "|",
+        "·": ".",
+        "≤": "<=",
+        "≥": ">=",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "Σ": "Sum ",
+        "█": "#",
+        "▏": "|",
+        "\u00a0": " ",
+    }
+)
+
+
+def in_encoding(text: str, encoding: str) -> str:
+    """`text` as `encoding` can show it: typographic signs as their ASCII forms (a minus stays a minus),
+    accented letters without their accents, '?' for anything else."""
+    import unicodedata
+
+    def nearest(char: str) -> str:
+        for candidate in (char.translate(_NEAREST), unicodedata.normalize("NFKD", char)[:1]):
+            try:
+                candidate.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            return candidate
+        return "?"
+
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return "".join(nearest(char) for char in text)
+    except LookupError:
+        return text
+    return text
 
 
 def write_bytes(data: bytes, destination: str, protected: tuple[str, ...] = ()) -> tuple[str, ...]:
