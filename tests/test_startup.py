@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -338,3 +340,43 @@ def test_library_attributes_are_lazy() -> None:
     assert spendcalc.load_dataset is spendcalc.data.load.load_dataset
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = spendcalc.nothing
+
+
+# --- completion reads SPENDCALC_DATA as carefully as the loader ---------------------------------
+
+
+def _complete_in_a_process(data: str) -> subprocess.CompletedProcess[str]:
+    """Completion of `gap po` with SPENDCALC_DATA=data, in its own process: a hang fails, not blocks."""
+    env = {"PATH": "/usr/bin:/bin", "SPENDCALC_DATA": data, **_environment("bash", "spendcalc gap po")}
+    code = "from spendcalc.__main__ import main\nmain()\n"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+
+
+def test_completion_offers_nothing_for_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.json"
+    os.mkfifo(fifo)
+    done = _complete_in_a_process(str(fifo))  # no writer: reading would wait for ever
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "\n"
+
+
+def test_completion_offers_nothing_for_an_endless_device() -> None:
+    done = _complete_in_a_process("/dev/zero")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "\n"
+
+
+@pytest.mark.parametrize("over", [False, True], ids=["at-the-limit", "over-the-limit"])
+def test_completion_applies_the_loaders_size_limit(over: bool, tmp_path: Path) -> None:
+    from spendcalc.data.load import MAX_DATA_BYTES
+
+    start = b'{"allies": [{"iso3": "POL", "name": "Poland"}], "pad": "'
+    end = b'"}'
+    size = MAX_DATA_BYTES + (1 if over else 0)
+    path = tmp_path / "data.json"
+    path.write_bytes(start + b"x" * (size - len(start) - len(end)) + end)
+    assert path.stat().st_size == size
+    environment = _environment("bash", "spendcalc gap po") | {"SPENDCALC_DATA": str(path)}
+    assert fast_complete(environment) == ("\n" if over else "pol\npoland\n")
