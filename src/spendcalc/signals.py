@@ -14,13 +14,18 @@ Stdlib only and tiny: the entry point imports this first, before anything else o
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-from collections.abc import Iterator
-from types import FrameType
 
 from spendcalc.errors import Stopped
+
+TYPE_CHECKING = False  # not `typing`: this module is imported first, before the handlers exist
+if TYPE_CHECKING:
+    import signal
+    from types import FrameType, TracebackType
+else:
+    # The C module under `signal`: `signal` itself imports enum (and with it functools and collections),
+    # which took most of the time before the handlers were installed.
+    import _signal as signal
 
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 MESSAGES: dict[int, str] = {
@@ -80,17 +85,21 @@ def checkpoint() -> None:
         raise Stopped(_pending)
 
 
-@contextlib.contextmanager
-def interruptible() -> Iterator[None]:
+class interruptible:  # used as `with interruptible():`, like a contextmanager function
     """A block that may wait (on a pipe, a FIFO, a slow disk): a signal stops it at once."""
-    global _interruptible
-    checkpoint()
-    _interruptible += 1
-    try:
-        yield
-    finally:
+
+    def __enter__(self) -> None:
+        global _interruptible
+        checkpoint()
+        _interruptible += 1
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        global _interruptible
         _interruptible -= 1
-    checkpoint()
+        if kind is None:
+            checkpoint()
 
 
 def _handle(signal_number: int, frame: FrameType | None) -> None:
