@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from spendcalc.cli.app import app
@@ -53,3 +56,20 @@ def ok(*args: str, env: dict[str, str] | None = None) -> str:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return result.stdout
+
+
+def access_as_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under root, os.access grants everything: judge it by the owner's mode bits, as the kernel does for
+    an ordinary user who owns the file (a no-op for other users)."""
+    if os.geteuid() != 0:
+        return
+    bits = ((os.R_OK, stat.S_IRUSR), (os.W_OK, stat.S_IWUSR), (os.X_OK, stat.S_IXUSR))
+
+    def access(path: str | os.PathLike[str], mode: int, **_: object) -> bool:
+        try:
+            st_mode = Path(path).stat().st_mode
+        except OSError:
+            return False
+        return all(st_mode & bit for wanted, bit in bits if mode & wanted)
+
+    monkeypatch.setattr(os, "access", access)

@@ -366,3 +366,232 @@ def test_file_and_stdout_agree(output_format: str, tmp_path: Path) -> None:
     result = invoke([*args, "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == export(*args)
+
+
+# --- (f): streams are written in place, only regular files are replaced -----------------------------
+
+
+def shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert SPENDCALC is not None
+    env = {k: v for k, v in os.environ.items() if k not in ("SPENDCALC_DATA", "COLUMNS")}
+    return subprocess.run(
+        ["bash", "-c", command.replace("spendcalc", f"'{SPENDCALC}'")],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+
+
+@needs_script
+@pytest.mark.parametrize("name", ["/dev/stdout", "/proc/self/fd/1", "/dev/fd/1", "link-to-stdout"])
+def test_output_to_stdout_by_name_appends_like_the_shell(name: str, tmp_path: Path) -> None:
+    """`-o /dev/stdout >> log.txt` appends to log.txt: nothing renamed over the file behind stdout."""
+    (tmp_path / "link-to-stdout").symlink_to("/dev/stdout")
+    done = shell(f"printf 'keep\\n' > log.txt; spendcalc export -o {name} >> log.txt", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"wrote {name}\n"
+    log = (tmp_path / "log.txt").read_bytes()
+    assert log.startswith(b"keep\n")
+    assert_complete_export(log.removeprefix(b"keep\n"))
+    assert leftovers(tmp_path, "log.txt") == []
+
+
+@needs_script
+def test_output_to_stdout_by_name_between_other_writers(tmp_path: Path) -> None:
+    done = shell("{ echo HEADER; spendcalc export -o /dev/stdout; echo FOOTER; } > r.txt", tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "r.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "HEADER"
+    assert lines[-1] == "FOOTER"
+    assert len(lines) == EXPORT_LINES + 2
+
+
+@needs_script
+@pytest.mark.parametrize("name", ["/dev/stdout", "/proc/self/fd/1"])
+def test_output_to_stdout_by_name_in_a_pipe(name: str, tmp_path: Path) -> None:
+    done = shell(f"set -o pipefail; spendcalc export -o {name} | cat", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"wrote {name}\n"
+    assert_complete_export(done.stdout.encode("utf-8"))
+    # A reader that stops early: as for `-`, that is success.
+    done = shell(f"set +o pipefail; spendcalc export -t 1:40:1 -o {name} | head -1", tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("iso3,")
+    assert "Traceback" not in done.stderr
+
+
+@needs_script
+def test_output_to_stderr_by_name(tmp_path: Path) -> None:
+    done = shell("printf 'keep\\n' > err.txt; spendcalc export -o /dev/stderr 2>> err.txt", tmp_path)
+    assert done.returncode == 0
+    assert done.stdout == ""
+    err = (tmp_path / "err.txt").read_bytes()
+    assert err.startswith(b"keep\n")
+    assert err.endswith(b"wrote /dev/stderr\n")
+    assert_complete_export(err.removeprefix(b"keep\n").removesuffix(b"wrote /dev/stderr\n"))
+
+
+def test_output_to_a_fifo_is_written_in_place(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = invoke(["export", "-o", str(fifo)])
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the FIFO, not a file renamed over it
+    assert_complete_export(received[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+
+
+def test_output_to_a_full_device_is_one_line() -> None:
+    result = invoke(["export", "-o", "/dev/full"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "spendcalc: error: /dev/full: cannot write (No space left on device)\n"
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+
+
+@pytest.mark.parametrize("through", ["same-name", "symlink", "hard-link"])
+@pytest.mark.parametrize("command", [["export"], ["dataset"], ["compare", "--svg"]], ids=" ".join)
+def test_the_dataset_in_use_is_never_an_output(through: str, command: list[str], tmp_path: Path) -> None:
+    data = tmp_path / "d.json"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "data" / "allies.json", data)
+    before = data.read_bytes()
+    other = tmp_path / "other.json"
+    if through == "symlink":
+        other.symlink_to(data)
+    elif through == "hard-link":
+        other.hardlink_to(data)
+    output_path = data if through == "same-name" else other
+    args = [*command, str(output_path)] if command[-1] == "--svg" else [*command, "-o", str(output_path)]
+    for data_args, env in (["--data", str(data)], None), ([], {"SPENDCALC_DATA": str(data)}):
+        result = invoke([*data_args, *args], env)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"spendcalc: error: {output_path}: is the dataset this run reads (--data); not replaced\n"
+        )
+    assert data.read_bytes() == before
+    assert leftovers(tmp_path, "d.json") == []
+
+
+def test_a_read_only_directory_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support import access_as_a_user
+
+    access_as_a_user(monkeypatch)
+    directory = tmp_path / "locked"
+    directory.mkdir()
+    (directory / "out.csv").write_text(OLD, encoding="utf-8")
+    directory.chmod(0o555)
+    try:
+        for name in ("out.csv", "new.csv"):
+            result = invoke(["export", "-o", str(directory / name)])
+            assert result.exit_code == 1
+            assert result.stderr == (
+                f"spendcalc: error: {directory / name}: directory {str(directory)!r} is not writable; "
+                "nothing written\n"
+            )
+    finally:
+        directory.chmod(0o755)
+    assert (directory / "out.csv").read_text(encoding="utf-8") == OLD
+
+
+def test_access_is_judged_by_access_not_mode_bits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose mode has write bits, but that this user may not write, is refused; the kernel's answer
+    (os.access) decides, not the bits."""
+    target = tmp_path / "out.csv"
+    target.write_text(OLD, encoding="utf-8")
+    target.chmod(0o666)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != target and real_access(path, mode))
+    result = invoke(["export", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == f"spendcalc: error: {target}: file is read-only; not replaced\n"
+    assert target.read_text(encoding="utf-8") == OLD
+
+
+def test_a_sticky_directory_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "shared"
+    directory.mkdir()
+    directory.chmod(0o1777)
+    target = directory / "theirs.csv"
+    target.write_text(OLD, encoding="utf-8")
+    owner = target.stat().st_uid
+    # Someone who owns neither the file nor the directory (and is not root).
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 4242)
+    result = invoke(["export", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"spendcalc: error: {target}: directory {str(directory)!r} is sticky and the file belongs to "
+        "another user; not replaced\n"
+    )
+    assert target.read_text(encoding="utf-8") == OLD
+
+
+@pytest.mark.parametrize("length", [200, 240, 250, 254, 255])
+def test_the_temporary_name_always_fits(length: int, tmp_path: Path) -> None:
+    name = "x" * (length - 4) + ".csv"
+    target = tmp_path / name
+    result = invoke(["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert_complete_export(target.read_bytes())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    assert len(os.fsencode(output.temporary_prefix(tmp_path, name))) + 8 + len(".part") <= 255
+
+
+def test_the_temporary_name_fits_with_multibyte_characters(tmp_path: Path) -> None:
+    name = "é" * 125 + ".csv"  # 254 bytes
+    output.write_text("new\n", str(tmp_path / name))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_symlink_loop_is_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    result = invoke(["export", "-o", str(loop)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"spendcalc: error: {loop}: too many levels of symbolic links (a symlink loop?)\n"
+    )
+    assert loop.is_symlink()
+
+
+@pytest.mark.parametrize("option", ["-o", "--svg", "--html"])
+def test_a_directory_as_any_output_is_the_same_error(option: str, tmp_path: Path) -> None:
+    result = invoke(["compare", option, str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    name = "--output" if option == "-o" else option
+    assert result.stderr == f"spendcalc: error: {tmp_path}: is a directory; give a file name for {name}\n"
+
+
+def test_replacing_a_hard_linked_file_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text(OLD, encoding="utf-8")
+    (tmp_path / "twin.csv").hardlink_to(target)
+    result = invoke(["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"wrote {target}\nspendcalc: note: {target} had 1 other hard link(s); they keep the old content\n"
+    )
+    assert (tmp_path / "twin.csv").read_text(encoding="utf-8") == OLD
+    assert_complete_export(target.read_bytes())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_replacing_keeps_the_owner_when_allowed(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text(OLD, encoding="utf-8")
+    os.chown(target, 4321, 4321)
+    result = invoke(["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {target}\n"
+    assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4321)

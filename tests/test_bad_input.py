@@ -26,6 +26,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from spendcalc.cli.app import app
+from support import access_as_a_user
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = (ROOT / "data" / "allies.json").read_bytes()
@@ -169,6 +170,11 @@ def target_cases() -> list[Case]:
             )
     # The first bad target fails the command even after good ones.
     cases.append(Case("target-bad-after-good", ("compare", "-t", "2", "-t", "abc"), 2, r"'abc'"))
+    # Sweeps whose count overflows a Decimal, or has more digits than an int may print.
+    for sweep in ("1:2:1e-9999999", "1:2:1e-999990", "1:6:0.001"):
+        cases.append(
+            Case(f"compare-sweep-{sweep}", ("compare", "-t", sweep), 2, r"gives more than 500 targets")
+        )
     return cases
 
 
@@ -534,7 +540,13 @@ def output_cases() -> list[Case]:
         ),
         # The destination is checked for every command, not only export.
         Case("output-directory-gap", ("gap", "POL", "-o", "{tmp}"), 1, r"is a directory"),
-        Case("output-file-as-directory", ("export", "-o", "{data}/out.csv"), 1, r"does not exist", data=b"x"),
+        Case(
+            "output-file-as-directory",
+            ("export", "-o", "{data}/out.csv"),
+            1,
+            r"is not a directory",
+            data=b"x",
+        ),
     ]
 
 
@@ -638,12 +650,13 @@ def assert_clean_failure(result: Result, exit_code: int, pattern: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_bad_input(case: Case, tmp_path: Path) -> None:
+def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_path = tmp_path / "data.json"
     if case.data is not None:
         data_path.write_bytes(case.data)
         if case.mode is not None:
             data_path.chmod(case.mode)
+            access_as_a_user(monkeypatch)
     argv = [fill(arg, tmp_path, data_path) for arg in case.argv]
     env = {name: fill(value, tmp_path, data_path) for name, value in case.env} or None
     try:

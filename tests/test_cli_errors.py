@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from support import DATA_FILE, invoke, load_raw, write_copy
+from support import DATA_FILE, access_as_a_user, invoke, load_raw, write_copy
 
 ERROR_PREFIX = "spendcalc: error: "
 
@@ -238,7 +238,8 @@ def test_output_onto_a_directory(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_onto_a_read_only_file(tmp_path: Path) -> None:
+def test_output_onto_a_read_only_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    access_as_a_user(monkeypatch)
     path = tmp_path / "keep.csv"
     path.write_text("keep me\n", encoding="utf-8")
     path.chmod(0o444)

@@ -147,6 +147,9 @@ def test_csv_header_only_without_records() -> None:
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("Albania\r=cmd|' /C calc'!A0", "Albania\r'=cmd|' /C calc'!A0"),
+        ("a\n+b\r\n@c\rd", "a\n'+b\r\n'@c\rd"),
+        ("a\n-1.5", "a\n-1.5"),
         ("-0.5", "-0.5"),
         ("+2.5", "+2.5"),
         ("-1e3", "-1e3"),
@@ -165,11 +168,28 @@ def test_csv_cell(value: Scalar, expected: str) -> None:
 @given(st.text(max_size=12))
 def test_csv_cell_never_starts_a_formula(text: str) -> None:
     cell = csv_cell(text)
+    # Neither the cell nor any line in it starts a formula (only plain numbers may start with a sign).
+    for line in re.split(r"\r\n|\r|\n", cell):
+        if line[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            assert math.isfinite(float(line))
     if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        assert math.isfinite(float(cell))  # only plain numbers may start with a sign
         assert cell == text
-    else:
-        assert cell in (text, "'" + text)
+    # Only quotes are added, each at the start of the cell or after a line break.
+    assert cell.replace("\r'", "\r").replace("\n'", "\n").removeprefix("'") in (text, text.removeprefix("'"))
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\n", "\r\n"])
+def test_csv_line_breaks_are_quoted_and_guarded(line_break: str) -> None:
+    """A carriage return is quoted like a newline, and a formula after any line break is neutralised."""
+    name = f"Albania{line_break}=cmd|' /C calc'!A0"
+    report = Report(
+        title="t", columns=(), rows=(), record_columns=("name", "x"), records=({"name": name, "x": 1},)
+    )
+    text = CsvFormatter().format(report)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["name", "x"], [f"Albania{line_break}'=cmd|' /C calc'!A0", "1"]]
+    # Even a reader that splits lines itself sees no line starting with a formula.
+    assert not any(line.startswith("=") for line in re.split(r"\r\n|\r|\n", text))
 
 
 # --- JSON ----------------------------------------------------------------------------------------

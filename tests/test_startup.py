@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -186,29 +188,32 @@ def test_entry_runs_and_ends_without_cycle_collection(monkeypatch: pytest.Monkey
 
 
 def test_entry_leaves_late_signals_to_their_default_action(monkeypatch: pytest.MonkeyPatch) -> None:
-    from spendcalc import __main__
+    from spendcalc import __main__, signals
 
     during: list[object] = []
     monkeypatch.setattr(__main__, "_run", lambda: during.append(signal.getsignal(signal.SIGTERM)))
     __main__.main()
-    assert during == [__main__._stop]
+    assert during == [signals._handle]
     # Once the work is done, a signal while the interpreter shuts down ends it without a traceback.
-    assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    for number in signals.HANDLED:
+        assert signal.getsignal(number) is signal.SIG_DFL
 
 
 def test_a_signal_after_the_run_takes_its_default_action(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from spendcalc import __main__
+    from spendcalc import signals
 
     killed: list[tuple[int, int]] = []
     monkeypatch.setattr(os, "kill", lambda pid, number: killed.append((pid, number)))
-    monkeypatch.setattr(__main__, "_stopping", True)
-    signal.signal(signal.SIGTERM, __main__._stop)
-    __main__._stop(signal.SIGTERM, None)  # no Stopped raised into the interpreter's shutdown
-    assert killed == [(os.getpid(), signal.SIGTERM)]
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    signals.install()
+    try:
+        signals.finish()
+        signals._handle(signal.SIGTERM, None)  # no Stopped raised into the interpreter's shutdown
+        assert killed == [(os.getpid(), signal.SIGTERM)]
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signals.restore()
 
 
 def test_entry_fast_completion(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,27 +255,81 @@ def test_entry_leaves_unknown_completion_requests_to_typer(
 
 
 @pytest.mark.parametrize(
-    ("signal_name", "status", "word"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+    ("signal_name", "status", "word"),
+    [
+        ("SIGINT", 130, "interrupted"),
+        ("SIGTERM", 143, "terminated"),
+        ("SIGHUP", 129, "hung up"),
+        ("SIGQUIT", 131, "quit"),
+    ],
 )
+@pytest.mark.parametrize("where", ["interruptible", "deferred"])
 def test_signals_exit_with_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     signal_name: str,
     status: int,
     word: str,
+    where: str,
 ) -> None:
-    from spendcalc import __main__
+    """A signal in an interruptible block stops the run at once; anywhere else it waits for the next
+    checkpoint, or for the end of the run: either way one line and 128 + n, never exit 0."""
+    from spendcalc import __main__, signals
 
     number = getattr(signal, signal_name)
+    after: list[str] = []
 
     def interrupted() -> None:
-        __main__._stop(number, None)
+        if where == "interruptible":
+            with signals.interruptible():
+                signals._handle(number, None)
+        else:
+            signals._handle(number, None)  # returns: recorded, not raised
+        after.append("went on")
 
     monkeypatch.setattr(__main__, "_run", interrupted)
     with pytest.raises(SystemExit) as exited:
         __main__.main()
     assert exited.value.code == status
     assert capsys.readouterr().err == f"spendcalc: {word}\n"
+    assert after == ([] if where == "interruptible" else ["went on"])
+
+
+def _importing_frame() -> object:
+    """A frame as the handler sees it while a module is being imported."""
+    code = compile("import sys\nframe = sys._getframe()", "<frozen importlib._bootstrap>", "exec")
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    return namespace["frame"]
+
+
+def test_no_signal_is_raised_inside_an_import_or_a_finalizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised there, it would be swallowed ("Exception ignored in ...") or become a RuntimeError: it is
+    recorded and raised at the next safe point instead."""
+    from spendcalc import signals
+    from spendcalc.errors import Stopped
+
+    signals.install()
+    try:
+        with pytest.raises(Stopped), signals.interruptible():
+            signals._handle(signal.SIGTERM, _importing_frame())  # type: ignore[arg-type]
+            assert signals.pending() == signal.SIGTERM  # not raised yet
+            signals._handle(signal.SIGINT, None)  # the first signal is the one reported
+
+        class Finalized:
+            def __del__(self) -> None:
+                signals._handle(signal.SIGINT, sys._getframe())
+
+        signals.install()
+        finalizer_ran = False
+        with pytest.raises(Stopped), signals.interruptible():
+            Finalized()
+            finalizer_ran = signals.pending() == signal.SIGINT
+        assert finalizer_ran  # recorded inside the finalizer, raised when the block ended
+    except Stopped as stopped:  # pragma: no cover (the assertion shows which)
+        raise AssertionError(f"raised where it must not be: {stopped}") from None
+    finally:
+        signals.restore()
 
 
 def test_library_attributes_are_lazy() -> None:
@@ -281,3 +340,43 @@ def test_library_attributes_are_lazy() -> None:
     assert spendcalc.load_dataset is spendcalc.data.load.load_dataset
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = spendcalc.nothing
+
+
+# --- completion reads SPENDCALC_DATA as carefully as the loader ---------------------------------
+
+
+def _complete_in_a_process(data: str) -> subprocess.CompletedProcess[str]:
+    """Completion of `gap po` with SPENDCALC_DATA=data, in its own process: a hang fails, not blocks."""
+    env = {"PATH": "/usr/bin:/bin", "SPENDCALC_DATA": data, **_environment("bash", "spendcalc gap po")}
+    code = "from spendcalc.__main__ import main\nmain()\n"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+
+
+def test_completion_offers_nothing_for_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.json"
+    os.mkfifo(fifo)
+    done = _complete_in_a_process(str(fifo))  # no writer: reading would wait for ever
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "\n"
+
+
+def test_completion_offers_nothing_for_an_endless_device() -> None:
+    done = _complete_in_a_process("/dev/zero")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "\n"
+
+
+@pytest.mark.parametrize("over", [False, True], ids=["at-the-limit", "over-the-limit"])
+def test_completion_applies_the_loaders_size_limit(over: bool, tmp_path: Path) -> None:
+    from spendcalc.data.load import MAX_DATA_BYTES
+
+    start = b'{"allies": [{"iso3": "POL", "name": "Poland"}], "pad": "'
+    end = b'"}'
+    size = MAX_DATA_BYTES + (1 if over else 0)
+    path = tmp_path / "data.json"
+    path.write_bytes(start + b"x" * (size - len(start) - len(end)) + end)
+    assert path.stat().st_size == size
+    environment = _environment("bash", "spendcalc gap po") | {"SPENDCALC_DATA": str(path)}
+    assert fast_complete(environment) == ("\n" if over else "pol\npoland\n")

@@ -133,3 +133,54 @@ def test_script_version_matches_package() -> None:
     done = run([SCRIPT, "--version"])
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"spendcalc {spendcalc.__version__}\n"
+
+
+@needs_script
+@pytest.mark.parametrize("command", ["compare", "export", "--version", "gap POL -o {tmp}/out.txt"])
+def test_stdout_closed_is_one_line_or_unneeded(command: str, tmp_path: Path) -> None:
+    """`spendcalc compare >&-`: exit 1 and one line, unless the output goes to a file."""
+    done = shell(f"'{SCRIPT}' {command.format(tmp=tmp_path)} >&-")
+    assert "Traceback" not in done.stderr, done.stderr
+    if "-o" in command:
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == f"wrote {tmp_path}/out.txt\n"
+    else:
+        assert done.returncode == 1
+        assert len(done.stderr.splitlines()) == 1
+        assert done.stderr.startswith("spendcalc: error: stdout is closed")
+
+
+@needs_script
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["gap", "TUR"], "Turkiye"),
+        (["compare"], "Poland"),
+        (["export", "-f", "json"], "Poland"),
+        (["history", "POL"], "Poland"),
+    ],
+)
+def test_an_encoding_without_every_character(encoding: str, args: list[str], shown: str) -> None:
+    """PYTHONIOENCODING=ascii or latin-1: the nearest characters (a minus stays a minus), no traceback."""
+    assert SCRIPT is not None
+    env = clean_env() | {"PYTHONIOENCODING": encoding}
+    done = subprocess.run([SCRIPT, *args], capture_output=True, timeout=60, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    text = done.stdout.decode(encoding)
+    assert shown in text or shown.replace("Turkiye", "Türkiye") in text
+    if args == ["gap", "TUR"]:
+        assert " -0.33 " in text  # a surplus, with its sign
+
+
+@needs_script
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_error_in_an_encoding_without_every_character(encoding: str) -> None:
+    assert SCRIPT is not None
+    env = clean_env() | {"PYTHONIOENCODING": encoding}
+    done = subprocess.run([SCRIPT, "gap", "Türkiyé€"], capture_output=True, timeout=60, check=False, env=env)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    assert b"Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1

@@ -9,13 +9,18 @@ The library API is what the command line calls:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+# Not `from typing import ...`: the console script imports this package before spendcalc.__main__ can
+# install its signal handlers, and importing typing takes most of that window (a Ctrl-C there is a
+# KeyboardInterrupt traceback). Type checkers treat TYPE_CHECKING by its name.
+TYPE_CHECKING = False
 
 __version__ = "1.0.0"
 
 __all__ = ["__version__", "compare", "gap", "load_dataset"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from spendcalc.data.load import load_dataset
     from spendcalc.domain.comparison import compare
     from spendcalc.domain.gaps import gap

@@ -16,6 +16,7 @@ import typer
 
 from spendcalc import __version__
 from spendcalc.cli import dataset, gaps, history, listings, trajectories
+from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
 from spendcalc.cli.options import State
 from spendcalc.errors import Stopped
@@ -110,6 +111,7 @@ def main_options(
 
     Example: spendcalc gap POL --target 3.5
     """
+    reading_dataset(data)
     ctx.obj = State(data, timestamp=not no_timestamp)
 
 

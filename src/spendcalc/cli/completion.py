@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import stat
 import unicodedata
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 COMPLETE_VAR = "_SPENDCALC_COMPLETE"
@@ -52,15 +52,32 @@ def _extend(incomplete: str, key: str) -> str | None:
 def _read(data_path: str | None) -> dict[str, Any]:
     try:
         if data_path:
-            raw = Path(data_path).read_bytes()
+            raw = _read_file(data_path)
         else:
             from spendcalc.data.load import bundled_bytes
 
             raw = bundled_bytes()
-        loaded = json.loads(raw)
+        loaded = json.loads(raw) if raw else None
     except (OSError, ValueError, RecursionError):
         return {}
     return loaded if isinstance(loaded, dict) else {}
+
+
+def _read_file(data_path: str) -> bytes:
+    """A dataset file within the loader's size limit, else nothing. Only a regular file: opened without
+    waiting (a FIFO with no writer would hang every Tab press) and checked before it is read (/dev/zero
+    never ends)."""
+    from spendcalc.data.load import MAX_DATA_BYTES
+
+    descriptor = os.open(data_path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return b""
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_DATA_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    return raw if len(raw) <= MAX_DATA_BYTES else b""
 
 
 def country_items(incomplete: str, data_path: str | None = None) -> list[Item]:

@@ -16,18 +16,34 @@ if TYPE_CHECKING:
     from spendcalc.reports.model import Report
 
 
+_dataset_in_use: tuple[str, ...] = ()
+"""The --data file of this run: never an output (set by the app's callback, on every run)."""
+
+
+def reading_dataset(path: Path | None) -> None:
+    global _dataset_in_use
+    _dataset_in_use = (str(path),) if path is not None else ()
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (OSError, ValueError):
+        return False
+
+
 def use_color() -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    return _stdout_is_terminal() and os.environ.get("TERM") != "dumb"
 
 
 def terminal_width() -> int | None:
     import shutil
 
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+    if _stdout_is_terminal() or os.environ.get("COLUMNS"):
         return shutil.get_terminal_size().columns
     return None
 
@@ -44,16 +60,20 @@ def emit(
     (`also`: more files, e.g. a PNG). Every destination is checked before anything is written."""
     from spendcalc.output.files import STDOUT, check_destination, silence_stdout, write_bytes, write_text
     from spendcalc.output.formats import formatter_for
+    from spendcalc.signals import checkpoint
 
     files: list[tuple[Path, Callable[[], bytes]]] = list(also)
+    options = ["--output"] + ["--png"] * len(files)
     for path, kind in ((svg, "svg"), (html, "html")):
         if path is not None:
             files.append((path, partial(_picture_bytes, report, kind)))
+            options.append(f"--{kind}")
     for path, _ in files:
         if str(path) == STDOUT:
             raise UsageError(f"{path}: a picture needs a file name, not stdout")
-    for destination in (output, *(str(path) for path, _ in files)):
-        check_destination(destination)
+    for destination, option in zip((output, *(str(path) for path, _ in files)), options, strict=True):
+        check_destination(destination, option, _dataset_in_use)
+    checkpoint()
     to_stdout = output == STDOUT
     formatter = formatter_for(
         output_format,
@@ -61,25 +81,42 @@ def emit(
         color=use_color() if to_stdout else False,
     )
     text = formatter.format(report)
+    notes: list[str] = []
     for path, produce in files:
-        write_bytes(produce(), str(path))
+        content = produce()
+        checkpoint()
+        notes += write_bytes(content, str(path), _dataset_in_use)
     try:
-        write_text(text, output)
+        notes += (
+            write_text(text, output) if to_stdout else write_bytes(text.encode(), output, _dataset_in_use)
+        )
     except BrokenPipeError:
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()
         raise typer.Exit(0) from None
     for destination in (*([] if to_stdout else [output]), *(str(path) for path, _ in files)):
         typer.echo(f"wrote {destination}", err=True)
+    for note in notes:
+        typer.echo(f"spendcalc: note: {note}", err=True)
 
 
 def write_document(text: str, output: str) -> None:
     """A document that is not a report (the dataset, its schema), written as it is."""
-    from spendcalc.output.files import write_text
+    from spendcalc.output.files import STDOUT, silence_stdout, write_bytes, write_text
 
-    write_text(text, output)
-    if output != "-":
+    try:
+        notes = (
+            write_text(text, output)
+            if output == STDOUT
+            else write_bytes(text.encode(), output, _dataset_in_use)
+        )
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(0) from None
+    if output != STDOUT:
         typer.echo(f"wrote {output}", err=True)
+    for note in notes:
+        typer.echo(f"spendcalc: note: {note}", err=True)
 
 
 def _picture_bytes(report: "Report", kind: str) -> bytes:

@@ -88,7 +88,6 @@ def chart(
         typer.Option(
             "--png",
             metavar="PATH",
-            dir_okay=False,
             help="Also save the chart as a PNG image (needs the plot extra: pip install 'spendcalc[plot]').",
         ),
     ] = None,

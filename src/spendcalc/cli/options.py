@@ -40,9 +40,13 @@ class State:
 
     def dataset(self) -> "Dataset":
         if self._dataset is None:
+            import spendcalc.data.schema  # noqa: F401  (imported outside `interruptible`: see spendcalc.signals)
             from spendcalc.data.load import load_dataset
+            from spendcalc.signals import interruptible
 
-            self._dataset = load_dataset(self.data_path)
+            # Reading may wait (a FIFO, `--data <(...)`): a signal stops it at once.
+            with interruptible():
+                self._dataset = load_dataset(self.data_path)
         return self._dataset
 
 
@@ -131,15 +135,11 @@ CurrencyOption = Annotated[
 ]
 SvgOption = Annotated[
     Path | None,
-    typer.Option(
-        "--svg", metavar="PATH", help="Also save the table, in colour, as an SVG picture.", dir_okay=False
-    ),
+    typer.Option("--svg", metavar="PATH", help="Also save the table, in colour, as an SVG picture."),
 ]
 HtmlOption = Annotated[
     Path | None,
-    typer.Option(
-        "--html", metavar="PATH", help="Also save the table, in colour, as an HTML page.", dir_okay=False
-    ),
+    typer.Option("--html", metavar="PATH", help="Also save the table, in colour, as an HTML page."),
 ]
 OutputOption = Annotated[
     str,

@@ -100,9 +100,14 @@ def expand_sweep(text: str) -> list[str]:
         ) from None
     if not all(v.is_finite() for v in (start, stop, step)) or step <= 0 or start > stop:
         raise UsageError(f"sweep {text!r}: needs START ≤ STOP and a STEP above 0, e.g. 1:6:0.5", "--target")
-    count = int((stop - start) / step) + 1
-    if count > MAX_SWEEP:
-        raise UsageError(f"sweep {text!r} gives {count} targets; at most {MAX_SWEEP}", "--target")
+    try:
+        steps = (stop - start) / step
+    except ArithmeticError:  # a step so small that the count overflows
+        steps = None
+    # Compared as a Decimal: as an int, a count of 1e999990 takes minutes to convert and cannot be printed.
+    if steps is None or steps >= MAX_SWEEP:
+        raise UsageError(f"sweep {text!r} gives more than {MAX_SWEEP} targets", "--target")
+    count = int(steps) + 1
     # Decimal steps, so that 0.1 steps land on 0.3 and not on 0.30000000000000004.
     return [str(start + step * i) for i in range(count)]
 

@@ -3,9 +3,10 @@ the CLI decides where it goes."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
+import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from spendcalc.choices import OutputFormat
@@ -29,10 +30,35 @@ def csv_cell(value: Scalar) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
-    if value.startswith(_FORMULA_PREFIXES) and not _is_number(value):
-        # A leading quote makes spreadsheets show the text instead of evaluating it.
-        return "'" + value
-    return value
+    # A leading quote makes spreadsheets show the text instead of evaluating it: at the start, and
+    # after every line break (a reader that splits lines itself would otherwise see a formula row).
+    parts = _LINE_BREAK.split(_guarded(value))  # text, break, text, ...: the texts are the even items
+    return "".join(_guarded(part) if index % 2 == 0 and index else part for index, part in enumerate(parts))
+
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def _guarded(part: str) -> str:
+    if part.startswith(_FORMULA_PREFIXES) and not _is_number(part):
+        return "'" + part
+    return part
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def csv_row(cells: Iterable[str]) -> str:
+    r"""One CSV line, ended by \n: a cell is quoted when it holds a comma, a quote or any line break,
+    \r included (the csv module leaves a lone \r unquoted when lines end with \n, and readers then
+    split the row there)."""
+    return (
+        ",".join(
+            f'"{cell.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(cell) else cell
+            for cell in cells
+        )
+        + "\n"
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -44,14 +70,10 @@ def _is_number(text: str) -> bool:
 
 class CsvFormatter:
     def format(self, report: Report) -> str:
-        import csv
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(report.record_columns)
+        lines = [csv_row(report.record_columns)]
         for record in report.records:
-            writer.writerow(csv_cell(record.get(key)) for key in report.record_columns)
-        return buffer.getvalue()
+            lines.append(csv_row(csv_cell(record.get(key)) for key in report.record_columns))
+        return "".join(lines)
 
 
 class JsonFormatter:
