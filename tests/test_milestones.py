@@ -172,3 +172,14 @@ def test_cli_usage_errors(args: tuple[str, ...], pattern: str) -> None:
 def test_a_list_option_may_be_repeated() -> None:
     out = ok("compare", "-t", "2", "-t", "3.5", "-f", "csv")
     assert {r["target"] for r in csv.DictReader(io.StringIO(out))} == {"2%", "3.5%"}
+
+
+def test_chart_help_states_its_own_defaults_and_limit() -> None:
+    from spendcalc.cli.history import CHART_TARGETS
+    from spendcalc.reports.chart import TARGET_MARKS
+
+    text = " ".join(ok("chart", "--help").split())
+    assert f"at most {len(TARGET_MARKS)} (one mark each)" in text
+    assert "Default: " + ", ".join(CHART_TARGETS[:-1]) + " and " + CHART_TARGETS[-1] + "." in text
+    assert invoke("chart", "-t", "1:6:0.5").exit_code == 2  # eleven targets: more than there are marks
+    assert ok("chart", "-t", "1:6:1")

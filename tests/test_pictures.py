@@ -55,37 +55,37 @@ Defence spending as a share of GDP, 2025
                     Share  0%                                       5.2%
  Ally             (% GDP)  Share of GDP
  ───────────────────────────────────────────────────────────────────────
- Poland             4.48e  ██████████████████│████████████┃████████    ║
- Lithuania          4.00e  ██████████████████│████████████┃███         ║
+ Poland             4.48e  ██████████████████│████████████┃███████▋    ║
+ Lithuania          4.00e  ██████████████████│████████████┃███▍        ║
  Latvia             3.73e  ██████████████████│████████████┃█           ║
- Estonia            3.38e  ██████████████████│███████████ ┃            ║
- Norway             3.35e  ██████████████████│███████████ ┃            ║
- Denmark             3.3e  ██████████████████│██████████  ┃            ║
- United States      3.22e  ██████████████████│█████████   ┃            ║
- Finland             2.9e  ██████████████████│███████     ┃            ║
- Greece              2.8e  ██████████████████│██████      ┃            ║
- Netherlands         2.5e  ██████████████████│███         ┃            ║
- Sweden              2.5e  ██████████████████│███         ┃            ║
- Germany             2.4e  ██████████████████│██          ┃            ║
- United Kingdom     2.40e  ██████████████████│██          ┃            ║
- Türkiye            2.33e  ██████████████████│██          ┃            ║
- Romania            2.28e  ██████████████████│█           ┃            ║
- Croatia             2.1e  ██████████████████│█           ┃            ║
- Hungary             2.1e  ██████████████████│█           ┃            ║
- Montenegro          2.1e  ██████████████████│█           ┃            ║
- Slovakia            2.1e  ██████████████████│█           ┃            ║
- Bulgaria           2.06e  ██████████████████│█           ┃            ║
- France             2.05e  ██████████████████│█           ┃            ║
- Albania            2.01e  ██████████████████│█           ┃            ║
- Canada             2.01e  ██████████████████│█           ┃            ║
- Italy              2.01e  ██████████████████│█           ┃            ║
- Belgium            2.00e  ██████████████████│█           ┃            ║
- Czechia            2.00e  ██████████████████│█           ┃            ║
- Luxembourg         2.00e  ██████████████████│█           ┃            ║
- North Macedonia    2.00e  ██████████████████│█           ┃            ║
- Portugal           2.00e  ██████████████████│█           ┃            ║
- Slovenia            2.0e  ██████████████████│█           ┃            ║
- Spain              2.00e  ██████████████████│█           ┃            ║
+ Estonia            3.38e  ██████████████████│██████████▉ ┃            ║
+ Norway             3.35e  ██████████████████│██████████▋ ┃            ║
+ Denmark             3.3e  ██████████████████│██████████▎ ┃            ║
+ United States      3.22e  ██████████████████│█████████▌  ┃            ║
+ Finland             2.9e  ██████████████████│██████▋     ┃            ║
+ Greece              2.8e  ██████████████████│█████▊      ┃            ║
+ Netherlands         2.5e  ██████████████████│███▏        ┃            ║
+ Sweden              2.5e  ██████████████████│███▏        ┃            ║
+ Germany             2.4e  ██████████████████│██▎         ┃            ║
+ United Kingdom     2.40e  ██████████████████│██▎         ┃            ║
+ Türkiye            2.33e  ██████████████████│█▋          ┃            ║
+ Romania            2.28e  ██████████████████│█▏          ┃            ║
+ Croatia             2.1e  ██████████████████│▏           ┃            ║
+ Hungary             2.1e  ██████████████████│▏           ┃            ║
+ Montenegro          2.1e  ██████████████████│▏           ┃            ║
+ Slovakia            2.1e  ██████████████████│▏           ┃            ║
+ Bulgaria           2.06e  ██████████████████│▏           ┃            ║
+ France             2.05e  ██████████████████│▏           ┃            ║
+ Albania            2.01e  ██████████████████│▏           ┃            ║
+ Canada             2.01e  ██████████████████│▏           ┃            ║
+ Italy              2.01e  ██████████████████│▏           ┃            ║
+ Belgium            2.00e  ██████████████████│▏           ┃            ║
+ Czechia            2.00e  ██████████████████│▏           ┃            ║
+ Luxembourg         2.00e  ██████████████████│▏           ┃            ║
+ North Macedonia    2.00e  ██████████████████│▏           ┃            ║
+ Portugal           2.00e  ██████████████████│▏           ┃            ║
+ Slovenia            2.0e  ██████████████████│▏           ┃            ║
+ Spain              2.00e  ██████████████████│▏           ┃            ║
  Iceland              n/a  n/a — no armed forces
 
 Targets: │ 2%  ┃ 3.5%  ║ 5%   █ = share of GDP; e = estimate.
@@ -166,8 +166,8 @@ def chart_rows(text: str) -> dict[str, tuple[str, str]]:
 
 
 def test_chart_bars_follow_the_scale() -> None:
-    """Every bar is round(share / scale × width) cells, kept on the right side of each mark; every
-    mark at round(target / scale × width)."""
+    """Every bar is round(share / scale × width × 8) eighths of a cell, kept on the right side of each
+    mark; every mark at round(target / scale × width)."""
     result = run(CHART_ARGS)
     assert result.exit_code == 0
     rows = chart_rows(result.stdout)
@@ -186,19 +186,22 @@ def test_chart_bars_follow_the_scale() -> None:
             continue
         assert shown.endswith("e") == bool(share["estimate"]), name
         assert float(shown.rstrip("e")) == pytest.approx(float(share["pct"]), abs=0.0051)
-        filled = round(float(share["pct"]) / scale * width)
+        eighths = round(float(share["pct"]) / scale * width * 8)
         marks = {round(level / scale * width): mark for level, mark in targets.items()}
         # Rounding never puts a bar on the wrong side of a mark: short of it below the target, at least
-        # one block past it at or above the target.
+        # an eighth past it at or above the target.
         for level, position in sorted((level, p) for p, level in zip(marks, targets, strict=True)):
             below = float(share["pct"]) < level
-            filled = min(filled, position) if below else max(filled, position + 2)
+            eighths = min(eighths, 8 * position) if below else max(eighths, 8 * (position + 1) + 1)
+        full, part = divmod(eighths, 8)
         for position, mark in marks.items():
             assert bar[position] == mark, (name, position)
-        cells = [c for i, c in enumerate(bar) if i not in marks]
-        expected = ["█" if i < filled else " " for i in range(len(bar)) if i not in marks]
-        assert cells == expected, name
-        assert len(bar) == max(filled, max(marks) + 1)
+        end = " ▏▎▍▌▋▊▉"[part]
+        drawn = ["█" if i < full else end if i == full else " " for i in range(len(bar))]
+        assert [c for i, c in enumerate(bar) if i not in marks] == [
+            c for i, c in enumerate(drawn) if i not in marks
+        ], name
+        assert len(bar) == max(full + (1 if part else 0), max(marks) + 1)
 
 
 def test_chart_sorted_by_share_with_iceland_last() -> None:
@@ -268,7 +271,7 @@ def test_chart_colour_reads_the_same_without_escapes(what_if: Path) -> None:
     assert max(columns_of(line) for line in ANSI.sub("", coloured.stdout).splitlines()) <= 80
     spain = chart_rows(plain.stdout)["Spain"]
     # 1.5 / 5.2 × 46 = 13.3: 13 cells, then blanks up to the 2% mark at 18.
-    assert spain == ("1.50e", "█" * 13 + " " * 5 + "│" + " " * 12 + "┃" + " " * 12 + "║")
+    assert spain == ("1.50e", "█" * 13 + "▎" + " " * 4 + "│" + " " * 12 + "┃" + " " * 12 + "║")
 
 
 def test_chart_json_flags_allies_below_the_lowest_target(what_if: Path) -> None:

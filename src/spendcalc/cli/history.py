@@ -14,8 +14,8 @@ from spendcalc.cli.options import (
     HtmlOption,
     OutputOption,
     SvgOption,
-    TargetsOption,
     YearOption,
+    complete_target,
     one_target_option,
     state,
 )
@@ -75,7 +75,17 @@ CHART_TARGETS = ("2", "3.5", "5")
 def chart(
     ctx: typer.Context,
     year: YearOption = None,
-    target: TargetsOption = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="PCT|ID",
+            autocompletion=complete_target,
+            help="A target to draw across the bars: 2, 2.5%, an id (hague-core) or a sweep 1:6:1. Repeat for "
+            "several, at most 6 (one mark each). Default: 2, 3.5 and 5.",
+        ),
+    ] = None,
     sort: Annotated[
         ChartOrder, typer.Option("--sort", case_sensitive=False, help="share (highest first) or name.")
     ] = ChartOrder.SHARE,
@@ -88,7 +98,7 @@ def chart(
         typer.Option(
             "--png",
             metavar="PATH",
-            help="Also save the chart as a PNG image (needs the plot extra: pip install 'spendcalc[plot]').",
+            help="Also save the chart as a PNG image (needs matplotlib: pip install matplotlib).",
         ),
     ] = None,
 ) -> None:

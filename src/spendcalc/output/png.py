@@ -12,7 +12,10 @@ from spendcalc.domain.comparison import Comparison
 from spendcalc.domain.targets import format_pct
 from spendcalc.errors import SpendcalcError
 
-INSTALL_HINT = "--png needs the plot extra: pip install 'spendcalc[plot]'"
+INSTALL_HINT = (
+    "--png needs matplotlib: pip install matplotlib (in a clone: pip install '.[plot]'; "
+    "an installed spendcalc: pip install 'spendcalc[plot]')"
+)
 LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (1, 3)))
 
 

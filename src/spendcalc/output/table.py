@@ -317,9 +317,47 @@ def picture(report: Report, kind: Picture, width: int | None = None) -> str:
         emoji=False,
     )
     console.print(renderable)
+    title = f"spendcalc — {report.title}"
     if kind is Picture.SVG:
-        return console.export_svg(title=f"spendcalc — {report.title}")
-    return console.export_html(inline_styles=True)
+        # Rich's template would fetch its font from a CDN when the picture is opened: nothing here
+        # touches the network, so the picture uses the font if it is installed, else a local monospace.
+        svg = console.export_svg(title=title)
+        svg = _FONT_URL.sub("", svg)
+        return svg.replace("font-family: Fira Code, monospace;", f"font-family: {_MONOSPACE};")
+    return console.export_html(
+        inline_styles=True, code_format=_HTML_PAGE.replace("{page_title}", _html_text(title))
+    )
+
+
+_FONT_URL = re.compile(r',\s*url\("https?://[^"]*"\) format\("[^"]*"\)')
+_MONOSPACE = "Fira Code, Menlo, 'DejaVu Sans Mono', Consolas, 'Courier New', monospace"
+_HTML_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="UTF-8">
+<title>{page_title}</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+}}
+</style>
+</head>
+<body>
+    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code
+        style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+"""Rich's page, with a title; `{page_title}` is filled in (escaped) before Rich fills in the rest."""
+
+
+def _html_text(text: str) -> str:
+    import html
+
+    # Braces doubled: the page is a format string Rich fills in next.
+    return html.escape(text).replace("{", "{{").replace("}", "}}")
 
 
 class TableFormatter:

@@ -37,17 +37,28 @@ BAR_MARK = "│"
 """The 2% line: drawn across each bar so it reads without colour."""
 
 
+BAR_EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
+"""The end of a bar in eighths of a character, so that 2.00% and 2.21% do not draw the same bar."""
+
+
 def chart_bar(share: float | None, scale_max: float, marks: Sequence[tuple[float, str]], width: int) -> str:
     """A bar of `share` on a scale from 0 to `scale_max`, `width` characters long, targets marked.
 
-    Rounding never puts a bar on the wrong side of a mark: a share below a target stops short of its
-    mark, one at or above it shows at least one block past it, so that 1.99% does not read as 2%."""
-    filled = 0 if share is None else max(0, min(width, round(share / scale_max * width)))
+    The bar ends to an eighth of a character. Rounding never puts it on the wrong side of a mark: a
+    share below a target stops short of its mark, one at or above it shows at least an eighth past
+    it, so that 1.99% does not read as 2%."""
+    eighths = 0 if share is None else max(0, min(8 * width, round(share / scale_max * width * 8)))
     positions = [(level, min(width - 1, round(level / scale_max * width)), mark) for level, mark in marks]
     if share is not None:
         for level, position, _ in sorted(positions):
-            filled = min(filled, position) if share < level else max(filled, min(width, position + 2))
-    cells = [BAR_FULL if i < filled else " " for i in range(width)]
+            if share < level:
+                eighths = min(eighths, 8 * position)
+            else:
+                eighths = max(eighths, min(8 * width, 8 * (position + 1) + 1))
+    full, part = divmod(eighths, 8)
+    cells = [BAR_FULL if i < full else " " for i in range(width)]
+    if part and full < width:
+        cells[full] = BAR_EIGHTHS[part]
     for _, position, mark in positions:
         cells[position] = mark
     return "".join(cells).rstrip()

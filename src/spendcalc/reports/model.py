@@ -90,11 +90,14 @@ def show(cell: Cell, kind: Kind) -> Shown:
     if kind is Kind.USD_BN:
         return Shown(f"{value:,.{1 if decimals is None else decimals}f}{cell.mark}")
     places = {Kind.GAP_PP: 2, Kind.GAP_USD_BN: 1, Kind.GAP_USD: 0}[kind]
-    text = f"{abs(value):,.{places if decimals is None else decimals}f}{cell.mark}"
+    digits = f"{abs(value):,.{places if decimals is None else decimals}f}"
+    text = f"{digits}{cell.mark}"
     if value > 0:
+        # Short of the target, if only by less than the last digit shown: the + says it is not met.
         return Shown(f"+{text}", Tone.GAP)
-    # Met exactly (0) reads as met: it is not short of the target.
-    return Shown(f"−{text}" if value < 0 else text, Tone.SURPLUS)
+    # Met exactly (0) reads as met; a surplus too small to show is 0.0, not −0.0.
+    tiny = not digits.strip("0.,")
+    return Shown(f"−{text}" if value < 0 and not tiny else text, Tone.SURPLUS)
 
 
 def plain(cell: Cell, kind: Kind) -> str:
