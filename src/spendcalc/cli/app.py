@@ -72,6 +72,16 @@ def main_options(
             dir_okay=True,
         ),
     ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition",
+            envvar="SPENDCALC_EDITION",
+            metavar="ID",
+            help="Use this edition of NATO's figures (e.g. nato-2025-08; `spendcalc sources` lists them). "
+            "Default: the latest.",
+        ),
+    ] = None,
     no_timestamp: Annotated[
         bool,
         typer.Option(
@@ -87,7 +97,7 @@ def main_options(
 
     Example: spendcalc gap POL --target 3.5
     """
-    ctx.obj = State(data, timestamp=not no_timestamp)
+    ctx.obj = State(data, timestamp=not no_timestamp, edition=edition)
 
 
 def app_for(args: Sequence[str]) -> typer.Typer:

@@ -47,9 +47,35 @@ def metadata(
         "year": year,
         "generated": generated.isoformat(timespec="seconds") if generated else None,
         "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
+        "edition": edition_record(dataset),
         "sources": [source_record(s) for s in dataset.sources],
         "money": MONEY_NOTE,
     }
+
+
+def edition_record(dataset: Dataset) -> dict[str, Scalar]:
+    """The edition the shares come from, for JSON metadata."""
+    edition, latest = dataset.edition, dataset.latest_edition
+    return {
+        "id": edition.id,
+        "title": edition.title,
+        "publisher": edition.publisher,
+        "published": edition.published.isoformat(),
+        "basis": edition.basis,
+        "latest": edition.latest,
+        "latest_edition": latest.id,
+    }
+
+
+def edition_note(dataset: Dataset) -> str:
+    """Which edition the shares come from, and whether a later one revises them."""
+    edition, latest = dataset.edition, dataset.latest_edition
+    line = f"Shares: edition {edition.id} ({edition.basis})"
+    if edition.latest:
+        return f"{line}, the latest."
+    return (
+        f"{line}, not the latest: {latest.id} ({latest.published.isoformat()}, {latest.basis}) revises them."
+    )
 
 
 def source_record(source: Source) -> dict[str, Scalar]:
@@ -64,8 +90,9 @@ def source_record(source: Source) -> dict[str, Scalar]:
 
 
 def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[str, ...]:
+    """The edition the shares come from, then one line per source cited."""
     wanted = {s for s in source_ids if s}
-    return tuple(
+    return (edition_note(dataset),) + tuple(
         f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
         for s in dataset.sources
         if s.id in wanted
