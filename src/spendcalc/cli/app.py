@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from spendcalc import __version__
-from spendcalc.cli import dataset, gaps, history, listings, trajectories
+from spendcalc.cli import dataset, gaps, history, listings, revisions, trajectories
 from spendcalc.cli.errors import handled
 from spendcalc.cli.options import State
 from spendcalc.errors import Stopped
@@ -44,6 +44,7 @@ COMMANDS = (
     history.history,
     history.share,
     history.chart,
+    revisions.revisions,
     dataset.dataset,
     dataset.schema,
 )

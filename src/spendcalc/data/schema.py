@@ -54,7 +54,7 @@ class Edition(Record):
     publisher: str = Field(min_length=1)
     published: date
     basis: Literal["core defence", "total defence expenditure"]
-    """What the shares measure: core defence (The Hague's 3.5%, from July 2026) or total defence expenditure."""
+    """What the shares measure: core defence (The Hague's 3.5% core) or total defence expenditure."""
     first_year: Year
     last_year: Year
     latest: bool

@@ -92,10 +92,13 @@ def source_record(source: Source) -> dict[str, Scalar]:
 def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[str, ...]:
     """The edition the shares come from, then one line per source cited."""
     wanted = {s for s in source_ids if s}
-    return (edition_note(dataset),) + tuple(
-        f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
-        for s in dataset.sources
-        if s.id in wanted
+    return (
+        edition_note(dataset),
+        *(
+            f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
+            for s in dataset.sources
+            if s.id in wanted
+        ),
     )
 
 
