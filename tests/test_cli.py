@@ -52,7 +52,7 @@ def registered_commands(typer_app: typer.Typer = app) -> list[str]:
 
 def share(data: Raw, iso3: str, year: int) -> float | None:
     record = raw_ally(data, iso3)["years"].get(str(year)) or {}
-    figure = record.get("share")
+    figure = (record.get("shares") or [None])[-1]
     return None if figure is None else float(figure["pct"])
 
 
@@ -69,12 +69,12 @@ def armed(data: Raw) -> list[dict[str, Any]]:
 
 
 def share_years(data: Raw) -> list[int]:
-    return sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("share")})
+    return sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("shares")})
 
 
 def latest_full_year(data: Raw) -> int:
     common = set.intersection(
-        *({int(y) for y, r in a["years"].items() if r.get("share")} for a in armed(data))
+        *({int(y) for y, r in a["years"].items() if r.get("shares")} for a in armed(data))
     )
     return max(common)
 
@@ -202,7 +202,7 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert row["name"] == "Poland"
     assert row["year"] == "2025"
     assert float(row["share_pct"]) == pct
-    assert row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["share"]["estimate"]).lower()
+    assert row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["estimate"]).lower()
     assert float(row["gdp_usd_bn"]) == usd_bn
     assert float(row["spending_usd_bn"]) == pytest.approx(pct / 100 * usd_bn, rel=1e-12)
     assert float(row["target_pct"]) == 3.5
@@ -210,7 +210,7 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert float(row["gap_usd_bn"]) == pytest.approx(gap_bn, rel=1e-12)
     assert float(row["gap_usd_per_capita"]) == pytest.approx(gap_bn * 1e9 / (people * 1e6), rel=1e-12)
     assert row["meets_target"] == ("true" if pct >= 3.5 else "false")
-    assert row["share_source"] == raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    assert row["share_source"] == raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["edition"]
     assert row["gdp_source"] == raw_ally(raw, "POL")["years"]["2025"]["gdp"]["source"]
 
 
@@ -250,7 +250,7 @@ def test_gap_defaults_to_latest_full_year_and_four_targets(raw: Raw) -> None:
 def test_gap_table_names_ally_year_and_sources(raw: Raw) -> None:
     out = ok("gap", "POL", "--year", "2025")
     assert "Poland (POL), 2025" in out
-    source_id = raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    source_id = raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["edition"]
     assert f"[{source_id}]" in out
     for target in ("2%", "2.5%", "3.5%", "5%"):
         assert table_line(out, target)
@@ -603,7 +603,7 @@ def test_short_options(tmp_path: Path) -> None:
 
 def _modified_dataset(tmp_path: Path, pct: float, name: str = "modified.json") -> Path:
     data = load_raw()
-    raw_ally(data, "POL")["years"]["2025"]["share"]["pct"] = pct
+    raw_ally(data, "POL")["years"]["2025"]["shares"][-1]["pct"] = pct
     return write_copy(data, tmp_path / name)
 
 

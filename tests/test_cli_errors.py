@@ -51,7 +51,7 @@ def usage_error(*args: str) -> str:
 
 def years_span() -> str:
     data = load_raw()
-    years = sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("share")})
+    years = sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("shares")})
     return f"{years[0]}–{years[-1]}"
 
 
@@ -190,7 +190,7 @@ def test_data_file_empty(tmp_path: Path) -> None:
 def test_data_file_failing_validation(tmp_path: Path) -> None:
     data = load_raw()
     index = ally_index(data, "POL")
-    data["allies"][index]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][index]["years"]["2024"]["shares"][-1]["pct"] = 101
     path = write_copy(data, tmp_path / "too-much.json")
     result = invoke("--data", str(path), "gap", "POL")
     assert result.exit_code == 1, result.output
@@ -205,7 +205,7 @@ def test_data_file_failing_validation(tmp_path: Path) -> None:
 def test_data_file_failing_validation_as_a_subprocess(tmp_path: Path) -> None:
     """Through the real entry point too: a message, no traceback."""
     data = load_raw()
-    data["allies"][0]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = 101
     path = write_copy(data, tmp_path / "too-much.json")
     done = subprocess.run(
         [sys.executable, "-m", "spendcalc", "--data", str(path), "compare"],

@@ -41,7 +41,7 @@ def raw_gdp(data: Raw, iso3: str, year: int) -> float:
 
 
 def raw_share(data: Raw, iso3: str, year: int) -> float:
-    return float(raw_year(data, iso3, year)["share"]["pct"])
+    return float(raw_year(data, iso3, year)["shares"][-1]["pct"])
 
 
 # --- running the CLI -----------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_share_united_states(raw: Raw) -> None:
     usa = next(r for r in rows if r["iso3"] == "USA")
     assert 55 < float(usa["share_of_total_pct"]) < 65
     spending = {
-        a["iso3"]: a["years"]["2025"]["share"]["pct"] / 100 * a["years"]["2025"]["gdp"]["usd_bn"]
+        a["iso3"]: a["years"]["2025"]["shares"][-1]["pct"] / 100 * a["years"]["2025"]["gdp"]["usd_bn"]
         for a in raw["allies"]
         if a["has_armed_forces"]
     }

@@ -330,7 +330,7 @@ def test_no_gdp_status(tiny_dataset_dict: dict[str, Any]) -> None:
 
 
 def test_no_share_status(tiny_dataset_dict: dict[str, Any]) -> None:
-    del tiny_dataset_dict["allies"][1]["years"]["2025"]["share"]
+    del tiny_dataset_dict["allies"][1]["years"]["2025"]["shares"][-1]
     data = Dataset.model_validate(tiny_dataset_dict)
     gaps = core.ally_gaps(data, ally(data, "BET"), 2025, (TargetSpec(2.0),))
     assert gaps.status is Status.NO_SHARE

@@ -97,7 +97,7 @@ def share_records(draw: st.DrawFn, positive_share: bool = False) -> dict[str, An
 def year_records(draw: st.DrawFn, armed: bool, complete: bool) -> dict[str, Any]:
     record: dict[str, Any] = {}
     if armed and (complete or draw(st.integers(0, 3)) > 0):
-        record["share"] = draw(share_records(positive_share=complete))
+        record["shares"][-1] = draw(share_records(positive_share=complete))
     if complete or draw(st.integers(0, 3)) > 0:
         kind = draw(st.sampled_from(["actual", "estimate", "projection"]))
         record["gdp"] = {"usd_bn": draw(positive), "kind": kind, "source": GDP_SOURCE}
@@ -273,7 +273,7 @@ def test_builder_datasets_are_accepted(data: dict[str, Any]) -> None:
     for ally, raw in zip(dataset.allies, data["allies"], strict=True):
         for year, record in raw["years"].items():
             share = ally.share(int(year))
-            assert (share.pct if share else None) == (record["share"]["pct"] if "share" in record else None)
+            assert (share.pct if share else None) == (record["shares"][-1]["pct"] if "share" in record else None)
 
 
 @SETTINGS
@@ -432,7 +432,7 @@ def test_builder_datasets_always_compare(data: dict[str, Any]) -> None:
         for args in (
             ["compare", "--sort", "gap"],
             ["export", "-f", "json"],
-            ["share"],
+            ["shares"][-1],
             ["gap", "ALP", "-t", "3"],
         ):
             result = run(["--data", str(path), *args])
@@ -489,11 +489,11 @@ def test_huge_but_finite_figures_do_not_crash(command: str, field: str, value: f
 
 
 @pytest.mark.parametrize(
-    "command", [["compare"], ["export"], ["share"], ["compare", "-f", "json"]], ids=" ".join
+    "command", [["compare"], ["export"], ["shares"][-1], ["compare", "-f", "json"]], ids=" ".join
 )
 def test_an_alliance_that_spends_nothing(command: list[str], tmp_path: Path) -> None:
     data = _extreme("usd_bn", 100.0)
-    data["allies"][0]["years"]["2025"]["share"]["pct"] = 0.0
+    data["allies"][0]["years"]["2025"]["shares"][-1]["pct"] = 0.0
     path = tmp_path / "data.json"
     path.write_bytes(encode(data))
     assert isinstance(load(path.read_bytes()), Dataset)

@@ -70,7 +70,7 @@ def test_dataset_is_immutable(dataset: Dataset) -> None:
 
 
 def test_share_above_100(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
-    tiny_dataset_dict["allies"][1]["years"]["2024"]["share"]["pct"] = 101
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["shares"][-1]["pct"] = 101
     error = invalid(write_dataset, tiny_dataset_dict)
     assert error.details == ("allies[1].years.2024.share.pct: must be ≤ 100",)
 
@@ -78,7 +78,7 @@ def test_share_above_100(write_dataset: WriteDataset, tiny_dataset_dict: dict[st
 def test_several_problems_are_all_listed(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    tiny_dataset_dict["allies"][0]["years"]["2025"]["share"]["pct"] = -0.5
+    tiny_dataset_dict["allies"][0]["years"]["2025"]["shares"][-1]["pct"] = -0.5
     tiny_dataset_dict["allies"][1]["years"]["2024"]["gdp"]["usd_bn"] = 0
     error = invalid(write_dataset, tiny_dataset_dict)
     assert set(error.details) == {
@@ -191,16 +191,16 @@ def test_year_out_of_range(write_dataset: WriteDataset, tiny_dataset_dict: dict[
 def test_share_for_ally_without_armed_forces(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    share = dict(tiny_dataset_dict["allies"][0]["years"]["2024"]["share"])
-    tiny_dataset_dict["allies"][2]["years"]["2024"]["share"] = share
+    share = dict(tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1])
+    tiny_dataset_dict["allies"][2]["years"]["2024"]["shares"][-1] = share
     error = invalid(write_dataset, tiny_dataset_dict)
     assert error.details == ("allies[2]: an ally without armed forces cannot have a defence share",)
 
 
 def test_strict_types(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
     """A number in a string, or 1 for a boolean, is not silently coerced."""
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["pct"] = "1.5"
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["estimate"] = 1
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = "1.5"
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["estimate"] = 1
     error = invalid(write_dataset, tiny_dataset_dict)
     locations = sorted(line.split(": ", 1)[0] for line in error.details)
     assert locations == ["allies[0].years.2024.share.estimate", "allies[0].years.2024.share.pct"]
@@ -368,6 +368,6 @@ def test_parse_dataset_names_the_input() -> None:
 def test_validation_lines_format_numbers_compactly(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["precision"] = 1.5
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["precision"] = 1.5
     error = invalid(write_dataset, tiny_dataset_dict)
     assert error.details == ("allies[0].years.2024.share.precision: must be ≤ 1",)

@@ -59,8 +59,8 @@ def raw_share(data: Raw, iso3: str, year: int) -> float | None:
 
 def raw_latest_share(data: Raw, iso3: str) -> tuple[int, float]:
     years = raw_ally(data, iso3)["years"]
-    year = max(int(y) for y, r in years.items() if r.get("share") is not None)
-    return year, float(years[str(year)]["share"]["pct"])
+    year = max(int(y) for y, r in years.items() if r.get("shares") is not None)
+    return year, float(years[str(year)]["shares"][-1]["pct"])
 
 
 def raw_last_growth(data: Raw, iso3: str) -> float:
@@ -567,7 +567,7 @@ def _raw_spending(raw: Raw, year: int) -> dict[str, float]:
     for ally in raw["allies"]:
         record = ally["years"].get(str(year), {})
         if record.get("share") and record.get("gdp"):
-            result[ally["iso3"]] = record["share"]["pct"] / 100 * record["gdp"]["usd_bn"]
+            result[ally["iso3"]] = record["shares"][-1]["pct"] / 100 * record["gdp"]["usd_bn"]
     return result
 
 

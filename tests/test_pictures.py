@@ -135,7 +135,7 @@ def what_if(tmp_path: Path) -> Path:
     """The bundled dataset with Spain at 1.5% of GDP in 2025: one ally below every target."""
     data = copy.deepcopy(RAW)
     spain = next(a for a in data["allies"] if a["iso3"] == "ESP")
-    spain["years"]["2025"]["share"]["pct"] = 1.5
+    spain["years"]["2025"]["shares"][-1]["pct"] = 1.5
     path = tmp_path / "what-if.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -164,7 +164,7 @@ def chart_rows(text: str) -> dict[str, tuple[str, str]]:
     for line in text.splitlines():
         match = CHART_LINE.match(line)
         if match and match["name"] in NAMES:
-            rows[match["name"]] = (match["share"], match["bar"])
+            rows[match["name"]] = (match["shares"][-1], match["bar"])
     return rows
 
 
@@ -509,7 +509,7 @@ def test_bundled_dataset_matches_schema(schema: dict[str, Any]) -> None:
 
 
 def _share_101(data: dict[str, Any]) -> None:
-    data["allies"][0]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = 101
 
 
 def _unknown_top_key(data: dict[str, Any]) -> None:
@@ -521,7 +521,7 @@ def _unknown_ally_key(data: dict[str, Any]) -> None:
 
 
 def _unknown_share_key(data: dict[str, Any]) -> None:
-    data["allies"][0]["years"]["2024"]["share"]["confidence"] = "high"
+    data["allies"][0]["years"]["2024"]["shares"][-1]["confidence"] = "high"
 
 
 @pytest.mark.parametrize("spoil", [_share_101, _unknown_top_key, _unknown_ally_key, _unknown_share_key])
