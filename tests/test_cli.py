@@ -202,7 +202,9 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert row["name"] == "Poland"
     assert row["year"] == "2025"
     assert float(row["share_pct"]) == pct
-    assert row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["estimate"]).lower()
+    assert (
+        row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["estimate"]).lower()
+    )
     assert float(row["gdp_usd_bn"]) == usd_bn
     assert float(row["spending_usd_bn"]) == pytest.approx(pct / 100 * usd_bn, rel=1e-12)
     assert float(row["target_pct"]) == 3.5

@@ -273,7 +273,9 @@ def test_builder_datasets_are_accepted(data: dict[str, Any]) -> None:
     for ally, raw in zip(dataset.allies, data["allies"], strict=True):
         for year, record in raw["years"].items():
             share = ally.share(int(year))
-            assert (share.pct if share else None) == (record["shares"][-1]["pct"] if "share" in record else None)
+            assert (share.pct if share else None) == (
+                record["shares"][-1]["pct"] if "share" in record else None
+            )
 
 
 @SETTINGS
