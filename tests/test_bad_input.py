@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = (ROOT / "data" / "allies.json").read_bytes()
 BUNDLED_DATA: dict[str, Any] = json.loads(BUNDLED)
 SPENDCALC = shutil.which("spendcalc")
-YEARS = "2014–2025"
+YEARS = "2014–2026"
 """The years with shares in the bundled dataset, as error messages name them."""
 ERROR_PREFIX = "spendcalc: error: "
 
@@ -285,7 +285,7 @@ def data_file_cases() -> list[Case]:
         data["allies"].append(copy.deepcopy(data["allies"][3]))
 
     def unknown_source(data: dict[str, Any]) -> None:
-        first_share(data)["source"] = "no-such-source"
+        first_share(data)["edition"] = "no-such-source"
 
     def share_101(data: dict[str, Any]) -> None:
         first_share(data)["pct"] = 101
@@ -303,7 +303,7 @@ def data_file_cases() -> list[Case]:
         data["comment"] = "hello"
 
     def renamed_source(data: dict[str, Any]) -> None:
-        data["sources"][0]["id"] = "renamed"
+        data["sources"][2]["id"] = "renamed"  # the IMF's, cited by GDP figures
 
     def no_allies(data: dict[str, Any]) -> None:
         data["allies"] = []
@@ -382,7 +382,7 @@ def data_file_cases() -> list[Case]:
             "data-unknown-source",
             data,
             1,
-            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.share\.source: unknown source id "
+            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.shares\[1\]\.edition: unknown edition "
             r"'no-such-source'",
             data=mutated(unknown_source),
         ),
@@ -391,7 +391,7 @@ def data_file_cases() -> list[Case]:
             "data-share-101",
             data,
             1,
-            invalid("allies[0].years.2014.share.pct", "must be ≤ 100"),
+            invalid("allies[0].years.2014.shares[1].pct", "must be ≤ 100"),
             data=mutated(share_101),
         ),
         Case(

@@ -96,7 +96,7 @@ def test_year_without_data(command: str) -> None:
     line = fails(*args)
     assert "2040" in line
     assert years_span() in line
-    assert years_span() == "2014–2025"
+    assert years_span() == "2014–2026"
 
 
 def test_bad_sort_key() -> None:
@@ -199,7 +199,7 @@ def test_data_file_failing_validation(tmp_path: Path) -> None:
     assert lines[0].startswith(ERROR_PREFIX)
     assert path.name in lines[0]
     assert "invalid dataset (1 problem(s))" in lines[0]
-    assert lines[1:] == [f"  allies[{index}].years.2024.share.pct: must be ≤ 100"]
+    assert lines[1:] == [f"  allies[{index}].years.2024.shares[1].pct: must be ≤ 100"]
 
 
 def test_data_file_failing_validation_as_a_subprocess(tmp_path: Path) -> None:
@@ -218,7 +218,7 @@ def test_data_file_failing_validation_as_a_subprocess(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(ERROR_PREFIX)
-    assert "allies[0].years.2024.share.pct: must be ≤ 100" in done.stderr
+    assert "allies[0].years.2024.shares[1].pct: must be ≤ 100" in done.stderr
 
 
 # --- output --------------------------------------------------------------------------------------

@@ -41,10 +41,10 @@ def ally(dataset: Dataset, iso3: str) -> Any:
 
 def test_path_from_a_year_without_gdp_is_an_error() -> None:
     def drop(document: dict[str, Any]) -> None:
-        del document["allies"][22]["years"]["2025"]["gdp"]  # Poland
+        del document["allies"][22]["years"]["2026"]["gdp"]  # Poland
 
     data = dataset_with(drop)
-    with pytest.raises(SpendcalcError, match="Poland: no GDP for 2025"):
+    with pytest.raises(SpendcalcError, match="Poland: no GDP for 2026"):
         defence_path(data, ally(data, "POL"), TargetSpec(5.0), 2030)
 
 
