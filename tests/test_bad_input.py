@@ -382,8 +382,8 @@ def data_file_cases() -> list[Case]:
             "data-unknown-source",
             data,
             1,
-            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.shares\[1\]\.edition: unknown edition "
-            r"'no-such-source'",
+            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.shares\[1\]\.edition: "
+            r"unknown edition 'no-such-source'",
             data=mutated(unknown_source),
         ),
         Case("data-renamed-source", data, 1, r"unknown source id", data=mutated(renamed_source)),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from spendcalc.data.schema import Dataset
+from spendcalc.data.schema import Ally, Dataset
 from spendcalc.domain.gaps import gap
 from spendcalc.domain.revisions import revisions
 from spendcalc.domain.years import default_year
@@ -23,7 +24,7 @@ def read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def ally(dataset: Dataset, iso3: str):  # type: ignore[no-untyped-def]
+def ally(dataset: Dataset, iso3: str) -> Ally:
     return next(a for a in dataset.allies if a.iso3 == iso3)
 
 
@@ -181,7 +182,10 @@ def test_computed_aggregates_equal_natos_rows(dataset: Dataset) -> None:
     printed = {
         (r["iso3"], int(r["year"])): float(r["share_pct"]) for r in read("nato_2026_core_share_of_gdp.csv")
     }
-    members = {"NATO_TOTAL": lambda iso3: True, "NATO_EUROPE_AND_CANADA": lambda iso3: iso3 != "USA"}
+    members: dict[str, Callable[[str], bool]] = {
+        "NATO_TOTAL": lambda iso3: True,
+        "NATO_EUROPE_AND_CANADA": lambda iso3: iso3 != "USA",
+    }
     for code, member in members.items():
         for year in range(2014, 2027):
             allies = [a for a in joined if joined[a] <= year and member(a) and a != "ISL"]
