@@ -29,7 +29,7 @@ EXPORT_HEADER = (
     "gap_usd_bn,gap_usd_per_capita,meets_target,share_source,gdp_source"
 )
 DEFAULT_TARGETS = [2.0, 2.5, 3.5, 5.0]
-COMMANDS = ("gap", "compare", "export", "countries", "targets", "sources")
+COMMANDS = ("gap", "compare", "export", "countries", "targets", "sources", "revisions")
 # Arguments that make each command produce a report.
 COMMAND_ARGS: dict[str, list[str]] = {
     "gap": ["gap", "POL"],
@@ -38,6 +38,7 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "countries": ["countries"],
     "targets": ["targets"],
     "sources": ["sources"],
+    "revisions": ["revisions", "DEU", "--year", "2025"],
 }
 
 
@@ -569,7 +570,7 @@ def test_every_format_and_output_file(command: str, output_format: str, tmp_path
     assert printed.strip()
     if output_format == "csv":
         header = printed.splitlines()[0]
-        assert len(csv_rows(printed)) >= 4
+        assert len(csv_rows(printed)) >= (3 if command == "revisions" else 4)  # one row per edition
         if command in ("gap", "export"):
             assert header == EXPORT_HEADER
     elif output_format == "json":
