@@ -141,11 +141,13 @@ def test_revisions_default_year_is_the_latest_revised_one(dataset: Dataset) -> N
 def test_revisions_cli_table_csv_json() -> None:
     table = ok("revisions", "POL", "--year", "2025")
     assert "4.48e" in table and "4.25e" in table and "−0.23" in table
-    assert "basis changed: total defence expenditure → core defence" in table
+    assert "basis total → core" in table and "Latest edition: nato-2026-07." in table
     rows = list(csv.DictReader(ok("revisions", "DEU", "-y", "2025", "-f", "csv").splitlines()))
     assert [r["edition"] for r in rows] == ["nato-2025-08", "nato-sgar-2025", "nato-2026-07"]
     assert [r["share_pct"] for r in rows] == ["", "2.4", "2.22"]
     assert rows[2]["compared_with"] == "nato-sgar-2025"
+    assert rows[2]["note"] == "basis changed: total defence expenditure → core defence"
+    assert rows[1]["note"].startswith("Aug-2025 edition left this cell blank pending Germany's budget")
     document = json.loads(ok("--no-timestamp", "revisions", "POL", "-y", "2025", "-f", "json"))
     assert document["metadata"]["year"] == 2025
     assert [r["share_pct"] for r in document["rows"]] == [4.48, None, 4.25]

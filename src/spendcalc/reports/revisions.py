@@ -7,11 +7,21 @@ from spendcalc.domain.revisions import Revision, Revisions
 from spendcalc.reports.common import figure_cell, metadata, source_notes
 from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
 
+BASIS_SHORT = {"core defence": "core", "total defence expenditure": "total"}
+BASIS_NOTE = (
+    "Basis: total = total defence expenditure (NATO's measure until 2025); "
+    "core = core defence expenditure (The Hague's 3.5%, from the July 2026 edition)."
+)
+
 
 def basis_note(row: Revision) -> str | None:
     if row.compared_with is None or not row.basis_changed:
         return None
     return f"basis changed: {row.compared_with.basis} → {row.edition.basis}"
+
+
+def short_basis(basis: str) -> str:
+    return BASIS_SHORT.get(basis, basis)
 
 
 def change_text(row: Revision) -> str | None:
@@ -40,14 +50,19 @@ def revisions_report(dataset: Dataset, revisions: Revisions, generated: datetime
     for row in revisions.rows:
         edition, share = row.edition, row.share
         note = basis_note(row) or (None if share is not None else "not in this dataset")
+        shown_note = (
+            f"basis {short_basis(row.compared_with.basis)} → {short_basis(edition.basis)}"
+            if row.basis_changed and row.compared_with is not None
+            else note
+        )
         rows.append(
             (
-                Cell(edition.id + (" (latest)" if edition.latest else "")),
+                Cell(edition.id),
                 Cell(edition.published.isoformat()),
-                Cell(edition.basis),
+                Cell(short_basis(edition.basis)),
                 figure_cell(share) if share is not None else Cell(None),
                 Cell(change_text(row)),
-                Cell(note or ""),
+                Cell(shown_note or ""),
             )
         )
         records.append(
@@ -71,6 +86,8 @@ def revisions_report(dataset: Dataset, revisions: Revisions, generated: datetime
     notes = [
         "Change: this edition's value minus the previous edition's that has one, in points of GDP. "
         "e = estimate.",
+        BASIS_NOTE,
+        f"Latest edition: {dataset.latest_edition.id}.",
         *(f"{r.edition.id}: {r.note}" for r in revisions.rows if r.note),
         *source_notes(dataset, [r.edition.id for r in revisions.rows])[1:],
     ]
