@@ -203,3 +203,13 @@ def test_computed_aggregates_equal_natos_rows(dataset: Dataset) -> None:
             assert 20_000 <= iceland_gdp <= 32_000, (code, year, iceland_gdp)
             share = 100 * summed / total_gdp
             assert abs(share - printed[(code, year)]) <= 0.005, (code, year, share)
+
+
+def test_sources_lists_the_editions() -> None:
+    text = " ".join(ok("--edition", "nato-sgar-2025", "sources").split())
+    assert (
+        "Editions of NATO's shares (--edition ID): nato-2025-08 (total defence expenditure, 2014–2025), "
+        "nato-sgar-2025 (total defence expenditure, 2025), "
+        "nato-2026-07 (core defence, 2014–2026, the latest)."
+    ) in text
+    assert "Shares: edition nato-sgar-2025 (total defence expenditure), not the latest" in text

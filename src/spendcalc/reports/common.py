@@ -67,6 +67,19 @@ def edition_record(dataset: Dataset) -> dict[str, Scalar]:
     }
 
 
+def editions_note(dataset: Dataset) -> str:
+    """Every edition the dataset keeps, as `--edition` takes them."""
+    listed = ", ".join(
+        f"{e.id} ({e.basis}, {year_range(e.first_year, e.last_year)}{', the latest' if e.latest else ''})"
+        for e in dataset.editions
+    )
+    return f"Editions of NATO's shares (--edition ID): {listed}."
+
+
+def year_range(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def edition_note(dataset: Dataset) -> str:
     """Which edition the shares come from, and whether a later one revises them."""
     edition, latest = dataset.edition, dataset.latest_edition
