@@ -213,3 +213,18 @@ def test_sources_lists_the_editions() -> None:
         "nato-2026-07 (core defence, 2014–2026, the latest)."
     ) in text
     assert "Shares: edition nato-sgar-2025 (total defence expenditure), not the latest" in text
+
+
+@pytest.mark.parametrize("edition", ["nato-2025-08", "nato-sgar-2025", "nato-2026-07"])
+@pytest.mark.parametrize(
+    "args", [["compare"], ["chart"], ["share"], ["history", "DEU"], ["export", "-f", "json"], ["countries"]]
+)
+def test_every_edition_runs_every_command(edition: str, args: list[str]) -> None:
+    out = ok("--edition", edition, *args)
+    assert edition in out
+
+
+def test_an_ally_without_shares_in_the_edition_is_named(dataset: Dataset) -> None:
+    result = invoke("--edition", "nato-sgar-2025", "path", "GBR", "-t", "3.5", "--by", "2030")
+    assert result.exit_code == 1
+    assert "United Kingdom: no defence share in any year of edition nato-sgar-2025" in result.stderr

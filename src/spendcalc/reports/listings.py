@@ -41,7 +41,7 @@ def countries_report(dataset: Dataset) -> Report:
                 "gdp_years": year_span(ally.gdp_years),
             }
         )
-    return _simple_report("The NATO allies", columns, records, ())
+    return _simple_report("The NATO allies", columns, records, (edition_note(dataset),))
 
 
 TARGET_OF = {
