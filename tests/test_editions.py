@@ -228,3 +228,11 @@ def test_an_ally_without_shares_in_the_edition_is_named(dataset: Dataset) -> Non
     result = invoke("--edition", "nato-sgar-2025", "path", "GBR", "-t", "3.5", "--by", "2030")
     assert result.exit_code == 1
     assert "United Kingdom: no defence share in any year of edition nato-sgar-2025" in result.stderr
+
+
+def test_a_values_note_is_in_gaps_notes_and_json() -> None:
+    text = " ".join(ok("gap", "SVN").split())
+    assert "Share note [nato-2026-07]: NATO's workbook carries a footnote on this row" in text
+    document = json.loads(ok("--edition", "nato-sgar-2025", "gap", "DEU", "-f", "json"))
+    assert document["metadata"]["share_note"].startswith("Aug-2025 edition left this cell blank")
+    assert json.loads(ok("gap", "POL", "-f", "json"))["metadata"]["share_note"] is None
