@@ -6,9 +6,11 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from spendcalc.data.load import load_dataset
 from spendcalc.data.schema import Ally, Dataset
 from spendcalc.domain.gaps import gap
 from spendcalc.domain.revisions import revisions
@@ -236,3 +238,28 @@ def test_a_values_note_is_in_gaps_notes_and_json() -> None:
     document = json.loads(ok("--edition", "nato-sgar-2025", "gap", "DEU", "-f", "json"))
     assert document["metadata"]["share_note"].startswith("Aug-2025 edition left this cell blank")
     assert json.loads(ok("gap", "POL", "-f", "json"))["metadata"]["share_note"] is None
+
+
+def test_revisions_list_only_the_editions_covering_the_year(dataset: Dataset) -> None:
+    result = revisions(dataset, ally(dataset, "POL"), 2026)
+    assert [(r.edition.id, r.change_pp) for r in result.rows] == [("nato-2026-07", None)]
+    assert ally(dataset, "POL").shares(2026)[0].pct == 4.68
+
+
+def test_revisions_of_an_armed_ally_without_any_share(
+    write_dataset: Callable[[dict[str, Any]], Path], tiny_dataset_dict: dict[str, Any]
+) -> None:
+    for record in tiny_dataset_dict["allies"][1]["years"].values():
+        record.pop("shares", None)
+    data = load_dataset(write_dataset(tiny_dataset_dict))
+    with pytest.raises(SpendcalcError, match="Betaland: no defence share in any edition"):
+        revisions(data, ally(data, "BET"))
+
+
+def test_no_change_reads_as_zero(dataset: Dataset) -> None:
+    from spendcalc.reports.revisions import change_text
+
+    # Albania 2016: 1.09 in both editions.
+    result = revisions(dataset, ally(dataset, "ALB"), 2016)
+    assert [r.share.pct for r in result.rows if r.share] == [1.09, 1.09]
+    assert change_text(result.rows[1]) == "0.00"

@@ -434,3 +434,61 @@ def test_tiny_dataset_defaults_to_its_only_edition(
     assert data.for_edition("src-share") is data
     assert data.nato_tables == ()
     assert data.nato_figure("ALP", 2024, "spending_usd_m") is None
+
+
+def _nato_table(**changes: Any) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "edition": "src-share",
+        "metric": "spending_usd_m",
+        "unit": "million US$, current prices",
+        "table": "Table 2",
+        "first_year": 2024,
+        "estimate_years": [2025],
+        "values": {"ALP": [3000.0, 5500.0], "BET": [1500.0, None], "NATO_TOTAL": [4500.0, None]},
+    }
+    return table | changes
+
+
+def test_nato_tables_load_and_read(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["nato_tables"] = [_nato_table()]
+    data = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert data.nato_figure("ALP", 2025, "spending_usd_m") == 5500.0
+    assert data.nato_figure("BET", 2025, "spending_usd_m") is None  # null stays missing
+    assert data.nato_figure("NATO_TOTAL", 2024, "spending_usd_m") == 4500.0
+    assert data.nato_figure("ALP", 2023, "spending_usd_m") is None  # before the table
+    assert data.nato_figure("ALP", 2024, "gdp_usd_m") is None  # no such table
+
+
+@pytest.mark.parametrize(
+    ("table", "line"),
+    [
+        (_nato_table(edition="nowhere"), "nato_tables[0].edition: unknown edition 'nowhere'"),
+        (_nato_table(first_year=2025), "nato_tables[0].edition: 'src-share' does not cover 2025-2026"),
+        (
+            _nato_table(values={"ALP": [1.0, 2.0], "BET": [1.0]}),
+            "nato_tables[0].values: rows of different lengths",
+        ),
+        (
+            _nato_table(values={"ZZZ": [1.0, 2.0]}),
+            "nato_tables[0].values: 'ZZZ' is not an ally or NATO aggregate",
+        ),
+    ],
+)
+def test_bad_nato_tables(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any], table: dict[str, Any], line: str
+) -> None:
+    tiny_dataset_dict["nato_tables"] = [table]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == (line,)
+
+
+def test_a_nato_table_twice(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["nato_tables"] = [_nato_table(), _nato_table()]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("nato_tables: duplicate table 'src-share spending_usd_m'",)
+
+
+def test_edition_years_in_order(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["editions"][0]["first_year"] = 2030
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details[0] == "editions: edition 'src-share': first_year is after last_year"

@@ -330,7 +330,10 @@ class Dataset(Record):
             for code in table.values:
                 if code not in codes:
                     raise ValueError(f"{where}.values: {code!r} is not an ally or NATO aggregate")
-        _reject_duplicates("NATO table", [f"{t.edition} {t.metric}" for t in self.nato_tables])
+        try:
+            _reject_duplicates("table", [f"{t.edition} {t.metric}" for t in self.nato_tables])
+        except ValueError as error:
+            raise ValueError(f"nato_tables: {error}") from None
         return self.selected()
 
     def selected(self) -> Dataset:
