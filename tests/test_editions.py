@@ -175,7 +175,8 @@ def test_nato_tables_keep_the_2026_edition(dataset: Dataset) -> None:
 
 
 def test_computed_aggregates_equal_natos_rows(dataset: Dataset) -> None:
-    """NATO's aggregates are Σ constant-2021 spending / Σ constant-2021 GDP over the allies of that year.
+    """NATO's aggregates are Σ constant-2021 spending / Σ constant-2021 GDP over the allies of that year;
+    its US$ totals (current and constant 2021) are the sums of the allies' of that year.
 
     Iceland: NATO's GDP totals include Iceland's GDP, which its tables do not give per ally. The allies'
     spending sums to NATO's row within the rounding of the printed millions; the allies' GDP sums to
@@ -201,6 +202,10 @@ def test_computed_aggregates_equal_natos_rows(dataset: Dataset) -> None:
             assert None not in spending and None not in gdp, (code, year)
             summed = sum(s for s in spending if s is not None)
             assert abs(summed - total_spending) <= len(allies) / 2, (code, year)
+            current = [dataset.nato_figure(a, year, "spending_usd_m") for a in allies]
+            total_current = dataset.nato_figure(code, year, "spending_usd_m")
+            assert None not in current and total_current is not None
+            assert abs(sum(c for c in current if c is not None) - total_current) <= len(allies) / 2
             iceland_gdp = total_gdp - sum(g for g in gdp if g is not None)
             assert 20_000 <= iceland_gdp <= 32_000, (code, year, iceland_gdp)
             share = 100 * summed / total_gdp

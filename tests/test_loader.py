@@ -383,7 +383,7 @@ def test_version_1_file_is_told_what_to_do(
     with pytest.raises(SpendcalcError) as caught:
         loader.load_dataset(write_dataset(tiny_dataset_dict))
     assert "schema version 1" in caught.value.message
-    assert "`spendcalc dataset` gives a version-2 file" in caught.value.message
+    assert "this spendcalc reads version 2: start from `spendcalc dataset`" in caught.value.message
     assert caught.value.details == ()
 
 

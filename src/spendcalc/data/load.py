@@ -182,8 +182,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         and document["schema_version"] == 1
     ):
         raise SpendcalcError(
-            f"{name}: schema version 1 (one share per ally-year, no editions): rebuild it with spendcalc 2 "
-            "(`spendcalc dataset` gives a version-2 file to start from)"
+            f"{name}: schema version 1 (one share per ally-year, no editions); this spendcalc reads "
+            "version 2: start from `spendcalc dataset`, which writes a version-2 file, and carry your "
+            "changes into it"
         )
     try:
         return Dataset.model_validate_json(text, strict=True)
