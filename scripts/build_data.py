@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,43 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = REPO / "data" / "sources"
 DEFAULT_OUTPUT = REPO / "data" / "allies.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# The editions of NATO's shares the dataset keeps, oldest first; the last one is the latest. Each value is
+# held per edition, and a series never mixes editions. The August 2025 edition is the total-defence basis
+# as read then (defence_share_of_gdp.csv rows citing it; the cells it left blank or that were not found stay
+# missing); the Secretary General's report of March 2026 is its own edition, holding only the 2025 values
+# the first dataset took from it; the July 2026 edition is core defence, restated from 2014.
+EDITIONS = (
+    {"id": "nato-2025-08", "basis": "total defence expenditure", "first_year": 2014, "last_year": 2025},
+    {"id": "nato-sgar-2025", "basis": "total defence expenditure", "first_year": 2025, "last_year": 2025},
+    {"id": "nato-2026-07", "basis": "core defence", "first_year": 2014, "last_year": 2026},
+)
+LATEST_EDITION = "nato-2026-07"
+NATO_AGGREGATES = ("NATO_TOTAL", "NATO_EUROPE_AND_CANADA")
+NATO_TABLES = "nato_2026_tables.csv"
+# NATO's own tables kept from the 2026 edition, one per metric (its share of GDP is kept as the shares).
+NATO_METRICS = (
+    "spending_lcu_m",
+    "spending_lcu_2021_m",
+    "spending_usd_m",
+    "spending_usd_2021_m",
+    "gdp_usd_m",
+    "gdp_usd_2021_m",
+    "real_change_pct",
+    "equipment_pct",
+    "personnel_pct",
+    "infrastructure_pct",
+    "other_pct",
+    "military_personnel_k",
+    "spending_per_capita_2021_usd",
+    "gdp_per_capita_2021_kusd",
+)
+NATO_2026_NOTES = {
+    ("SVN", 2026): "NATO's workbook carries a footnote on this row whose text was not recovered.",
+    ("NLD", 2026): "NATO gives no personnel/infrastructure/other split for this year (equipment only).",
+    ("PRT", 2026): "NATO gives no personnel/infrastructure/other split for this year (equipment only).",
+}
 
 # The equipment guideline is a share of defence spending, not of GDP: it can never be a GDP target.
 # What each target is a share of. The Hague's defence-related slice is a share of GDP, but of spending
@@ -101,9 +138,63 @@ def ecb_annual_rates(source_dir: Path) -> tuple[dict[str, dict[int, float]], str
     return rates, meta["ecb_last_day"], version
 
 
+def nato_tables(source_dir: Path, allies: list[str]) -> list[dict[str, Any]]:
+    """NATO's own tables of the 2026 edition, one per metric: for each ally (and NATO's two aggregates),
+    the values from the edition's first year on, in NATO's units; a value NATO does not give is null."""
+    edition = next(e for e in EDITIONS if e["id"] == LATEST_EDITION)
+    first, last = edition["first_year"], edition["last_year"]
+    codes = [*allies, *NATO_AGGREGATES]
+    read: dict[str, dict[tuple[str, int], float]] = {metric: {} for metric in NATO_METRICS}
+    units: dict[str, set[tuple[str, str]]] = {metric: set() for metric in NATO_METRICS}
+    estimates: set[tuple[int, bool]] = set()
+    for row in read_csv(source_dir / NATO_TABLES):
+        if row["metric"] not in read:
+            continue
+        if row["source"] != LATEST_EDITION or row["iso3"] not in codes:
+            raise ValueError(f"{NATO_TABLES}: unexpected row {row}")
+        read[row["metric"]][(row["iso3"], int(row["year"]))] = float(row["value"])
+        units[row["metric"]].add((row["unit"], row["table"]))
+        estimates.add((int(row["year"]), yes_no(row["estimate"])))
+    estimate_years = sorted(year for year, estimate in estimates if estimate)
+    if {year for year, estimate in estimates if not estimate} & set(estimate_years):
+        raise ValueError(f"{NATO_TABLES}: a year is an estimate for some values only")
+    tables = []
+    for metric in NATO_METRICS:
+        ((unit, table),) = units[metric]
+        values = {
+            code: [read[metric].get((code, year)) for year in range(first, last + 1)]
+            for code in codes
+            if any((code, year) in read[metric] for year in range(first, last + 1))
+        }
+        tables.append(
+            {
+                "edition": LATEST_EDITION,
+                "metric": metric,
+                "unit": unit,
+                "table": table,
+                "first_year": first,
+                "estimate_years": estimate_years,
+                "values": values,
+            }
+        )
+    return tables
+
+
+def dump(dataset: dict[str, Any]) -> str:
+    """The dataset as JSON, indented, but with each of NATO's value rows on one line (smaller, faster)."""
+    rows: list[str] = []
+    for table in dataset["nato_tables"]:
+        for code, values in table["values"].items():
+            table["values"][code] = f"@row{len(rows)}@"
+            rows.append(json.dumps(values))
+    text = json.dumps(dataset, indent=1, ensure_ascii=False)
+    return re.sub(r'"@row(\d+)@"', lambda match: rows[int(match[1])], text) + "\n"
+
+
 def build(source_dir: Path) -> dict[str, Any]:
     allies_rows = read_csv(source_dir / "allies.csv")
     shares = read_csv(source_dir / "defence_share_of_gdp.csv")
+    core_shares = read_csv(source_dir / "nato_2026_core_share_of_gdp.csv")
     gdp_history = read_csv(source_dir / "gdp_usd_history.csv")
     gdp_imf = read_csv(source_dir / "gdp_usd.csv")
     population = read_csv(source_dir / "population.csv")
@@ -113,15 +204,32 @@ def build(source_dir: Path) -> dict[str, Any]:
     def year_record(iso3: str, year: str) -> dict[str, Any]:
         return years[iso3].setdefault(int(year), {})
 
+    shares_by_edition: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for row in shares:
-        record = year_record(row["iso3"], row["year"])
-        record["share"] = {
+        shares_by_edition.setdefault((row["iso3"], int(row["year"])), {})[row["source"]] = {
+            "edition": row["source"],
             "pct": float(row["share_pct"]),
             "estimate": yes_no(row["estimate"]),
             "precision": float(row["precision"]),
-            "source": row["source"],
             "note": optional(row["note"]),
         }
+    for row in core_shares:
+        if row["iso3"] not in years:
+            continue  # NATO's aggregates: computed from the allies, not stored
+        if row["source"] != LATEST_EDITION or row["basis"] != "core defence":
+            raise ValueError(f"nato_2026_core_share_of_gdp.csv: unexpected row {row}")
+        key = (row["iso3"], int(row["year"]))
+        shares_by_edition.setdefault(key, {})[LATEST_EDITION] = {
+            "edition": LATEST_EDITION,
+            "pct": float(row["share_pct"]),
+            "estimate": yes_no(row["estimate"]),
+            "precision": 0.01,
+            "note": NATO_2026_NOTES.get(key),
+        }
+    for (iso3, year), by_edition in shares_by_edition.items():
+        year_record(iso3, str(year))["shares"] = [
+            by_edition[edition["id"]] for edition in EDITIONS if edition["id"] in by_edition
+        ]
     for row in gdp_history:
         year_record(row["iso3"], row["year"])["gdp"] = {
             "usd_bn": float(row["gdp_usd_bn"]),
@@ -174,9 +282,9 @@ def build(source_dir: Path) -> dict[str, Any]:
         part[key]["source"]
         for ally in allies
         for part in ally["years"].values()
-        for key in ("share", "gdp", "population", "fx")
+        for key in ("gdp", "population", "fx")
         if key in part
-    }
+    } | {edition["id"] for edition in EDITIONS}
     sources = [
         {
             "id": row["id"],
@@ -186,8 +294,22 @@ def build(source_dir: Path) -> dict[str, Any]:
             "url": optional(row["url"]),
             "note": optional(row["note"]),
         }
-        for row in read_csv(source_dir / "sources.csv")
+        for row in read_csv(source_dir / "sources.csv") + read_csv(source_dir / "sources_2026.csv")
         if row["id"] in cited
+    ]
+    publications = {source["id"]: source for source in sources}
+    editions = [
+        {
+            "id": edition["id"],
+            "title": publications[edition["id"]]["title"],
+            "publisher": publications[edition["id"]]["publisher"],
+            "published": publications[edition["id"]]["published"],
+            "basis": edition["basis"],
+            "first_year": edition["first_year"],
+            "last_year": edition["last_year"],
+            "latest": edition["id"] == LATEST_EDITION,
+        }
+        for edition in EDITIONS
     ]
     # Worded as when the build computed the averages itself, so that the dataset rebuilds byte for byte;
     # the averages are now computed by scripts/extract_ecb_rates.py (data/sources/ecb_annual_rates.csv).
@@ -237,11 +359,13 @@ def build(source_dir: Path) -> dict[str, Any]:
     ]
     return {
         "schema_version": SCHEMA_VERSION,
+        "editions": editions,
         "sources": sources,
         "targets": targets,
         "eur_per_usd": eur_per_usd,
         "pledges": pledges,
         "allies": allies,
+        "nato_tables": nato_tables(source_dir, [row["iso3"] for row in allies_rows]),
     }
 
 
@@ -250,7 +374,7 @@ def main(argv: list[str]) -> int:
     output = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUTPUT
     dataset = build(source_dir)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(dataset, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    output.write_text(dump(dataset), encoding="utf-8")
     print(f"wrote {output} ({len(dataset['allies'])} allies)")
     return 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PICTURE = REPO / "docs" / "chart.svg"
-COMMAND = ["chart", "--year", "2025", "--target", "2", "--target", "3.5", "--target", "5"]
+COMMAND = ["chart", "--year", "2026", "--target", "2", "--target", "3.5", "--target", "5"]
 WIDTH = "100"
 
 

@@ -33,7 +33,19 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 WriteDataset = Callable[[dict[str, Any]], Path]
 
 _TINY: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
+    "editions": [
+        {
+            "id": "src-share",
+            "title": "Defence shares, test edition",
+            "publisher": "Test Publisher",
+            "published": "2025-08-28",
+            "basis": "total defence expenditure",
+            "first_year": 2014,
+            "last_year": 2025,
+            "latest": True,
+        }
+    ],
     "sources": [
         {
             "id": "src-share",
@@ -88,24 +100,28 @@ _TINY: dict[str, Any] = {
             "has_armed_forces": True,
             "years": {
                 "2024": {
-                    "share": {
-                        "pct": 1.5,
-                        "estimate": False,
-                        "precision": 0.01,
-                        "source": "src-share",
-                        "note": None,
-                    },
+                    "shares": [
+                        {
+                            "edition": "src-share",
+                            "pct": 1.5,
+                            "estimate": False,
+                            "precision": 0.01,
+                            "note": None,
+                        }
+                    ],
                     "gdp": {"usd_bn": 200.0, "kind": "actual", "source": "src-gdp"},
                     "population": {"millions": 10.0, "source": "src-gdp"},
                 },
                 "2025": {
-                    "share": {
-                        "pct": 2.5,
-                        "estimate": True,
-                        "precision": 0.01,
-                        "source": "src-share",
-                        "note": "an estimate",
-                    },
+                    "shares": [
+                        {
+                            "edition": "src-share",
+                            "pct": 2.5,
+                            "estimate": True,
+                            "precision": 0.01,
+                            "note": "an estimate",
+                        }
+                    ],
                     "gdp": {"usd_bn": 220.0, "kind": "estimate", "source": "src-gdp"},
                     "population": {"millions": 10.5, "source": "src-gdp"},
                 },
@@ -122,23 +138,27 @@ _TINY: dict[str, Any] = {
             "has_armed_forces": True,
             "years": {
                 "2024": {
-                    "share": {
-                        "pct": 3.0,
-                        "estimate": False,
-                        "precision": 0.1,
-                        "source": "src-share",
-                        "note": None,
-                    },
+                    "shares": [
+                        {
+                            "edition": "src-share",
+                            "pct": 3.0,
+                            "estimate": False,
+                            "precision": 0.1,
+                            "note": None,
+                        }
+                    ],
                     "gdp": {"usd_bn": 50.0, "kind": "actual", "source": "src-gdp"},
                 },
                 "2025": {
-                    "share": {
-                        "pct": 3.2,
-                        "estimate": True,
-                        "precision": 0.1,
-                        "source": "src-share",
-                        "note": None,
-                    },
+                    "shares": [
+                        {
+                            "edition": "src-share",
+                            "pct": 3.2,
+                            "estimate": True,
+                            "precision": 0.1,
+                            "note": None,
+                        }
+                    ],
                     "gdp": {"usd_bn": 55.0, "kind": "estimate", "source": "src-gdp"},
                 },
             },

@@ -44,8 +44,13 @@ def raw_ally(iso3: str) -> dict[str, Any]:
     return found
 
 
+LATEST_EDITION = next(e["id"] for e in RAW["editions"] if e["latest"])
+
+
 def raw_share(iso3: str, year: int) -> float | None:
-    share = (raw_ally(iso3)["years"].get(str(year)) or {}).get("share")
+    """The latest edition's share, read from the JSON independently of spendcalc."""
+    shares = (raw_ally(iso3)["years"].get(str(year)) or {}).get("shares", [])
+    share = next((s for s in shares if s["edition"] == LATEST_EDITION), None)
     return None if share is None else float(share["pct"])
 
 
@@ -128,12 +133,12 @@ def test_load_dataset_missing_file(tmp_path: Path) -> None:
 
 
 def test_gap_returns_ally_gaps_with_the_cli_figures(data: Dataset) -> None:
-    result = gap(data, "POL", ["3.5"])
+    result = gap(data, "POL", ["3.5"], year=2025)
     assert isinstance(result, core_module.AllyGaps)
     assert result.ally.iso3 == "POL"
     assert result.year == 2025
     assert len(result.rows) == 1
-    row = list(csv.DictReader(io.StringIO(cli("gap", "POL", "-t", "3.5", "-f", "csv"))))
+    row = list(csv.DictReader(io.StringIO(cli("gap", "POL", "-t", "3.5", "-y", "2025", "-f", "csv"))))
     assert len(row) == 1
     printed = row[0]
     # The CLI prints the float's repr: exactly the API's value.
@@ -146,12 +151,13 @@ def test_gap_returns_ally_gaps_with_the_cli_figures(data: Dataset) -> None:
 
 def test_gap_figures_from_the_data(data: Dataset) -> None:
     result = gap(data, "Poland", ["3.5", "5"])
-    share, gdp_bn = raw_share("POL", 2025), raw_gdp("POL", 2025)
+    assert result.year == 2026
+    share, gdp_bn = raw_share("POL", 2026), raw_gdp("POL", 2026)
     assert share is not None
     assert result.share is not None
-    assert result.share.pct == share
+    assert result.share.pct == share == 4.68
     assert result.share.estimate is True
-    assert result.share.source == "nato-2025-08"
+    assert result.share.source == "nato-2026-07"
     assert [r.target.share_pct for r in result.rows] == [3.5, 5.0]
     assert result.rows[0].gap_usd_bn == pytest.approx((3.5 - share) / 100 * gdp_bn, rel=1e-12)
     assert result.rows[1].gap_usd_bn == pytest.approx((5.0 - share) / 100 * gdp_bn, rel=1e-12)
@@ -226,7 +232,8 @@ def test_compare_nato_share_from_the_data(data: Dataset) -> None:
     spending = math.fsum((raw_share(c, 2024) or 0.0) / 100 * raw_gdp(c, 2024) for c in counted)
     gdp_total = math.fsum(raw_gdp(c, 2024) for c in counted)
     assert result.totals[0].share_pct == pytest.approx(spending / gdp_total * 100, rel=1e-12)
-    assert round(result.totals[0].share_pct, 2) == 2.64  # as the README states
+    # Core defence (July 2026 edition) × IMF current-price GDP; NATO prints 2.65 on its constant-price GDP.
+    assert round(result.totals[0].share_pct, 2) == 2.68
     assert "ISL" in result.totals[0].excluded
     below = [c for c in counted if (raw_share(c, 2024) or 0.0) < 2]
     assert result.totals[0].rows[0].members_meeting == len(counted) - len(below)
@@ -234,7 +241,7 @@ def test_compare_nato_share_from_the_data(data: Dataset) -> None:
 
 def test_compare_defaults(data: Dataset) -> None:
     result = compare(data)
-    assert result.year == 2025
+    assert result.year == 2026
     assert [t.share_pct for t in result.targets] == [2.0, 2.5, 3.5, 5.0]
     assert len(result.allies) == 32
     assert [g.ally.name for g in result.allies] == sorted((a["name"] for a in RAW["allies"]), key=fold)

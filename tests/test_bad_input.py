@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = (ROOT / "data" / "allies.json").read_bytes()
 BUNDLED_DATA: dict[str, Any] = json.loads(BUNDLED)
 SPENDCALC = shutil.which("spendcalc")
-YEARS = "2014–2025"
+YEARS = "2014–2026"
 """The years with shares in the bundled dataset, as error messages name them."""
 ERROR_PREFIX = "spendcalc: error: "
 
@@ -48,7 +48,7 @@ def mutated(change: Callable[[dict[str, Any]], object]) -> bytes:
 
 
 def first_share(data: dict[str, Any]) -> dict[str, Any]:
-    share: dict[str, Any] = data["allies"][0]["years"]["2014"]["share"]
+    share: dict[str, Any] = data["allies"][0]["years"]["2014"]["shares"][-1]
     return share
 
 
@@ -72,7 +72,7 @@ def replace_once(old: bytes, new: bytes) -> bytes:
     return BUNDLED.replace(old, new, 1)
 
 
-FIRST_PCT = b'"pct": ' + json.dumps(BUNDLED_DATA["allies"][0]["years"]["2014"]["share"]["pct"]).encode()
+FIRST_PCT = b'"pct": ' + json.dumps(BUNDLED_DATA["allies"][0]["years"]["2014"]["shares"][-1]["pct"]).encode()
 DEPTH = 100_000
 
 
@@ -291,7 +291,7 @@ def data_file_cases() -> list[Case]:
         data["allies"].append(copy.deepcopy(data["allies"][3]))
 
     def unknown_source(data: dict[str, Any]) -> None:
-        first_share(data)["source"] = "no-such-source"
+        first_share(data)["edition"] = "no-such-source"
 
     def share_101(data: dict[str, Any]) -> None:
         first_share(data)["pct"] = 101
@@ -309,17 +309,17 @@ def data_file_cases() -> list[Case]:
         data["comment"] = "hello"
 
     def renamed_source(data: dict[str, Any]) -> None:
-        data["sources"][0]["id"] = "renamed"
+        data["sources"][2]["id"] = "renamed"  # the IMF's, cited by GDP figures
 
     def no_allies(data: dict[str, Any]) -> None:
         data["allies"] = []
 
     def schema_2(data: dict[str, Any]) -> None:
-        data["schema_version"] = 2
+        data["schema_version"] = 3
 
     def share_for_iceland(data: dict[str, Any]) -> None:
         iceland = next(a for a in data["allies"] if a["iso3"] == "ISL")
-        iceland["years"]["2024"]["share"] = copy.deepcopy(first_share(data))
+        iceland["years"]["2024"]["shares"] = [copy.deepcopy(first_share(data))]
 
     first_iso3 = BUNDLED_DATA["allies"][3]["iso3"]
     data = ("--data", "{data}", "sources")
@@ -375,7 +375,7 @@ def data_file_cases() -> list[Case]:
             data,
             1,
             r"data\.json: duplicate key 'schema_version' in a JSON object",
-            data=replace_once(b'"schema_version": 1,', b'"schema_version": 1,\n "schema_version": 1,'),
+            data=replace_once(b'"schema_version": 2,', b'"schema_version": 2,\n "schema_version": 2,'),
         ),
         Case(
             "data-duplicate-ally",
@@ -388,8 +388,8 @@ def data_file_cases() -> list[Case]:
             "data-unknown-source",
             data,
             1,
-            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.share\.source: unknown source id "
-            r"'no-such-source'",
+            r"data\.json: invalid dataset .*\n  allies\[0\]\.years\.2014\.shares\[1\]\.edition: "
+            r"unknown edition 'no-such-source'",
             data=mutated(unknown_source),
         ),
         Case("data-renamed-source", data, 1, r"unknown source id", data=mutated(renamed_source)),
@@ -397,7 +397,7 @@ def data_file_cases() -> list[Case]:
             "data-share-101",
             data,
             1,
-            invalid("allies[0].years.2014.share.pct", "must be ≤ 100"),
+            invalid("allies[0].years.2014.shares[1].pct", "must be ≤ 100"),
             data=mutated(share_101),
         ),
         Case(
@@ -478,7 +478,7 @@ def data_file_cases() -> list[Case]:
             data=mutated(extra_top_field),
         ),
         Case("data-no-allies", data, 1, r"invalid dataset .*\n  allies: ", data=mutated(no_allies)),
-        Case("data-schema-2", data, 1, r"invalid dataset .*\n  schema_version: ", data=mutated(schema_2)),
+        Case("data-schema-3", data, 1, r"invalid dataset .*\n  schema_version: ", data=mutated(schema_2)),
         Case(
             "data-share-without-armed-forces",
             data,
@@ -837,7 +837,7 @@ def test_two_keys_for_the_same_year_are_rejected(alias: str, tmp_path: Path) -> 
     def change(data: dict[str, Any]) -> None:
         years = data["allies"][0]["years"]
         years[alias] = copy.deepcopy(years["2014"])
-        years[alias]["share"]["pct"] = 9.99
+        years[alias]["shares"][-1]["pct"] = 9.99
 
     path = tmp_path / "data.json"
     path.write_bytes(mutated(change))

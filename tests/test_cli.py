@@ -25,7 +25,7 @@ from spendcalc.cli.app import app, app_for
 from support import EXPORT_HEADER, Raw, invoke, load_raw, ok, raw_ally, write_copy
 
 DEFAULT_TARGETS = [2.0, 2.5, 3.5, 5.0]
-COMMANDS = ("gap", "compare", "export", "countries", "targets", "sources")
+COMMANDS = ("gap", "compare", "export", "countries", "targets", "sources", "revisions")
 # Arguments that make each command produce a report.
 COMMAND_ARGS: dict[str, list[str]] = {
     "gap": ["gap", "POL"],
@@ -34,6 +34,7 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "countries": ["countries"],
     "targets": ["targets"],
     "sources": ["sources"],
+    "revisions": ["revisions", "DEU", "--year", "2025"],
 }
 
 
@@ -48,7 +49,7 @@ def registered_commands(typer_app: typer.Typer = app) -> list[str]:
 
 def share(data: Raw, iso3: str, year: int) -> float | None:
     record = raw_ally(data, iso3)["years"].get(str(year)) or {}
-    figure = record.get("share")
+    figure = (record.get("shares") or [None])[-1]
     return None if figure is None else float(figure["pct"])
 
 
@@ -65,12 +66,12 @@ def armed(data: Raw) -> list[dict[str, Any]]:
 
 
 def share_years(data: Raw) -> list[int]:
-    return sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("share")})
+    return sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("shares")})
 
 
 def latest_full_year(data: Raw) -> int:
     common = set.intersection(
-        *({int(y) for y, r in a["years"].items() if r.get("share")} for a in armed(data))
+        *({int(y) for y, r in a["years"].items() if r.get("shares")} for a in armed(data))
     )
     return max(common)
 
@@ -200,7 +201,9 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert row["name"] == "Poland"
     assert row["year"] == "2025"
     assert float(row["share_pct"]) == pct
-    assert row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["share"]["estimate"]).lower()
+    assert (
+        row["share_estimate"] == str(raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["estimate"]).lower()
+    )
     assert float(row["gdp_usd_bn"]) == usd_bn
     assert float(row["spending_usd_bn"]) == pytest.approx(pct / 100 * usd_bn, rel=1e-12)
     assert float(row["target_pct"]) == 3.5
@@ -208,7 +211,7 @@ def test_gap_poland_csv_is_share_times_gdp(raw: Raw) -> None:
     assert float(row["gap_usd_bn"]) == pytest.approx(gap_bn, rel=1e-12)
     assert float(row["gap_usd_per_capita"]) == pytest.approx(gap_bn * 1e9 / (people * 1e6), rel=1e-12)
     assert row["meets_target"] == ("true" if pct >= 3.5 else "false")
-    assert row["share_source"] == raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    assert row["share_source"] == raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["edition"]
     assert row["gdp_source"] == raw_ally(raw, "POL")["years"]["2025"]["gdp"]["source"]
 
 
@@ -248,7 +251,7 @@ def test_gap_defaults_to_latest_full_year_and_four_targets(raw: Raw) -> None:
 def test_gap_table_names_ally_year_and_sources(raw: Raw) -> None:
     out = ok("gap", "POL", "--year", "2025")
     assert "Poland (POL), 2025" in out
-    source_id = raw_ally(raw, "POL")["years"]["2025"]["share"]["source"]
+    source_id = raw_ally(raw, "POL")["years"]["2025"]["shares"][-1]["edition"]
     assert f"[{source_id}]" in out
     for target in ("2%", "2.5%", "3.5%", "5%"):
         assert table_line(out, target)
@@ -383,11 +386,12 @@ def test_compare_group_rows_give_net_gap_and_shortfall(raw: Raw) -> None:
         assert row["iso3"] == "" and row["share_source"] == "Σspending/ΣGDP"
     # Europe and Canada, 2.5%: lifting those below costs more than the net gap says.
     europe = next(r for r in rows if r["name"] == "Europe and Canada" and r["target"] == "2.5%")
+    net, shortfall = float(europe["gap_usd_bn"]), float(europe["shortfall_usd_bn"])
+    assert shortfall > 0 and shortfall > net
     lines = table.splitlines()
     at = lines.index(table_line(table, "Europe and Canada"))
-    assert f"+{float(europe['gap_usd_bn']):,.1f}" in lines[at]
-    assert lines[at + 1].split()[0] == "shortfall"
-    assert f"+{float(europe['shortfall_usd_bn']):,.1f}" in lines[at + 1]
+    assert lines[at].split()[5] == f"{'+' if net > 0 else '−'}{abs(net):,.1f}"
+    assert lines[at + 1].split() == ["shortfall", f"+{shortfall:,.1f}", lines[at + 1].split()[2]]
     assert "The shortfall under each total is what lifting only its allies" in " ".join(table.split())
 
 
@@ -602,7 +606,7 @@ def test_every_format_and_output_file(command: str, output_format: str, tmp_path
     assert printed.strip()
     if output_format == "csv":
         header = printed.splitlines()[0]
-        assert len(csv_rows(printed)) >= 4
+        assert len(csv_rows(printed)) >= (3 if command == "revisions" else 4)  # one row per edition
         if command in ("gap", "export"):
             assert header == EXPORT_HEADER
     elif output_format == "json":
@@ -638,7 +642,7 @@ def test_short_options(tmp_path: Path) -> None:
 
 def _modified_dataset(tmp_path: Path, pct: float, name: str = "modified.json") -> Path:
     data = load_raw()
-    raw_ally(data, "POL")["years"]["2025"]["share"]["pct"] = pct
+    raw_ally(data, "POL")["years"]["2025"]["shares"][-1]["pct"] = pct
     return write_copy(data, tmp_path / name)
 
 

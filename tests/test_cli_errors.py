@@ -51,7 +51,7 @@ def usage_error(*args: str) -> str:
 
 def years_span() -> str:
     data = load_raw()
-    years = sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("share")})
+    years = sorted({int(y) for a in data["allies"] for y, r in a["years"].items() if r.get("shares")})
     return f"{years[0]}–{years[-1]}"
 
 
@@ -96,7 +96,7 @@ def test_year_without_data(command: str) -> None:
     line = fails(*args)
     assert "2040" in line
     assert years_span() in line
-    assert years_span() == "2014–2025"
+    assert years_span() == "2014–2026"
 
 
 def test_bad_sort_key() -> None:
@@ -190,7 +190,7 @@ def test_data_file_empty(tmp_path: Path) -> None:
 def test_data_file_failing_validation(tmp_path: Path) -> None:
     data = load_raw()
     index = ally_index(data, "POL")
-    data["allies"][index]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][index]["years"]["2024"]["shares"][-1]["pct"] = 101
     path = write_copy(data, tmp_path / "too-much.json")
     result = invoke("--data", str(path), "gap", "POL")
     assert result.exit_code == 1, result.output
@@ -199,13 +199,13 @@ def test_data_file_failing_validation(tmp_path: Path) -> None:
     assert lines[0].startswith(ERROR_PREFIX)
     assert path.name in lines[0]
     assert "invalid dataset (1 problem(s))" in lines[0]
-    assert lines[1:] == [f"  allies[{index}].years.2024.share.pct: must be ≤ 100"]
+    assert lines[1:] == [f"  allies[{index}].years.2024.shares[1].pct: must be ≤ 100"]
 
 
 def test_data_file_failing_validation_as_a_subprocess(tmp_path: Path) -> None:
     """Through the real entry point too: a message, no traceback."""
     data = load_raw()
-    data["allies"][0]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = 101
     path = write_copy(data, tmp_path / "too-much.json")
     done = subprocess.run(
         [sys.executable, "-m", "spendcalc", "--data", str(path), "compare"],
@@ -218,7 +218,7 @@ def test_data_file_failing_validation_as_a_subprocess(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(ERROR_PREFIX)
-    assert "allies[0].years.2024.share.pct: must be ≤ 100" in done.stderr
+    assert "allies[0].years.2024.shares[1].pct: must be ≤ 100" in done.stderr
 
 
 # --- output --------------------------------------------------------------------------------------

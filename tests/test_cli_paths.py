@@ -39,7 +39,7 @@ def raw_gdp(data: Raw, iso3: str, year: int) -> float:
 
 
 def raw_share(data: Raw, iso3: str, year: int) -> float:
-    return float(raw_year(data, iso3, year)["share"]["pct"])
+    return float(raw_year(data, iso3, year)["shares"][-1]["pct"])
 
 
 # --- running the CLI -----------------------------------------------------------------------------
@@ -99,14 +99,14 @@ def test_uk_gap_in_pounds(raw: Raw) -> None:
 
 def test_path_csv_reaches_the_target_and_starts_where_gap_does(raw: Raw) -> None:
     rows = csv_rows(ok("path", "DEU", "--target", "3.5", "--by", "2029", "--format", "csv"))
-    assert [int(r["year"]) for r in rows] == list(range(2025, 2030))
+    assert [int(r["year"]) for r in rows] == list(range(2026, 2030))
     assert float(rows[-1]["share_pct"]) == 3.5
     assert rows[-1]["year"] == "2029"
-    gap_rows = csv_rows(ok("gap", "DEU", "--year", "2025", "--format", "csv"))
+    gap_rows = csv_rows(ok("gap", "DEU", "--year", "2026", "--format", "csv"))
     assert float(rows[0]["spending_bn"]) == float(gap_rows[0]["spending_usd_bn"])
-    assert float(rows[0]["share_pct"]) == raw_share(raw, "DEU", 2025)
+    assert float(rows[0]["share_pct"]) == raw_share(raw, "DEU", 2026)
     assert math.isclose(
-        float(rows[0]["spending_bn"]), raw_share(raw, "DEU", 2025) / 100 * raw_gdp(raw, "DEU", 2025)
+        float(rows[0]["spending_bn"]), raw_share(raw, "DEU", 2026) / 100 * raw_gdp(raw, "DEU", 2026)
     )
     assert {r["baseline"] for r in rows} == {"flat-share"}
     assert {r["currency"] for r in rows} == {"USD"}
@@ -114,23 +114,24 @@ def test_path_csv_reaches_the_target_and_starts_where_gap_does(raw: Raw) -> None
 
 def test_path_table_states_baseline_and_years(raw: Raw) -> None:
     text = flat(ok("path", "DEU", "--target", "3.5", "--by", "2029"))
-    start = raw_share(raw, "DEU", 2025)
-    # Germany's 2025 share was published to 0.1, and is shown so.
-    assert f"Cumulative extra 2026–2029 against a flat {start:.1f}% of each year's GDP" in text
-    # The cumulative figure, computed here: Σ (s_t − s_0) × GDP_t over 2026–2029, linear steps.
+    start = raw_share(raw, "DEU", 2026)
+    # Germany's 2026 share (July 2026 edition) is published to 0.01, and is shown so.
+    assert f"Cumulative extra 2027–2029 against a flat {start:.2f}% of each year's GDP" in text
+    # The cumulative figure, computed here: Σ (s_t − s_0) × GDP_t over 2027–2029, linear steps.
     cumulative = math.fsum(
-        (start + (3.5 - start) * (year - 2025) / 4 - start) / 100 * raw_gdp(raw, "DEU", year)
-        for year in range(2026, 2030)
+        (start + (3.5 - start) * (year - 2026) / 3 - start) / 100 * raw_gdp(raw, "DEU", year)
+        for year in range(2027, 2030)
     )
     assert (
-        f"Cumulative extra 2026–2029 against a flat 2.4% of each year's GDP: US$ {cumulative:,.1f} bn" in text
+        f"Cumulative extra 2027–2029 against a flat 2.69% of each year's GDP: US$ {cumulative:,.1f} bn"
+        in text
     )
 
 
 def test_path_table_flat_cash_sentence(raw: Raw) -> None:
     text = flat(ok("path", "DEU", "--target", "3.5", "--by", "2029", "--baseline", "flat-cash"))
-    cash = raw_share(raw, "DEU", 2025) / 100 * raw_gdp(raw, "DEU", 2025)
-    assert f"Cumulative extra 2026–2029 against flat cash (2025 spending of US$ {cash:,.1f} bn" in text
+    cash = raw_share(raw, "DEU", 2026) / 100 * raw_gdp(raw, "DEU", 2026)
+    assert f"Cumulative extra 2027–2029 against flat cash (2026 spending of US$ {cash:,.1f} bn" in text
 
 
 def test_path_hague_split_table(raw: Raw) -> None:
@@ -152,7 +153,7 @@ def test_path_hague_split_table(raw: Raw) -> None:
 
 def test_path_hague_csv_has_two_lines() -> None:
     rows = csv_rows(ok("path", "DEU", "-t", "hague", "--by", "2035", "--format", "csv"))
-    assert [r["line"] for r in rows] == ["core"] * 11 + ["related"] * 11
+    assert [r["line"] for r in rows] == ["core"] * 10 + ["related"] * 10  # 2026-2035
     related = [r for r in rows if r["line"] == "related"]
     assert float(related[0]["share_pct"]) == 0.0
     assert related[0]["start_share_source"] == ""
@@ -192,7 +193,7 @@ def test_pledges_for_one_ally(raw: Raw) -> None:
     assert {r["iso3"] for r in rows} == {"GBR"}
     assert len(rows) == sum(1 for p in raw["pledges"] if p["iso3"] == "GBR")
     pledge_2027 = next(r for r in rows if r["by_year"] == "2027")
-    latest = raw_share(raw, "GBR", 2025)
+    latest = raw_share(raw, "GBR", 2026)
     expected = (2.5 - latest) / 100 * raw_gdp(raw, "GBR", 2027)
     assert math.isclose(float(pledge_2027["extra_usd_bn"]), expected, rel_tol=1e-9)
 
@@ -214,11 +215,11 @@ def test_pledges_table_notes_national_measures(raw: Raw) -> None:
 def test_history_poland(raw: Raw) -> None:
     out = ok("history", "POL")
     years = [int(m) for m in re.findall(r"^\s*(\d{4})\s", out, re.MULTILINE)]
-    assert years == list(range(2014, 2026))
+    assert years == list(range(2014, 2027))
     assert "│" in out
     assert "GDP source changes in 2024" in flat(out)
     # Each year's spending, share × GDP, as shown (one decimal).
-    for year in (2014, 2025):
+    for year in (2014, 2025, 2026):
         spending = raw_share(raw, "POL", year) / 100 * raw_gdp(raw, "POL", year)
         row = next(line for line in out.splitlines() if line.strip().startswith(str(year)))
         assert f"{spending:,.1f}" in row
@@ -226,7 +227,7 @@ def test_history_poland(raw: Raw) -> None:
 
 def test_history_poland_csv(raw: Raw) -> None:
     rows = csv_rows(ok("history", "POL", "--format", "csv"))
-    assert len(rows) == 12
+    assert len(rows) == 13
     for row in rows:
         year = int(row["year"])
         expected = raw_share(raw, "POL", year) * raw_gdp(raw, "POL", year) / 100
@@ -252,7 +253,7 @@ def test_share_united_states(raw: Raw) -> None:
     usa = next(r for r in rows if r["iso3"] == "USA")
     assert 55 < float(usa["share_of_total_pct"]) < 65
     spending = {
-        a["iso3"]: a["years"]["2025"]["share"]["pct"] / 100 * a["years"]["2025"]["gdp"]["usd_bn"]
+        a["iso3"]: a["years"]["2025"]["shares"][-1]["pct"] / 100 * a["years"]["2025"]["gdp"]["usd_bn"]
         for a in raw["allies"]
         if a["has_armed_forces"]
     }
@@ -287,8 +288,9 @@ def test_export_lcu_header_and_albania(raw: Raw) -> None:
     # A country with an ECB rate has every currency cell filled.
     britain = [r for r in rows if r["iso3"] == "GBR"]
     assert britain
+    # 2026 has no annual ECB average yet: the 2025 one is carried forward.
     fx = float(raw_year(raw, "GBR", 2025)["fx"]["per_usd"])
     for row in britain:
         assert row["currency"] == "GBP"
         assert float(row["fx_per_usd"]) == fx
-        assert math.isclose(float(row["gdp_bn"]), raw_gdp(raw, "GBR", 2025) * fx, rel_tol=1e-12)
+        assert math.isclose(float(row["gdp_bn"]), raw_gdp(raw, "GBR", 2026) * fx, rel_tol=1e-12)

@@ -170,7 +170,8 @@ def test_resolve_country_empty(dataset: Dataset, text: str) -> None:
 
 
 def test_default_year(dataset: Dataset) -> None:
-    assert core.default_year(dataset) == 2025
+    assert core.default_year(dataset) == 2026
+    assert core.default_year(dataset.for_edition("nato-2025-08")) == 2024  # nine allies lack 2025 there
 
 
 def test_default_year_is_latest_year_every_armed_ally_has(dataset: Dataset) -> None:
@@ -180,14 +181,14 @@ def test_default_year_is_latest_year_every_armed_ally_has(dataset: Dataset) -> N
     assert not all(a.share(year + 1) is not None for a in armed)
 
 
-@pytest.mark.parametrize("year", [2013, 2026, 1999, 2100])
+@pytest.mark.parametrize("year", [2013, 2027, 1999, 2100])
 def test_check_year_rejects_years_without_shares(dataset: Dataset, year: int) -> None:
     with pytest.raises(SpendcalcError) as caught:
         core.check_year(dataset, year)
-    assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2025"
+    assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2026"
 
 
-@pytest.mark.parametrize("year", [2014, 2020, 2025])
+@pytest.mark.parametrize("year", [2014, 2020, 2025, 2026])
 def test_check_year_accepts(dataset: Dataset, year: int) -> None:
     assert core.check_year(dataset, year) == year
 
@@ -201,7 +202,8 @@ def test_year_span() -> None:
 
 # --- one ally ------------------------------------------------------------------------------------
 
-# Poland 2025, from data/sources: share 4.48 % (defence_share_of_gdp.csv, nato-2025-08, estimate),
+# Poland 2025 in the August 2025 edition, from data/sources: share 4.48 % (defence_share_of_gdp.csv,
+# nato-2025-08, estimate),
 # GDP US$ 1035.586 bn (gdp_usd.csv, imf-weo-2026-04, estimate), population 36.497 m (population.csv).
 POL_SHARE_2025 = 4.48
 POL_GDP_2025 = 1035.586
@@ -210,7 +212,8 @@ POL_POP_2025 = 36.497
 
 def test_ally_gaps_poland_2025(dataset: Dataset) -> None:
     targets = specs(dataset, "3.5", "5")
-    gaps = core.ally_gaps(dataset, ally(dataset, "POL"), 2025, targets)
+    august = dataset.for_edition("nato-2025-08")
+    gaps = core.ally_gaps(august, ally(august, "POL"), 2025, targets)
     assert gaps.status is Status.OK
     assert gaps.share is not None
     assert gaps.share.pct == POL_SHARE_2025
@@ -241,16 +244,16 @@ def test_ally_gaps_poland_2025(dataset: Dataset) -> None:
 
 def test_gap_entry_point_matches_ally_gaps(dataset: Dataset) -> None:
     via_gap = core.gap(dataset, "Poland", ["3.5", "5"])
-    direct = core.ally_gaps(dataset, ally(dataset, "POL"), 2025, specs(dataset, "3.5", "5"))
+    direct = core.ally_gaps(dataset, ally(dataset, "POL"), 2026, specs(dataset, "3.5", "5"))
     assert via_gap == direct
     assert core.gap(dataset, "pl", ["hague-core"], year=2024).rows[0].target.id == "hague-core"
 
 
 def test_gap_default_targets_and_year(dataset: Dataset) -> None:
     gaps = core.gap(dataset, "POL")
-    assert gaps.year == 2025
+    assert gaps.year == 2026
     assert [r.target.share_pct for r in gaps.rows] == [2.0, 2.5, 3.5, 5.0]
-    assert [r.meets for r in gaps.rows] == [True, True, True, False]  # 4.48 % in 2025
+    assert [r.meets for r in gaps.rows] == [True, True, True, False]  # 4.68 % in 2026 (core defence)
 
 
 def test_gap_checks_the_year(dataset: Dataset) -> None:
@@ -299,7 +302,7 @@ def test_current_what_if(dataset: Dataset) -> None:
     assert math.isclose(gaps.spending_usd_bn, 0.02 * POL_GDP_2025, rel_tol=1e-12)
     assert gaps.rows[0].gap_pp == 1.5
     assert not gaps.rows[0].meets
-    via_gap = core.gap(dataset, "POL", ["3.5"], current_pct=2.0)
+    via_gap = core.gap(dataset, "POL", ["3.5"], year=2025, current_pct=2.0)
     assert via_gap == gaps
     records = gap_reports.gap_records(gaps, targets)
     assert records[0]["share_source"] == "user-supplied"
@@ -330,7 +333,7 @@ def test_no_gdp_status(tiny_dataset_dict: dict[str, Any]) -> None:
 
 
 def test_no_share_status(tiny_dataset_dict: dict[str, Any]) -> None:
-    del tiny_dataset_dict["allies"][1]["years"]["2025"]["share"]
+    del tiny_dataset_dict["allies"][1]["years"]["2025"]["shares"][-1]
     data = Dataset.model_validate(tiny_dataset_dict)
     gaps = core.ally_gaps(data, ally(data, "BET"), 2025, (TargetSpec(2.0),))
     assert gaps.status is Status.NO_SHARE
@@ -527,14 +530,17 @@ def synthetic_dataset(members: list[tuple[float, float]]) -> Dataset:
                 "has_armed_forces": True,
                 "years": {
                     2024: {
-                        "share": {"pct": share, "estimate": False, "precision": 0.01, "source": "s"},
+                        "shares": [{"edition": "s", "pct": share, "estimate": False, "precision": 0.01}],
                         "gdp": {"usd_bn": gdp, "kind": "actual", "source": "s"},
                     }
                 },
             }
         )
     source = {"id": "s", "title": "t", "publisher": "p", "published": "2025-01-01"}
-    return Dataset.model_validate({"schema_version": 1, "sources": [source], "targets": [], "allies": allies})
+    edition = {**source, "basis": "core defence", "first_year": 2024, "last_year": 2024, "latest": True}
+    return Dataset.model_validate(
+        {"schema_version": 2, "editions": [edition], "sources": [source], "targets": [], "allies": allies}
+    )
 
 
 def assert_between_min_and_max(total: core.GroupTotal, members: list[AllyGaps]) -> None:

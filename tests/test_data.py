@@ -90,15 +90,18 @@ def test_shares_match_reference(reference: Path, dataset: Dataset) -> None:
     rows = read(reference, "defence_share_of_gdp.csv")
     allies = by_iso3(dataset)
     for row in rows:
-        share = allies[row["iso3"]].share(int(row["year"]))
+        share = allies[row["iso3"]].share(int(row["year"]), row["source"])
         assert share is not None, row
         assert share.pct == float(row["share_pct"]), row
         assert share.estimate == (row["estimate"] == "yes"), row
         assert share.precision == float(row["precision"]), row
         assert share.source == row["source"], row
         assert share.note == blank_to_none(row["note"]), row
-    # Nothing missing was filled in: exactly the reference rows, no more.
-    assert sum(len(a.share_years) for a in dataset.allies) == len(rows)
+    # Nothing missing was filled in: exactly the reference rows, no more, under their own editions.
+    older = sum(
+        1 for a in dataset.allies for r in a.years.values() for s in r.shares if s.edition != "nato-2026-07"
+    )
+    assert older == len(rows)
     assert len({(r["iso3"], r["year"]) for r in rows}) == len(rows)
 
 
@@ -177,7 +180,7 @@ DERIVED_SOURCES = {"ecb-eurofxref"}
 
 
 def test_sources_match_reference(reference: Path, dataset: Dataset) -> None:
-    rows = {r["id"]: r for r in read(reference, "sources.csv")}
+    rows = {r["id"]: r for r in read(reference, "sources.csv") + read(reference, "sources_2026.csv")}
     assert {s.id for s in dataset.sources} - set(rows) <= DERIVED_SOURCES
     for source in dataset.sources:
         if source.id in DERIVED_SOURCES:
@@ -192,9 +195,9 @@ def test_sources_match_reference(reference: Path, dataset: Dataset) -> None:
         part.source
         for a in dataset.allies
         for record in a.years.values()
-        for part in (record.share, record.gdp, record.population, getattr(record, "fx", None))
+        for part in (record.gdp, record.population, getattr(record, "fx", None))
         if part is not None
-    }
+    } | {share.edition for a in dataset.allies for record in a.years.values() for share in record.shares}
     # Every cited source is described, and only cited sources are kept (SIPRI is a cross-check only).
     assert {s.id for s in dataset.sources} == cited
     assert "sipri-2025-04" not in cited
@@ -218,7 +221,7 @@ def test_pledges_match_reference(reference: Path, raw_json: dict[str, Any]) -> N
 
 
 def test_raw_json_matches_loaded_model(raw_json: dict[str, Any], dataset: Dataset) -> None:
-    assert raw_json["schema_version"] == 1
+    assert raw_json["schema_version"] == 2
     assert Dataset.model_validate_json(json.dumps(raw_json), strict=True) == dataset
 
 
@@ -229,19 +232,19 @@ def test_iceland_has_no_shares(reference: Path, dataset: Dataset) -> None:
     iceland = by_iso3(dataset)["ISL"]
     assert not iceland.has_armed_forces
     assert iceland.share_years == ()
-    assert all(record.share is None for record in iceland.years.values())
+    assert all(not record.shares for record in iceland.years.values())
     assert not [r for r in read(reference, "defence_share_of_gdp.csv") if r["iso3"] == "ISL"]
     assert iceland.gdp_years  # GDP is still there
 
 
-def test_every_armed_ally_has_shares_2014_to_2025(dataset: Dataset) -> None:
+def test_every_armed_ally_has_shares_2014_to_2026(dataset: Dataset) -> None:
     for a in dataset.allies:
         if a.has_armed_forces:
-            assert a.share_years == tuple(range(2014, 2026)), a.iso3
+            assert a.share_years == tuple(range(2014, 2027)), a.iso3
 
 
 def test_alliance_share_2024_about_2_64(dataset: Dataset) -> None:
-    comparison = core.compare_allies(dataset, 2024, (core.TargetSpec(2.0),))
+    comparison = core.compare_allies(dataset.for_edition("nato-2025-08"), 2024, (core.TargetSpec(2.0),))
     nato, europe = comparison.totals
     assert abs(nato.share_pct - 2.64) <= 0.1
     assert abs(europe.share_pct - 2.00) <= 0.1

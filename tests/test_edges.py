@@ -41,10 +41,10 @@ def ally(dataset: Dataset, iso3: str) -> Any:
 
 def test_path_from_a_year_without_gdp_is_an_error() -> None:
     def drop(document: dict[str, Any]) -> None:
-        del document["allies"][22]["years"]["2025"]["gdp"]  # Poland
+        del document["allies"][22]["years"]["2026"]["gdp"]  # Poland
 
     data = dataset_with(drop)
-    with pytest.raises(SpendcalcError, match="Poland: no GDP for 2025"):
+    with pytest.raises(SpendcalcError, match="Poland: no GDP for 2026"):
         defence_path(data, ally(data, "POL"), TargetSpec(5.0), 2030)
 
 
@@ -82,7 +82,7 @@ def test_path_current_share_out_of_range_is_a_usage_error(dataset: Dataset) -> N
 
 def test_path_without_a_share_in_the_start_year() -> None:
     def drop(document: dict[str, Any]) -> None:
-        del document["allies"][22]["years"]["2024"]["share"]
+        del document["allies"][22]["years"]["2024"]["shares"][-1]
 
     data = dataset_with(drop)
     with pytest.raises(SpendcalcError, match="no defence share for 2024; give --current or --from"):

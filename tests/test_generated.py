@@ -51,6 +51,18 @@ SOURCES = [
     {"id": SHARE_SOURCE, "title": "Shares", "publisher": "Test", "published": "2025-08-28", "url": None},
     {"id": GDP_SOURCE, "title": "GDP", "publisher": "Test", "published": "2026-04-14", "note": "US$ bn"},
 ]
+EDITIONS = [
+    {
+        "id": SHARE_SOURCE,
+        "title": "Shares",
+        "publisher": "Test",
+        "published": "2025-08-28",
+        "basis": "core defence",
+        "first_year": 2014,
+        "last_year": 2026,
+        "latest": True,
+    }
+]
 TARGETS = [
     {
         "id": "nato-2pct",
@@ -86,7 +98,7 @@ def share_records(draw: st.DrawFn, positive_share: bool = False) -> dict[str, An
         "pct": draw(shares.filter(lambda pct: pct >= 0.01) if positive_share else shares),
         "estimate": draw(st.booleans()),
         "precision": draw(st.sampled_from([0.01, 0.1])),
-        "source": SHARE_SOURCE,
+        "edition": SHARE_SOURCE,
     }
     if draw(st.booleans()):
         record["note"] = draw(st.sampled_from([None, "an estimate", "=1+1", 'Ünïcødé, "quoted"\n']))
@@ -97,7 +109,7 @@ def share_records(draw: st.DrawFn, positive_share: bool = False) -> dict[str, An
 def year_records(draw: st.DrawFn, armed: bool, complete: bool) -> dict[str, Any]:
     record: dict[str, Any] = {}
     if armed and (complete or draw(st.integers(0, 3)) > 0):
-        record["share"] = draw(share_records(positive_share=complete))
+        record["shares"] = [draw(share_records(positive_share=complete))]
     if complete or draw(st.integers(0, 3)) > 0:
         kind = draw(st.sampled_from(["actual", "estimate", "projection"]))
         record["gdp"] = {"usd_bn": draw(positive), "kind": kind, "source": GDP_SOURCE}
@@ -134,7 +146,8 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
             ally["aliases"] = [f"{name[:4]}ia"]
         allies.append(ally)
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": 2,
+        "editions": copy.deepcopy(EDITIONS),
         "sources": copy.deepcopy(SOURCES),
         "targets": copy.deepcopy(TARGETS),
         "allies": allies,
@@ -148,7 +161,20 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
 
 Path_ = tuple[str | int, ...]
 OPTIONAL_KEYS = frozenset(
-    {"note", "url", "aliases", "currency_note", "share", "gdp", "population", "fx", "eur_per_usd", "pledges"}
+    {
+        "note",
+        "url",
+        "aliases",
+        "currency_note",
+        "shares",
+        "gdp",
+        "population",
+        "fx",
+        "eur_per_usd",
+        "pledges",
+        "nato_tables",
+        "estimate_years",
+    }
 )
 """Keys the schema lets a file leave out; every other key is required."""
 MAPPINGS = frozenset({"years", "eur_per_usd"})
@@ -273,7 +299,9 @@ def test_builder_datasets_are_accepted(data: dict[str, Any]) -> None:
     for ally, raw in zip(dataset.allies, data["allies"], strict=True):
         for year, record in raw["years"].items():
             share = ally.share(int(year))
-            assert (share.pct if share else None) == (record["share"]["pct"] if "share" in record else None)
+            assert (share.pct if share else None) == (
+                record["shares"][0]["pct"] if "shares" in record else None
+            )
 
 
 @SETTINGS
@@ -364,7 +392,8 @@ def check_formats_agree(data: dict[str, Any], csv_text: str, json_text: str, tab
     # Against the dataset itself, and the table: each ally's share, rounded as published.
     shown = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
     for ally in data["allies"]:
-        share = ally["years"].get(str(year), {}).get("share") if ally["has_armed_forces"] else None
+        shares = ally["years"].get(str(year), {}).get("shares") if ally["has_armed_forces"] else None
+        share = shares[0] if shares else None
         records = [r for r in document["rows"] if r["iso3"] == ally["iso3"]]
         assert records, ally["iso3"]
         assert {r["share_pct"] for r in records} == {share["pct"] if share else None}
@@ -444,7 +473,8 @@ def test_builder_datasets_always_compare(data: dict[str, Any]) -> None:
 
 def _extreme(field: str, value: float) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": 2,
+        "editions": copy.deepcopy(EDITIONS),
         "sources": copy.deepcopy(SOURCES),
         "targets": copy.deepcopy(TARGETS),
         "allies": [
@@ -457,7 +487,9 @@ def _extreme(field: str, value: float) -> dict[str, Any]:
                 "has_armed_forces": True,
                 "years": {
                     "2025": {
-                        "share": {"pct": 1.5, "estimate": False, "precision": 0.01, "source": SHARE_SOURCE},
+                        "shares": [
+                            {"edition": SHARE_SOURCE, "pct": 1.5, "estimate": False, "precision": 0.01}
+                        ],
                         "gdp": {"usd_bn": 100.0, "kind": "actual", "source": GDP_SOURCE},
                         "population": {"millions": 10.0, "source": GDP_SOURCE},
                     }
@@ -490,7 +522,7 @@ def test_huge_but_finite_figures_do_not_crash(command: str, field: str, value: f
 )
 def test_an_alliance_that_spends_nothing(command: list[str], tmp_path: Path) -> None:
     data = _extreme("usd_bn", 100.0)
-    data["allies"][0]["years"]["2025"]["share"]["pct"] = 0.0
+    data["allies"][0]["years"]["2025"]["shares"][-1]["pct"] = 0.0
     path = tmp_path / "data.json"
     path.write_bytes(encode(data))
     assert isinstance(load(path.read_bytes()), Dataset)
@@ -550,6 +582,7 @@ COMMANDS: dict[str, tuple[bool, list[str]]] = {
     "chart": (False, ["--year", "--target", "--sort", "--format"]),
     "schema": (False, []),
     "dataset": (False, []),
+    "revisions": (True, ["--year", "--format"]),
 }
 DEFAULT_FORMATS = {"export": "csv", "schema": "json", "dataset": "json"}
 

@@ -35,7 +35,7 @@ def invalid(write_dataset: WriteDataset, data: dict[str, Any]) -> SpendcalcError
 
 
 def test_bundled_dataset_loads(dataset: Dataset) -> None:
-    assert dataset.schema_version == 1
+    assert dataset.schema_version == 2
     assert len(dataset.allies) == 32
     assert {a.iso3 for a in dataset.allies} >= {"POL", "USA", "ISL", "TUR", "GBR"}
     assert dataset.sources
@@ -70,19 +70,19 @@ def test_dataset_is_immutable(dataset: Dataset) -> None:
 
 
 def test_share_above_100(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
-    tiny_dataset_dict["allies"][1]["years"]["2024"]["share"]["pct"] = 101
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["shares"][-1]["pct"] = 101
     error = invalid(write_dataset, tiny_dataset_dict)
-    assert error.details == ("allies[1].years.2024.share.pct: must be ≤ 100",)
+    assert error.details == ("allies[1].years.2024.shares[0].pct: must be ≤ 100",)
 
 
 def test_several_problems_are_all_listed(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    tiny_dataset_dict["allies"][0]["years"]["2025"]["share"]["pct"] = -0.5
+    tiny_dataset_dict["allies"][0]["years"]["2025"]["shares"][-1]["pct"] = -0.5
     tiny_dataset_dict["allies"][1]["years"]["2024"]["gdp"]["usd_bn"] = 0
     error = invalid(write_dataset, tiny_dataset_dict)
     assert set(error.details) == {
-        "allies[0].years.2025.share.pct: must be ≥ 0",
+        "allies[0].years.2025.shares[0].pct: must be ≥ 0",
         "allies[1].years.2024.gdp.usd_bn: must be > 0",
     }
     assert "(2 problem(s))" in error.message
@@ -191,19 +191,19 @@ def test_year_out_of_range(write_dataset: WriteDataset, tiny_dataset_dict: dict[
 def test_share_for_ally_without_armed_forces(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    share = dict(tiny_dataset_dict["allies"][0]["years"]["2024"]["share"])
-    tiny_dataset_dict["allies"][2]["years"]["2024"]["share"] = share
+    share = dict(tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1])
+    tiny_dataset_dict["allies"][2]["years"]["2024"]["shares"] = [share]
     error = invalid(write_dataset, tiny_dataset_dict)
     assert error.details == ("allies[2]: an ally without armed forces cannot have a defence share",)
 
 
 def test_strict_types(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
     """A number in a string, or 1 for a boolean, is not silently coerced."""
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["pct"] = "1.5"
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["estimate"] = 1
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = "1.5"
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["estimate"] = 1
     error = invalid(write_dataset, tiny_dataset_dict)
     locations = sorted(line.split(": ", 1)[0] for line in error.details)
-    assert locations == ["allies[0].years.2024.share.estimate", "allies[0].years.2024.share.pct"]
+    assert locations == ["allies[0].years.2024.shares[0].estimate", "allies[0].years.2024.shares[0].pct"]
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_bad_ally_fields(
 
 
 def test_wrong_schema_version(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
-    tiny_dataset_dict["schema_version"] = 2
+    tiny_dataset_dict["schema_version"] = 3
     error = invalid(write_dataset, tiny_dataset_dict)
     assert len(error.details) == 1
     assert error.details[0].startswith("schema_version: ")
@@ -368,6 +368,127 @@ def test_parse_dataset_names_the_input() -> None:
 def test_validation_lines_format_numbers_compactly(
     write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
 ) -> None:
-    tiny_dataset_dict["allies"][0]["years"]["2024"]["share"]["precision"] = 1.5
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][-1]["precision"] = 1.5
     error = invalid(write_dataset, tiny_dataset_dict)
-    assert error.details == ("allies[0].years.2024.share.precision: must be ≤ 1",)
+    assert error.details == ("allies[0].years.2024.shares[0].precision: must be ≤ 1",)
+
+
+# --- editions ------------------------------------------------------------------------------------
+
+
+def test_version_1_file_is_told_what_to_do(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["schema_version"] = 1
+    with pytest.raises(SpendcalcError) as caught:
+        loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert "schema version 1" in caught.value.message
+    assert "this spendcalc reads version 2: start from `spendcalc dataset`" in caught.value.message
+    assert caught.value.details == ()
+
+
+def test_share_of_an_unknown_edition(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"][0]["edition"] = "nowhere"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[0].years.2024.shares[0].edition: unknown edition 'nowhere'",)
+
+
+def test_share_outside_its_editions_years(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["editions"][0]["last_year"] = 2024
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details[0] == "allies[0].years.2025.shares[0].edition: 'src-share' does not cover 2025"
+
+
+def test_two_shares_of_one_edition_in_a_year(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    shares = tiny_dataset_dict["allies"][0]["years"]["2024"]["shares"]
+    shares.append(dict(shares[0], pct=1.6))
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("allies[0]: years.2024.shares: edition 'src-share' appears twice",)
+
+
+def test_exactly_one_latest_edition(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["editions"][0]["latest"] = False
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("editions: exactly one edition must be the latest, not 0",)
+
+
+def test_edition_must_match_its_source(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["editions"][0]["published"] = "2025-09-01"
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == (
+        "editions: 'src-share' needs a source of the same id, title, publisher and date",
+    )
+
+
+def test_tiny_dataset_defaults_to_its_only_edition(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    data = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert data.edition.id == "src-share"
+    assert data.for_edition("src-share") is data
+    assert data.nato_tables == ()
+    assert data.nato_figure("ALP", 2024, "spending_usd_m") is None
+
+
+def _nato_table(**changes: Any) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "edition": "src-share",
+        "metric": "spending_usd_m",
+        "unit": "million US$, current prices",
+        "table": "Table 2",
+        "first_year": 2024,
+        "estimate_years": [2025],
+        "values": {"ALP": [3000.0, 5500.0], "BET": [1500.0, None], "NATO_TOTAL": [4500.0, None]},
+    }
+    return table | changes
+
+
+def test_nato_tables_load_and_read(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["nato_tables"] = [_nato_table()]
+    data = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert data.nato_figure("ALP", 2025, "spending_usd_m") == 5500.0
+    assert data.nato_figure("BET", 2025, "spending_usd_m") is None  # null stays missing
+    assert data.nato_figure("NATO_TOTAL", 2024, "spending_usd_m") == 4500.0
+    assert data.nato_figure("ALP", 2023, "spending_usd_m") is None  # before the table
+    assert data.nato_figure("ALP", 2024, "gdp_usd_m") is None  # no such table
+
+
+@pytest.mark.parametrize(
+    ("table", "line"),
+    [
+        (_nato_table(edition="nowhere"), "nato_tables[0].edition: unknown edition 'nowhere'"),
+        (_nato_table(first_year=2025), "nato_tables[0].edition: 'src-share' does not cover 2025-2026"),
+        (
+            _nato_table(values={"ALP": [1.0, 2.0], "BET": [1.0]}),
+            "nato_tables[0].values: rows of different lengths",
+        ),
+        (
+            _nato_table(values={"ZZZ": [1.0, 2.0]}),
+            "nato_tables[0].values: 'ZZZ' is not an ally or NATO aggregate",
+        ),
+    ],
+)
+def test_bad_nato_tables(
+    write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any], table: dict[str, Any], line: str
+) -> None:
+    tiny_dataset_dict["nato_tables"] = [table]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == (line,)
+
+
+def test_a_nato_table_twice(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["nato_tables"] = [_nato_table(), _nato_table()]
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details == ("nato_tables: duplicate table 'src-share spending_usd_m'",)
+
+
+def test_edition_years_in_order(write_dataset: WriteDataset, tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["editions"][0]["first_year"] = 2030
+    error = invalid(write_dataset, tiny_dataset_dict)
+    assert error.details[0] == "editions: edition 'src-share': first_year is after last_year"

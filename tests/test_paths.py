@@ -52,15 +52,17 @@ def raw_gdp(data: Raw, iso3: str, year: int) -> float:
 
 
 def raw_share(data: Raw, iso3: str, year: int) -> float | None:
+    """The latest edition's share, read from the JSON independently of spendcalc."""
+    latest = next(e["id"] for e in data["editions"] if e["latest"])
     record = raw_ally(data, iso3)["years"].get(str(year), {})
-    share = record.get("share")
+    share = next((s for s in record.get("shares", []) if s["edition"] == latest), None)
     return None if share is None else float(share["pct"])
 
 
 def raw_latest_share(data: Raw, iso3: str) -> tuple[int, float]:
     years = raw_ally(data, iso3)["years"]
-    year = max(int(y) for y, r in years.items() if r.get("share") is not None)
-    return year, float(years[str(year)]["share"]["pct"])
+    year = max(int(y) for y, r in years.items() if r.get("shares") is not None)
+    return year, float(years[str(year)]["shares"][-1]["pct"])
 
 
 def raw_last_growth(data: Raw, iso3: str) -> float:
@@ -211,20 +213,20 @@ def test_deu_to_3_5_by_2029(ds: Dataset, raw: Raw) -> None:
     germany = ally_of(ds, "DEU")
     path = defence_path(ds, germany, spec(3.5), 2029)
     line = only_line(path)
-    assert path.from_year == 2025
-    assert [y.year for y in line.years] == [2025, 2026, 2027, 2028, 2029]
+    assert path.from_year == 2026  # the latest year with a share in the July 2026 edition
+    assert [y.year for y in line.years] == [2026, 2027, 2028, 2029]
     assert line.years[-1].share_pct == 3.5
     assert line.years[-1].year == 2029
-    gaps = core.ally_gaps(ds, germany, 2025, [spec(3.5)])
+    gaps = core.ally_gaps(ds, germany, 2026, [spec(3.5)])
     assert gaps.share is not None
     assert line.years[0].share_pct == gaps.share.pct
     assert line.years[0].spending_bn == gaps.spending_usd_bn
-    # Independently: 2025 share × 2025 GDP, and 3.5% of the 2029 projection.
-    start = raw_share(raw, "DEU", 2025)
+    # Independently: 2026 share × 2026 GDP, and 3.5% of the 2029 projection.
+    start = raw_share(raw, "DEU", 2026)
     assert start is not None
-    assert line.years[0].spending_bn == pytest.approx(start / 100 * raw_gdp(raw, "DEU", 2025), rel=1e-12)
+    assert line.years[0].spending_bn == pytest.approx(start / 100 * raw_gdp(raw, "DEU", 2026), rel=1e-12)
     assert line.years[-1].spending_bn == pytest.approx(3.5 / 100 * raw_gdp(raw, "DEU", 2029), rel=1e-12)
-    assert path.extra_years == (2026, 2029)
+    assert path.extra_years == (2027, 2029)
     assert line.years[0].extra_bn == 0.0
 
 
@@ -232,10 +234,10 @@ def test_linear_rises_by_the_same_step(ds: Dataset) -> None:
     line = only_line(defence_path(ds, ally_of(ds, "ESP"), spec(5), 2035, shape=Shape.LINEAR))
     values = shares(line)
     steps = [b - a for a, b in itertools.pairwise(values)]
-    assert len(steps) == 10
+    assert len(steps) == 9  # 2026 to 2035
     for step in steps:
         assert math.isclose(step, steps[0], rel_tol=1e-9)
-    assert math.isclose(steps[0], (5 - values[0]) / 10, rel_tol=1e-9)
+    assert math.isclose(steps[0], (5 - values[0]) / 9, rel_tol=1e-9)
 
 
 def test_front_and_back_bracket_linear(ds: Dataset) -> None:
@@ -255,7 +257,7 @@ def test_front_and_back_bracket_linear(ds: Dataset) -> None:
 
 
 def test_flat_share_with_target_at_start_costs_nothing(ds: Dataset, raw: Raw) -> None:
-    start = raw_share(raw, "DEU", 2025)
+    start = raw_share(raw, "DEU", 2026)
     assert start is not None
     line = only_line(defence_path(ds, ally_of(ds, "DEU"), spec(start), 2030))
     assert line.cumulative_extra_bn == 0.0
@@ -265,9 +267,9 @@ def test_flat_share_with_target_at_start_costs_nothing(ds: Dataset, raw: Raw) ->
 
 def test_flat_cash_baseline_is_the_start_years_spending(ds: Dataset, raw: Raw) -> None:
     line = only_line(defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2029, baseline=Baseline.FLAT_CASH))
-    start = raw_share(raw, "DEU", 2025)
+    start = raw_share(raw, "DEU", 2026)
     assert start is not None
-    cash = start / 100 * raw_gdp(raw, "DEU", 2025)
+    cash = start / 100 * raw_gdp(raw, "DEU", 2026)
     for year in line.years:
         assert math.isclose(year.baseline_bn, cash, rel_tol=1e-12)
         assert math.isclose(year.extra_bn, year.spending_bn - cash, rel_tol=1e-9, abs_tol=1e-9)
@@ -300,12 +302,12 @@ def test_no_assumed_years_within_the_data(ds: Dataset) -> None:
 
 def test_growth_option_replaces_the_projections(ds: Dataset, raw: Raw) -> None:
     path = defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2029, growth_pct=1.0)
-    first = raw_gdp(raw, "DEU", 2025)
+    first = raw_gdp(raw, "DEU", 2026)
     assert path.gdp.points[0].usd_bn == first
     assert path.gdp.points[0].kind != "assumed"
     for point in path.gdp.points[1:]:
         assert point.kind == "assumed"
-        assert math.isclose(point.usd_bn, first * 1.01 ** (point.year - 2025), rel_tol=1e-12)
+        assert math.isclose(point.usd_bn, first * 1.01 ** (point.year - 2026), rel_tol=1e-12)
         assert point.usd_bn != raw_gdp(raw, "DEU", point.year)
     assert path.gdp.growth_pct == 1.0
     assert path.gdp.growth_basis is not None
@@ -320,7 +322,7 @@ def test_hague_split_plans_two_lines(ds: Dataset, raw: Raw) -> None:
     assert core_line.target.share_pct == 3.5
     assert related.target.share_pct == 1.5
     assert core_line.start is not None
-    assert core_line.start.pct == raw_share(raw, "DEU", 2025)
+    assert core_line.start.pct == raw_share(raw, "DEU", 2026)
     assert related.start is None
     assert related.start_pct == 0.0
     assert related.years[0].share_pct == 0.0
@@ -337,11 +339,11 @@ def test_hague_split_plans_two_lines(ds: Dataset, raw: Raw) -> None:
 
 
 def test_ally_above_the_target_keeps_its_share(ds: Dataset, raw: Raw) -> None:
-    start = raw_share(raw, "POL", 2025)
+    start = raw_share(raw, "POL", 2026)
     assert start is not None and start > 3.5
     line = only_line(defence_path(ds, ally_of(ds, "POL"), spec(3.5), 2030))
     assert line.already_met
-    assert shares(line) == [start] * 6
+    assert shares(line) == [start] * 5
     assert all(y.extra_bn == 0.0 for y in line.years)
     assert line.cumulative_extra_bn == 0.0
 
@@ -422,7 +424,7 @@ targets_pct = st.floats(min_value=0, max_value=100, exclude_min=True, allow_nan=
 @PROPERTY
 @given(
     iso3=st.sampled_from(ARMED),
-    by_year=st.integers(min_value=2026, max_value=2040),
+    by_year=st.integers(min_value=2027, max_value=2040),
     first=targets_pct,
     second=targets_pct,
     shape=st.sampled_from(list(Shape)),
@@ -535,8 +537,8 @@ def test_pledge_after_2030_uses_assumed_gdp(ds: Dataset, raw: Raw) -> None:
 
 def test_poland_history(ds: Dataset, raw: Raw) -> None:
     rows = core.history(ally_of(ds, "POL"))
-    assert [r.year for r in rows] == list(range(2014, 2026))
-    assert len(rows) == 12
+    assert [r.year for r in rows] == list(range(2014, 2027))
+    assert len(rows) == 13
     for row in rows:
         share = raw_share(raw, "POL", row.year)
         assert share is not None
@@ -566,8 +568,9 @@ def _raw_spending(raw: Raw, year: int) -> dict[str, float]:
     result = {}
     for ally in raw["allies"]:
         record = ally["years"].get(str(year), {})
-        if record.get("share") and record.get("gdp"):
-            result[ally["iso3"]] = record["share"]["pct"] / 100 * record["gdp"]["usd_bn"]
+        share = raw_share(raw, ally["iso3"], year)
+        if share is not None and record.get("gdp"):
+            result[ally["iso3"]] = share / 100 * record["gdp"]["usd_bn"]
     return result
 
 

@@ -34,7 +34,7 @@ DATA_FILE = ROOT / "data" / "allies.json"
 RAW: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 NAMES = [str(a["name"]) for a in RAW["allies"]]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-CHART_ARGS = ["chart", "--year", "2025", "--target", "2", "--target", "3.5", "--target", "5"]
+CHART_ARGS = ["chart", "--year", "2026", "--target", "2", "--target", "3.5", "--target", "5"]
 EXPORT_COLUMNS = EXPORT_HEADER.split(",")
 # The commands that take --svg and --html, and a text each picture must contain.
 PICTURE_COMMANDS: dict[str, tuple[list[str], str]] = {
@@ -45,56 +45,56 @@ PICTURE_COMMANDS: dict[str, tuple[list[str], str]] = {
     "path": (["path", "DEU", "-t", "3.5", "--by", "2029"], "Germany"),
 }
 
-# `spendcalc chart --year 2025 --target 2 --target 3.5 --target 5` at COLUMNS=80 without colour.
-# Checked by hand (and again by test_chart_bars_follow_the_scale): the scale runs to 5 × 1.04 = 5.2%,
-# the bars are 80 − 34 = 46 cells, marks at round(2/5.2·46) = 18, round(3.5/5.2·46) = 31 and
-# round(5/5.2·46) = 44; Poland's bar fills round(4.48/5.2·46) = 40 cells (0–39), Latvia's 33 (3.73).
+# `spendcalc chart --year 2026 --target 2 --target 3.5 --target 5` at COLUMNS=80 without colour.
+# Checked by hand (and again by test_chart_bars_follow_the_scale): the scale runs to 5.33 × 1.04 = 5.54%
+# (Lithuania's 5.33 is above the 5% target), the bars are 80 − 34 = 46 cells, marks at
+# round(2/5.5432·46) = 17, round(3.5/5.5432·46) = 29 and round(5/5.5432·46) = 41; Lithuania's bar fills
+# round(5.33/5.5432·46) = 44 cells (0–43), Slovenia's 13 (1.61), short of the 2% mark.
 CHART_80 = """\
-Defence spending as a share of GDP, 2025
+Defence spending as a share of GDP, 2026
 
-                    Share  0%                                       5.2%
+                    Share  0%                                       5.5%
  Ally             (% GDP)  Share of GDP
  ───────────────────────────────────────────────────────────────────────
- Poland             4.48e  ██████████████████│████████████┃███████▋    ║
- Lithuania          4.00e  ██████████████████│████████████┃███▍        ║
- Latvia             3.73e  ██████████████████│████████████┃█           ║
- Estonia            3.38e  ██████████████████│██████████▉ ┃            ║
- Norway             3.35e  ██████████████████│██████████▋ ┃            ║
- Denmark             3.3e  ██████████████████│██████████▎ ┃            ║
- United States      3.22e  ██████████████████│█████████▌  ┃            ║
- Finland             2.9e  ██████████████████│██████▋     ┃            ║
- Greece              2.8e  ██████████████████│█████▊      ┃            ║
- Netherlands         2.5e  ██████████████████│███▏        ┃            ║
- Sweden              2.5e  ██████████████████│███▏        ┃            ║
- Germany             2.4e  ██████████████████│██▎         ┃            ║
- United Kingdom     2.40e  ██████████████████│██▎         ┃            ║
- Türkiye            2.33e  ██████████████████│█▋          ┃            ║
- Romania            2.28e  ██████████████████│█▏          ┃            ║
- Croatia             2.1e  ██████████████████│▏           ┃            ║
- Hungary             2.1e  ██████████████████│▏           ┃            ║
- Montenegro          2.1e  ██████████████████│▏           ┃            ║
- Slovakia            2.1e  ██████████████████│▏           ┃            ║
- Bulgaria           2.06e  ██████████████████│▏           ┃            ║
- France             2.05e  ██████████████████│▏           ┃            ║
- Albania            2.01e  ██████████████████│▏           ┃            ║
- Canada             2.01e  ██████████████████│▏           ┃            ║
- Italy              2.01e  ██████████████████│▏           ┃            ║
- Belgium            2.00e  ██████████████████│▏           ┃            ║
- Czechia            2.00e  ██████████████████│▏           ┃            ║
- Luxembourg         2.00e  ██████████████████│▏           ┃            ║
- North Macedonia    2.00e  ██████████████████│▏           ┃            ║
- Portugal           2.00e  ██████████████████│▏           ┃            ║
- Slovenia            2.0e  ██████████████████│▏           ┃            ║
- Spain              2.00e  ██████████████████│▏           ┃            ║
+ Lithuania          5.33e  █████████████████│███████████┃███████████║██▎
+ Estonia            5.10e  █████████████████│███████████┃███████████║▍
+ Latvia             4.92e  █████████████████│███████████┃██████████▉║
+ Poland             4.68e  █████████████████│███████████┃████████▉  ║
+ Greece             3.65e  █████████████████│███████████┃▎          ║
+ Denmark            3.49e  █████████████████│███████████┃           ║
+ Sweden             3.22e  █████████████████│████████▊  ┃           ║
+ Norway             3.17e  █████████████████│████████▎  ┃           ║
+ United States      3.17e  █████████████████│████████▎  ┃           ║
+ Türkiye            2.85e  █████████████████│█████▋     ┃           ║
+ Germany            2.69e  █████████████████│████▍      ┃           ║
+ Finland            2.65e  █████████████████│████       ┃           ║
+ Netherlands        2.58e  █████████████████│███▍       ┃           ║
+ United Kingdom     2.56e  █████████████████│███▎       ┃           ║
+ Romania            2.43e  █████████████████│██▏        ┃           ║
+ Bulgaria           2.22e  █████████████████│▍          ┃           ║
+ France             2.22e  █████████████████│▍          ┃           ║
+ Montenegro         2.17e  █████████████████│▏          ┃           ║
+ Albania            2.15e  █████████████████│▏          ┃           ║
+ Canada             2.13e  █████████████████│▏          ┃           ║
+ Italy              2.10e  █████████████████│▏          ┃           ║
+ Portugal           2.10e  █████████████████│▏          ┃           ║
+ Hungary            2.09e  █████████████████│▏          ┃           ║
+ North Macedonia    2.09e  █████████████████│▏          ┃           ║
+ Croatia            2.03e  █████████████████│▏          ┃           ║
+ Luxembourg         2.03e  █████████████████│▏          ┃           ║
+ Slovakia           2.02e  █████████████████│▏          ┃           ║
+ Czechia            2.01e  █████████████████│▏          ┃           ║
+ Belgium            2.00e  █████████████████│▏          ┃           ║
+ Spain              2.00e  █████████████████│▏          ┃           ║
+ Slovenia           1.61e  █████████████▍   │           ┃           ║
  Iceland              n/a  n/a — no armed forces
 
 Targets: │ 2%  ┃ 3.5%  ║ 5%   █ = share of GDP; e = estimate.
 Bars below 2% are drawn in red on a colour terminal.
 Iceland: n/a — no armed forces.
-Source: NATO, Defence Expenditure of NATO Countries (2014-2025) (2025-08-28)
-[nato-2025-08]
-Source: NATO, The Secretary General's Annual Report 2025 (2026-03-26)
-[nato-sgar-2025]
+Shares: edition nato-2026-07 (core defence), the latest.
+Source: NATO, Defence Investment of NATO Countries (2014-2026) (2026-07-07)
+[nato-2026-07]
 """
 
 
@@ -123,16 +123,18 @@ def columns_of(line: str) -> int:
 
 def raw_share(iso3: str, year: int, data: dict[str, Any] = RAW) -> dict[str, Any] | None:
     ally = next(a for a in data["allies"] if a["iso3"] == iso3)
-    share: dict[str, Any] | None = (ally["years"].get(str(year)) or {}).get("share")
+    latest = next(e["id"] for e in data["editions"] if e["latest"])
+    shares = (ally["years"].get(str(year)) or {}).get("shares", [])
+    share: dict[str, Any] | None = next((s for s in shares if s["edition"] == latest), None)
     return share
 
 
 @pytest.fixture
 def what_if(tmp_path: Path) -> Path:
-    """The bundled dataset with Spain at 1.5% of GDP in 2025: one ally below every target."""
+    """The bundled dataset with Spain at 1.5% of GDP in 2026: below every target, like Slovenia (1.61)."""
     data = copy.deepcopy(RAW)
     spain = next(a for a in data["allies"] if a["iso3"] == "ESP")
-    spain["years"]["2025"]["share"]["pct"] = 1.5
+    spain["years"]["2026"]["shares"][-1]["pct"] = 1.5
     path = tmp_path / "what-if.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -173,7 +175,7 @@ def test_chart_bars_follow_the_scale() -> None:
     rows = chart_rows(result.stdout)
     assert set(rows) == set(NAMES)
     targets = {2.0: "│", 3.5: "┃", 5.0: "║"}
-    shares = {a["name"]: raw_share(a["iso3"], 2025) for a in RAW["allies"]}
+    shares = {a["name"]: raw_share(a["iso3"], 2026) for a in RAW["allies"]}
     scale = max([*(float(s["pct"]) for s in shares.values() if s), *targets]) * 1.04
     width = 80 - 34
     assert f"{scale:.1f}%" in result.stdout.splitlines()[2]
@@ -208,7 +210,7 @@ def test_chart_sorted_by_share_with_iceland_last() -> None:
     result = run(CHART_ARGS)
     order = [n for line in result.stdout.splitlines() for n in NAMES if line.startswith(f" {n}  ")]
     iso = {a["name"]: a["iso3"] for a in RAW["allies"]}
-    shares = [raw_share(iso[n], 2025) for n in order]
+    shares = [raw_share(iso[n], 2026) for n in order]
     values = [float(s["pct"]) for s in shares if s is not None]
     assert len(values) == 31
     assert values == sorted(values, reverse=True)
@@ -244,13 +246,12 @@ def test_chart_colour_red_below_lowest_target_green_otherwise(what_if: Path) -> 
     assert "\x1b[" in result.stdout
     lines = {n: line for line in result.stdout.splitlines() for n in NAMES if line.startswith(f" {n}  ")}
     assert set(lines) == set(NAMES)
-    assert "\x1b[31m" in lines["Spain"]
-    assert "\x1b[32m" not in lines["Spain"]
+    below = {"Spain", "Slovenia"}  # 1.5 (the what-if) and 1.61, below 2%; every other ally at or above
     for name, line in lines.items():
-        if name in ("Spain", "Iceland"):
+        if name == "Iceland":
             continue
-        assert "\x1b[32m" in line, name
-        assert "\x1b[31m" not in line, name
+        assert ("\x1b[31m" in line) is (name in below), name
+        assert ("\x1b[32m" in line) is (name not in below), name
 
 
 def test_chart_colour_iceland_is_not_green(what_if: Path) -> None:
@@ -270,8 +271,8 @@ def test_chart_colour_reads_the_same_without_escapes(what_if: Path) -> None:
     assert stripped == plain.stdout.splitlines()
     assert max(columns_of(line) for line in ANSI.sub("", coloured.stdout).splitlines()) <= 80
     spain = chart_rows(plain.stdout)["Spain"]
-    # 1.5 / 5.2 × 46 = 13.3: 13 cells, then blanks up to the 2% mark at 18.
-    assert spain == ("1.50e", "█" * 13 + "▎" + " " * 4 + "│" + " " * 12 + "┃" + " " * 12 + "║")
+    # 1.5 / 5.5432 × 46 × 8 = 99.6 eighths: 12 cells and a half, then blanks up to the 2% mark at 17.
+    assert spain == ("1.50e", "█" * 12 + "▌" + " " * 4 + "│" + " " * 11 + "┃" + " " * 11 + "║")
 
 
 def test_chart_json_flags_allies_below_the_lowest_target(what_if: Path) -> None:
@@ -281,7 +282,8 @@ def test_chart_json_flags_allies_below_the_lowest_target(what_if: Path) -> None:
     assert rows["ESP"]["below_lowest_target"] is True
     assert rows["ISL"]["below_lowest_target"] is None
     assert rows["ISL"]["share_pct"] is None
-    assert sum(1 for r in rows.values() if r["below_lowest_target"] is False) == 30
+    assert rows["SVN"]["below_lowest_target"] is True
+    assert sum(1 for r in rows.values() if r["below_lowest_target"] is False) == 29
 
 
 @pytest.mark.parametrize(
@@ -310,7 +312,7 @@ def test_chart_bar_follows_terminal_width(columns: int) -> None:
     assert result.exit_code == 0
     width = columns - 34
     _, bar = chart_rows(result.stdout)["Poland"]
-    assert bar.index("║") == round(5 / 5.2 * width)
+    assert bar.index("║") == round(5 / (5.33 * 1.04) * width)  # the scale runs to Lithuania's 5.33 × 1.04
     assert max(columns_of(line) for line in result.stdout.splitlines()) <= columns
 
 
@@ -509,7 +511,7 @@ def test_bundled_dataset_matches_schema(schema: dict[str, Any]) -> None:
 
 
 def _share_101(data: dict[str, Any]) -> None:
-    data["allies"][0]["years"]["2024"]["share"]["pct"] = 101
+    data["allies"][0]["years"]["2024"]["shares"][-1]["pct"] = 101
 
 
 def _unknown_top_key(data: dict[str, Any]) -> None:
@@ -521,7 +523,7 @@ def _unknown_ally_key(data: dict[str, Any]) -> None:
 
 
 def _unknown_share_key(data: dict[str, Any]) -> None:
-    data["allies"][0]["years"]["2024"]["share"]["confidence"] = "high"
+    data["allies"][0]["years"]["2024"]["shares"][-1]["confidence"] = "high"
 
 
 @pytest.mark.parametrize("spoil", [_share_101, _unknown_top_key, _unknown_ally_key, _unknown_share_key])
@@ -649,7 +651,7 @@ def test_export_csv_parses_cleanly() -> None:
             assert record["share_pct"] == ""
             assert record["meets_target"] == ""
         else:
-            share = raw_share(record["iso3"], 2025)
+            share = raw_share(record["iso3"], 2026)
             assert share is not None
             assert float(record["share_pct"]) == float(share["pct"])
 

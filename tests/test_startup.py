@@ -41,13 +41,19 @@ def test_trusted_assembly_equals_full_validation() -> None:
     assert load_dataset() == validated
     # Nested values have the validated types, not raw JSON.
     poland = next(a for a in trusted.allies if a.iso3 == "POL")
-    assert type(poland.years[2025].share) is type(validated.allies[0].years[2014].share)
+    assert type(poland.years[2025].shares[0]) is type(validated.allies[0].years[2014].shares[0])
+    assert [s.edition for s in poland.years[2025].shares] == ["nato-2025-08", "nato-2026-07"]
+    validated_poland = next(a for a in validated.allies if a.iso3 == "POL")
+    assert poland.share(2025) == validated_poland.share(2025)
+    assert poland.edition == validated_poland.edition == "nato-2026-07"
+    assert type(trusted.nato_tables[0].values["POL"]) is tuple
+    assert trusted.nato_tables == validated.nato_tables
     assert poland.share_years == validated.allies[22].share_years
     # The records built without model_construct behave as validated ones do, to the fields set.
     assert trusted.model_dump() == validated.model_dump()
     assert trusted.model_dump_json(exclude_unset=True) == validated.model_dump_json(exclude_unset=True)
     assert repr(poland.years[2025]) == repr(validated.allies[22].years[2025])
-    assert poland.years[2025].model_copy(update={"share": None}).share is None
+    assert poland.years[2025].model_copy(update={"shares": ()}).shares == ()
 
 
 def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
@@ -236,7 +242,7 @@ def test_entry_hands_everything_else_to_typer(
         __main__.main()
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[1].startswith("POL,Poland,false,2025,4.48,")
+    assert out.splitlines()[1].startswith("POL,Poland,false,2026,4.68,")
 
 
 def test_entry_leaves_unknown_completion_requests_to_typer(

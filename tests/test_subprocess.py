@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -171,7 +172,7 @@ def test_an_encoding_without_every_character(encoding: str, args: list[str], sho
     text = done.stdout.decode(encoding)
     assert shown in text or shown.replace("Turkiye", "Türkiye") in text
     if args == ["gap", "TUR"]:
-        assert " -0.33 " in text  # a surplus, with its sign
+        assert re.search(r"  -0\.\d\d  ", text), text  # Türkiye above 2.5%: a surplus, with its sign
 
 
 @needs_script

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc import __version__
-from spendcalc.cli import dataset, gaps, history, listings, trajectories
+from spendcalc.cli import dataset, gaps, history, listings, revisions, trajectories
 from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
 from spendcalc.cli.options import State
@@ -45,6 +45,7 @@ COMMANDS = (
     history.history,
     history.share,
     history.chart,
+    revisions.revisions,
     dataset.dataset,
     dataset.schema,
 )
@@ -96,6 +97,16 @@ def main_options(
             dir_okay=True,
         ),
     ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition",
+            envvar="SPENDCALC_EDITION",
+            metavar="ID",
+            help="Use this edition of NATO's figures (e.g. nato-2025-08; `spendcalc sources` lists them). "
+            "Default: the latest.",
+        ),
+    ] = None,
     no_timestamp: Annotated[
         bool,
         typer.Option(
@@ -112,7 +123,7 @@ def main_options(
     Example: spendcalc gap POL --target 3.5
     """
     reading_dataset(data)
-    ctx.obj = State(data, timestamp=not no_timestamp)
+    ctx.obj = State(data, timestamp=not no_timestamp, edition=edition)
 
 
 def app_for(args: Sequence[str]) -> typer.Typer:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class State:
     data_path: Path | None = None
     timestamp: bool = True
+    edition: str | None = None
+    """--edition: the edition of NATO's figures every command uses (None: the dataset's latest)."""
     _dataset: "Dataset | None" = None
 
     def generated(self) -> "datetime | None":
@@ -46,7 +48,7 @@ class State:
 
             # Reading may wait (a FIFO, `--data <(...)`): a signal stops it at once.
             with interruptible():
-                self._dataset = load_dataset(self.data_path)
+                self._dataset = load_dataset(self.data_path).for_edition(self.edition)
         return self._dataset
 
 

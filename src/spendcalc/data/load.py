@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 ModelT = TypeVar("ModelT", bound="BaseModel")
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
-"""Datasets are untrusted input; the bundled one is about 0.1 MB, so 10 MB leaves room and fails fast."""
+"""Datasets are untrusted input; the bundled one is about 0.5 MB, so 10 MB leaves room and fails fast."""
 
 BUNDLED = "allies.json"
 
@@ -56,8 +57,10 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Ally,
         AllyYear,
         Dataset,
+        Edition,
         Fx,
         Gdp,
+        NatoTable,
         Pledge,
         Population,
         Rate,
@@ -66,8 +69,9 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Target,
     )
 
-    parts: dict[str, _Unchecked[Any]] = {
-        "share": _Unchecked(Share),
+    share = _Unchecked(Share)
+    parts: dict[str, Callable[[Any], Any]] = {
+        "shares": lambda values: tuple(map(share, values)),
         "gdp": _Unchecked(Gdp),
         "population": _Unchecked(Population),
         "fx": _Unchecked(Fx),
@@ -82,6 +86,10 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         allies.append(Ally.model_construct(**{**ally, "aliases": tuple(ally["aliases"]), "years": years}))
     return Dataset.model_construct(
         schema_version=document["schema_version"],
+        editions=tuple(
+            Edition.model_construct(**{**e, "published": date.fromisoformat(e["published"])})
+            for e in document["editions"]
+        ),
         sources=tuple(
             Source.model_construct(**{**s, "published": date.fromisoformat(s["published"])})
             for s in document["sources"]
@@ -95,7 +103,17 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         },
         pledges=tuple(Pledge.model_construct(**p) for p in document["pledges"]),
         allies=tuple(allies),
-    )
+        nato_tables=tuple(
+            NatoTable.model_construct(
+                **{
+                    **t,
+                    "estimate_years": tuple(t["estimate_years"]),
+                    "values": {code: tuple(row) for code, row in t["values"].items()},
+                }
+            )
+            for t in document["nato_tables"]
+        ),
+    ).selected()
 
 
 class _Unchecked(Generic[ModelT]):
@@ -149,7 +167,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     except UnicodeDecodeError as error:
         raise SpendcalcError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
     try:
-        json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
+        document = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -158,6 +176,16 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         raise SpendcalcError(f"{name}: {error}") from None
     except RecursionError:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
+    if (
+        isinstance(document, dict)
+        and type(document.get("schema_version")) is int
+        and document["schema_version"] == 1
+    ):
+        raise SpendcalcError(
+            f"{name}: schema version 1 (one share per ally-year, no editions); this spendcalc reads "
+            "version 2: start from `spendcalc dataset`, which writes a version-2 file, and carry your "
+            "changes into it"
+        )
     try:
         return Dataset.model_validate_json(text, strict=True)
     except ValidationError as error:

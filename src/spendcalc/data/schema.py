@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+from spendcalc.errors import SpendcalcError
+
+SCHEMA_VERSION = 2
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
 SourceId = Annotated[str, Field(min_length=1)]
@@ -43,14 +45,67 @@ class Target(Record):
     url: str | None = None
 
 
-class Share(Record):
-    """Defence expenditure as a share of GDP, NATO definition."""
+class Edition(Record):
+    """An edition of NATO's defence-expenditure figures: every share is held per edition."""
 
+    id: SourceId
+    """Also the id of the publication in `sources`, with the same title, publisher and date."""
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: date
+    basis: Literal["core defence", "total defence expenditure"]
+    """What the shares measure: core defence (The Hague's 3.5% core) or total defence expenditure."""
+    first_year: Year
+    last_year: Year
+    latest: bool
+    """Exactly one edition is the latest: the default one."""
+
+
+class Share(Record):
+    """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
+
+    edition: SourceId
     pct: float = Field(ge=0, le=100, allow_inf_nan=False)
     estimate: bool
     precision: float = Field(gt=0, le=1, allow_inf_nan=False)
-    source: SourceId
     note: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The publication the value comes from: its edition."""
+        return self.edition
+
+
+NATO_AGGREGATES = ("NATO_TOTAL", "NATO_EUROPE_AND_CANADA")
+"""NATO's own aggregate rows in its tables, beside the allies' ISO3 codes."""
+
+Figure = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+
+
+class NatoTable(Record):
+    """One of NATO's own tables in one edition (e.g. spending in current US$): a metric for each ally and
+    NATO's aggregates, year by year from `first_year`. A value NATO does not give is null, never 0.
+
+    Money in millions; national currency as NATO's table gives it (Bulgaria and Croatia: euros in the
+    2026 edition for every year, as its implied exchange rates show); constant prices and exchange rates
+    of 2021 where the unit says so.
+    """
+
+    edition: SourceId
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    unit: str = Field(min_length=1)
+    table: str = Field(min_length=1)
+    """Where NATO prints it, e.g. 'Table 2'."""
+    first_year: Year
+    estimate_years: tuple[Year, ...] = ()
+    """The years whose values are NATO's estimates (for every ally)."""
+    values: dict[str, tuple[Figure | None, ...]]
+    """By ISO3 code or NATO_TOTAL / NATO_EUROPE_AND_CANADA."""
+
+    def value(self, code: str, year: int) -> float | None:
+        row = self.values.get(code)
+        index = year - self.first_year
+        return row[index] if row is not None and 0 <= index < len(row) else None
 
 
 class Gdp(Record):
@@ -80,7 +135,16 @@ class Fx(Rate):
 
 
 class AllyYear(Record):
-    share: Share | None = None
+    shares: tuple[Share, ...] = ()
+    """At most one per edition."""
+
+    @field_validator("shares", mode="before")
+    @classmethod
+    def _arrays(cls, values: object) -> object:
+        # Ally.years is validated past the JSON parser (see _check_year_keys), where strict mode takes
+        # only real tuples: a JSON array arrives as a list.
+        return tuple(values) if isinstance(values, list) else values
+
     gdp: Gdp | None = None
     population: Population | None = None
     fx: Fx | None = None
@@ -110,6 +174,8 @@ class Ally(Record):
     currency_note: str | None = None
     has_armed_forces: bool
     years: dict[Year, AllyYear]
+    _edition: str | None = PrivateAttr(default=None)
+    """The edition `share` and `share_years` read: set by the dataset (its latest, or the one chosen)."""
 
     @field_validator("years", mode="before")
     @classmethod
@@ -118,13 +184,31 @@ class Ally(Record):
 
     @model_validator(mode="after")
     def _no_share_without_armed_forces(self) -> Ally:
-        if not self.has_armed_forces and any(y.share is not None for y in self.years.values()):
+        if not self.has_armed_forces and any(y.shares for y in self.years.values()):
             raise ValueError("an ally without armed forces cannot have a defence share")
+        for year, record in self.years.items():
+            editions = [share.edition for share in record.shares]
+            for edition in editions:
+                if editions.count(edition) > 1:
+                    raise ValueError(f"years.{year}.shares: edition {edition!r} appears twice")
         return self
 
-    def share(self, year: int) -> Share | None:
+    @property
+    def edition(self) -> str | None:
+        return self._edition
+
+    def share(self, year: int, edition: str | None = None) -> Share | None:
+        """The share for `year` in `edition` (default: the dataset's chosen edition); never another's."""
         record = self.years.get(year)
-        return record.share if record else None
+        if record is None:
+            return None
+        wanted = edition or self._edition
+        return next((s for s in record.shares if s.edition == wanted), None)
+
+    def shares(self, year: int) -> tuple[Share, ...]:
+        """Every edition's share for `year`, in the dataset's order of editions (oldest first)."""
+        record = self.years.get(year)
+        return record.shares if record else ()
 
     def gdp(self, year: int) -> Gdp | None:
         record = self.years.get(year)
@@ -140,7 +224,9 @@ class Ally(Record):
 
     @property
     def share_years(self) -> tuple[int, ...]:
-        return tuple(sorted(y for y, r in self.years.items() if r.share is not None))
+        """The years with a share in the chosen edition."""
+        edition = self._edition
+        return tuple(sorted(y for y, r in self.years.items() if any(s.edition == edition for s in r.shares)))
 
     @property
     def gdp_years(self) -> tuple[int, ...]:
@@ -148,7 +234,9 @@ class Ally(Record):
 
 
 class Dataset(Record):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
+    editions: tuple[Edition, ...] = Field(min_length=1)
+    """Oldest first; exactly one is the latest."""
     sources: tuple[Source, ...] = Field(min_length=1)
     targets: tuple[Target, ...]
     eur_per_usd: dict[Year, Rate] = Field(default_factory=dict)
@@ -160,6 +248,22 @@ class Dataset(Record):
 
     pledges: tuple[Pledge, ...] = ()
     allies: tuple[Ally, ...] = Field(min_length=1)
+    nato_tables: tuple[NatoTable, ...] = ()
+    """NATO's own tables (money, real change, the split of spending, personnel), per edition and metric."""
+
+    _edition: str | None = PrivateAttr(default=None)
+
+    @field_validator("editions")
+    @classmethod
+    def _one_latest_edition(cls, editions: tuple[Edition, ...]) -> tuple[Edition, ...]:
+        _reject_duplicates("edition id", [e.id for e in editions])
+        latest = [e.id for e in editions if e.latest]
+        if len(latest) != 1:
+            raise ValueError(f"exactly one edition must be the latest, not {len(latest)}")
+        for edition in editions:
+            if edition.first_year > edition.last_year:
+                raise ValueError(f"edition {edition.id!r}: first_year is after last_year")
+        return editions
 
     @field_validator("sources")
     @classmethod
@@ -184,6 +288,18 @@ class Dataset(Record):
     @model_validator(mode="after")
     def _sources_resolve(self) -> Dataset:
         known = {s.id for s in self.sources}
+        sources = {s.id: s for s in self.sources}
+        editions = {e.id: e for e in self.editions}
+        for edition in self.editions:
+            source = sources.get(edition.id)
+            if source is None or (source.title, source.publisher, source.published) != (
+                edition.title,
+                edition.publisher,
+                edition.published,
+            ):
+                raise ValueError(
+                    f"editions: {edition.id!r} needs a source of the same id, title, publisher and date"
+                )
         for year, rate in self.eur_per_usd.items():
             if rate.source not in known:
                 raise ValueError(f"eur_per_usd.{year}.source: unknown source id {rate.source!r}")
@@ -193,17 +309,88 @@ class Dataset(Record):
                 raise ValueError(f"pledges[{index}].iso3: {pledge.iso3!r} is not an ally in this dataset")
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("share", "gdp", "population", "fx"):
+                for part_name in ("gdp", "population", "fx"):
                     part = getattr(record, part_name)
                     if part is not None and part.source not in known:
                         raise ValueError(
                             f"allies[{index}].years.{year}.{part_name}.source: "
                             f"unknown source id {part.source!r}"
                         )
+                for position, share in enumerate(record.shares):
+                    where = f"allies[{index}].years.{year}.shares[{position}].edition"
+                    _check_edition(editions, share.edition, year, year, where)
+        codes = {a.iso3 for a in self.allies} | set(NATO_AGGREGATES)
+        for index, table in enumerate(self.nato_tables):
+            where = f"nato_tables[{index}]"
+            lengths = {len(row) for row in table.values.values()}
+            last = table.first_year + max(lengths, default=1) - 1
+            _check_edition(editions, table.edition, table.first_year, last, f"{where}.edition")
+            if len(lengths) > 1:
+                raise ValueError(f"{where}.values: rows of different lengths")
+            for code in table.values:
+                if code not in codes:
+                    raise ValueError(f"{where}.values: {code!r} is not an ally or NATO aggregate")
+        try:
+            _reject_duplicates("table", [f"{t.edition} {t.metric}" for t in self.nato_tables])
+        except ValueError as error:
+            raise ValueError(f"nato_tables: {error}") from None
+        return self.selected()
+
+    def selected(self) -> Dataset:
+        """Point every ally at the latest edition (what loading a dataset does)."""
+        latest = self.latest_edition.id
+        self._edition = latest
+        for ally in self.allies:
+            ally._edition = latest
         return self
+
+    @property
+    def latest_edition(self) -> Edition:
+        return next(e for e in self.editions if e.latest)
+
+    @property
+    def edition(self) -> Edition:
+        """The edition whose shares this dataset gives: the latest unless `for_edition` chose another."""
+        return self.find_edition(self._edition) if self._edition else self.latest_edition
+
+    def find_edition(self, edition_id: str) -> Edition:
+        found = next((e for e in self.editions if e.id == edition_id), None)
+        if found is None:
+            known = ", ".join(f"{e.id} (latest)" if e.latest else e.id for e in self.editions)
+            raise SpendcalcError(f"unknown edition {edition_id!r}; editions: {known}")
+        return found
+
+    def for_edition(self, edition_id: str | None) -> Dataset:
+        """The same dataset giving `edition_id`'s shares only (None: the latest edition)."""
+        edition = self.latest_edition if edition_id is None else self.find_edition(edition_id)
+        if edition.id == self._edition:
+            return self
+        allies = []
+        for ally in self.allies:
+            view = ally.model_copy()
+            view._edition = edition.id
+            allies.append(view)
+        dataset = self.model_copy(update={"allies": tuple(allies)})
+        dataset._edition = edition.id
+        return dataset
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
+
+    def nato_figure(self, code: str, year: int, metric: str, edition: str | None = None) -> float | None:
+        """A value of NATO's own tables (chosen edition by default), e.g. ('POL', 2026, 'spending_usd_m')."""
+        wanted = edition or self.edition.id
+        table = next((t for t in self.nato_tables if t.edition == wanted and t.metric == metric), None)
+        return table.value(code, year) if table is not None else None
+
+
+def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, last: int, where: str) -> None:
+    edition = editions.get(edition_id)
+    if edition is None:
+        raise ValueError(f"{where}: unknown edition {edition_id!r}")
+    if not edition.first_year <= first <= last <= edition.last_year:
+        span = str(first) if first == last else f"{first}-{last}"
+        raise ValueError(f"{where}: {edition_id!r} does not cover {span}")
 
 
 def _check_year_keys(years: object) -> object:

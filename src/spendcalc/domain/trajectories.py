@@ -296,5 +296,6 @@ def _resolve(target: TargetSpec | RelativeTarget, start: ShareFigure) -> TargetS
 def latest_share_year(ally: Ally) -> int:
     years = ally.share_years
     if not years:
-        raise SpendcalcError(f"{ally.name}: no defence share in any year")
+        where = f" of edition {ally.edition}" if ally.edition else ""
+        raise SpendcalcError(f"{ally.name}: no defence share in any year{where}")
     return years[-1]

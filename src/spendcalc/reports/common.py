@@ -47,9 +47,48 @@ def metadata(
         "year": year,
         "generated": generated.isoformat(timespec="seconds") if generated else None,
         "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
+        "edition": edition_record(dataset),
         "sources": [source_record(s) for s in dataset.sources],
         "money": MONEY_NOTE,
     }
+
+
+def edition_record(dataset: Dataset) -> dict[str, Scalar]:
+    """The edition the shares come from, for JSON metadata."""
+    edition, latest = dataset.edition, dataset.latest_edition
+    return {
+        "id": edition.id,
+        "title": edition.title,
+        "publisher": edition.publisher,
+        "published": edition.published.isoformat(),
+        "basis": edition.basis,
+        "latest": edition.latest,
+        "latest_edition": latest.id,
+    }
+
+
+def editions_note(dataset: Dataset) -> str:
+    """Every edition the dataset keeps, as `--edition` takes them."""
+    listed = ", ".join(
+        f"{e.id} ({e.basis}, {year_range(e.first_year, e.last_year)}{', the latest' if e.latest else ''})"
+        for e in dataset.editions
+    )
+    return f"Editions of NATO's shares (--edition ID): {listed}."
+
+
+def year_range(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def edition_note(dataset: Dataset) -> str:
+    """Which edition the shares come from, and whether a later one revises them."""
+    edition, latest = dataset.edition, dataset.latest_edition
+    line = f"Shares: edition {edition.id} ({edition.basis})"
+    if edition.latest:
+        return f"{line}, the latest."
+    return (
+        f"{line}, not the latest: {latest.id} ({latest.published.isoformat()}, {latest.basis}) revises them."
+    )
 
 
 def source_record(source: Source) -> dict[str, Scalar]:
@@ -64,11 +103,15 @@ def source_record(source: Source) -> dict[str, Scalar]:
 
 
 def source_notes(dataset: Dataset, source_ids: Iterable[str | None]) -> tuple[str, ...]:
+    """The edition the shares come from, then one line per source cited."""
     wanted = {s for s in source_ids if s}
-    return tuple(
-        f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
-        for s in dataset.sources
-        if s.id in wanted
+    return (
+        edition_note(dataset),
+        *(
+            f"Source: {s.publisher}, {s.title} ({s.published.isoformat()}) [{s.id}]"
+            for s in dataset.sources
+            if s.id in wanted
+        ),
     )
 
 

@@ -234,6 +234,10 @@ def gap_report(
     notes += [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
     if gaps.share is not None and gaps.share.user_supplied:
         notes.append("u = share supplied by the user with --current, not a NATO figure.")
+    recorded = ally.share(gaps.year) if gaps.share is not None and not gaps.share.user_supplied else None
+    share_note = recorded.note if recorded is not None else None
+    if recorded is not None and recorded.note:
+        notes.append(f"Share note [{recorded.edition}]: {recorded.note}")
     if gaps.population is None and gaps.rows:
         years = year_span([y for y, r in sorted(ally.years.items()) if r.population is not None])
         notes.append(
@@ -250,5 +254,6 @@ def gap_report(
         notes=tuple(notes),
         record_columns=table.record_columns(),
         records=table.records(items),
-        metadata=metadata(dataset, gaps.year, targets, generated) | {"currency": currency.value},
+        metadata=metadata(dataset, gaps.year, targets, generated)
+        | {"currency": currency.value, "share_note": share_note},
     )

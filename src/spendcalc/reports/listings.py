@@ -7,6 +7,8 @@ from spendcalc.domain.gaps import Status
 from spendcalc.domain.years import year_span
 from spendcalc.reports.common import (
     MONEY_NOTE,
+    edition_note,
+    editions_note,
     source_record,
 )
 from spendcalc.reports.model import Cell, Column, Kind, Report, Scalar
@@ -39,7 +41,7 @@ def countries_report(dataset: Dataset) -> Report:
                 "gdp_years": year_span(ally.gdp_years),
             }
         )
-    return _simple_report("The NATO allies", columns, records, ())
+    return _simple_report("The NATO allies", columns, records, (edition_note(dataset),))
 
 
 TARGET_OF = {
@@ -87,7 +89,12 @@ def sources_report(dataset: Dataset) -> Report:
         Column("url", "URL"),
     )
     records = [source_record(s) for s in dataset.sources]
-    notes = (MONEY_NOTE, *(f"[{s.id}] {s.note}" for s in dataset.sources if s.note))
+    notes = (
+        editions_note(dataset),
+        edition_note(dataset),
+        MONEY_NOTE,
+        *(f"[{s.id}] {s.note}" for s in dataset.sources if s.note),
+    )
     return _simple_report(
         "Sources", columns, records, notes, record_columns=(*(c.key for c in columns), "note")
     )
