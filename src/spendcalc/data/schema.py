@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -138,11 +139,12 @@ class Ally(Record):
         record = self.years.get(year)
         return record.fx if record else None
 
-    @property
+    @cached_property
     def share_years(self) -> tuple[int, ...]:
+        # Cached (the model is frozen): a loop over years asks for them once per ally and year.
         return tuple(sorted(y for y, r in self.years.items() if r.share is not None))
 
-    @property
+    @cached_property
     def gdp_years(self) -> tuple[int, ...]:
         return tuple(sorted(y for y, r in self.years.items() if r.gdp is not None))
 
