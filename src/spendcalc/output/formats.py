@@ -48,9 +48,24 @@ class CsvFormatter:
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(report.record_columns)
+        columns = report.record_columns
+        writer.writerow(columns)
+        # csv_cell for every cell, without a call for most of them: the csv module writes None as an
+        # empty cell and an int or float as its repr, as csv_cell does; text and booleans are converted
+        # once per distinct value (a grid of many targets repeats its names and sources on every row).
+        converted: dict[Scalar, Scalar] = {True: "true", False: "false"}
         for record in report.records:
-            writer.writerow(csv_cell(record.get(key)) for key in report.record_columns)
+            cells = [record.get(key) for key in columns]
+            writer.writerow(
+                [
+                    value
+                    if value is None or type(value) is float or type(value) is int
+                    else converted[value]
+                    if value in converted
+                    else converted.setdefault(value, csv_cell(value))
+                    for value in cells
+                ]
+            )
         return buffer.getvalue()
 
 

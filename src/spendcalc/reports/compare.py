@@ -92,7 +92,9 @@ def compare_report(
     comparison: Comparison,
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
+    table: bool = True,
 ) -> Report:
+    """`table=False` leaves out the table for people (rows and footer): `export` has its own."""
     targets = comparison.targets
     year = comparison.year
     rates = {g.ally.iso3: conversion(dataset, g.ally, year, currency) for g in comparison.allies}
@@ -132,8 +134,10 @@ def compare_report(
     return Report(
         title=f"Defence spending of the NATO allies against each target, {year}",
         columns=compare_columns(targets, money, with_code),
-        rows=tuple(_compare_row(g, targets, rates[g.ally.iso3], with_code) for g in comparison.allies),
-        footer=(*(_total_row(t, total_rate, with_code) for t in comparison.totals), meeting),
+        rows=tuple(_compare_row(g, targets, rates[g.ally.iso3], with_code) for g in comparison.allies)
+        if table
+        else (),
+        footer=(*(_total_row(t, total_rate, with_code) for t in comparison.totals), meeting) if table else (),
         notes=tuple(notes),
         record_columns=record_columns(currency),
         records=tuple(records),
@@ -194,11 +198,13 @@ def export_report(
     comparison: Comparison,
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
+    table: bool = True,
 ) -> Report:
-    """The scenario grid: the comparison as tidy rows, one per ally × target."""
-    base = compare_report(dataset, comparison, generated, currency)
+    """The scenario grid: the comparison as tidy rows, one per ally × target; with `table=False` only as
+    records (CSV and JSON are written from them), without the same grid again as cells for people."""
+    base = compare_report(dataset, comparison, generated, currency, table=False)
     columns = tuple(Column(key, key, _EXPORT_KINDS.get(key, Kind.TEXT)) for key in base.record_columns)
-    rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in base.records)
+    rows = tuple(tuple(Cell(record[c.key]) for c in columns) for record in base.records) if table else ()
     return Report(
         title=f"Scenario grid, {comparison.year}",
         columns=columns,
