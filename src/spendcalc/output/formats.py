@@ -35,6 +35,21 @@ def csv_cell(value: Scalar) -> str:
     return value
 
 
+_REMEMBERED = 4096
+"""Distinct values remembered per column; beyond that the column's memory starts again."""
+
+
+def _remembered(cache: dict[Scalar, str], value: Scalar) -> str:
+    text = csv_cell(value)
+    # Only text and floats with a fraction: those equal no other value of another type (True == 1 ==
+    # 1.0, and 0.0 == -0.0 but they are written differently), so a look-up can never give another's text.
+    if type(value) is str or (type(value) is float and not value.is_integer()):
+        if len(cache) >= _REMEMBERED:
+            cache.clear()
+        cache[value] = text
+    return text
+
+
 def _is_number(text: str) -> bool:
     try:
         return math.isfinite(float(text))
@@ -50,20 +65,17 @@ class CsvFormatter:
         writer = csv.writer(buffer, lineterminator="\n")
         columns = report.record_columns
         writer.writerow(columns)
-        # csv_cell for every cell, without a call for most of them: the csv module writes None as an
-        # empty cell and an int or float as its repr, as csv_cell does; text and booleans are converted
-        # once per distinct value (a grid of many targets repeats its names and sources on every row).
-        converted: dict[Scalar, Scalar] = {True: "true", False: "false"}
+        # csv_cell for every cell, remembered per column: a grid of many targets repeats an ally's
+        # figures, names and sources on each of its rows and each target on every ally's, and turning
+        # a float into its shortest exact text was most of the cost of writing a large grid.
+        caches: list[dict[Scalar, str]] = [{} for _ in columns]
+        write = writer.writerow
         for record in report.records:
-            cells = [record.get(key) for key in columns]
-            writer.writerow(
+            values = [record.get(key) for key in columns]
+            write(
                 [
-                    value
-                    if value is None or type(value) is float or type(value) is int
-                    else converted[value]
-                    if value in converted
-                    else converted.setdefault(value, csv_cell(value))
-                    for value in cells
+                    cache.get(value) or _remembered(cache, value)
+                    for cache, value in zip(caches, values, strict=True)
                 ]
             )
         return buffer.getvalue()
