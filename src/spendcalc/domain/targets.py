@@ -100,8 +100,8 @@ def expand_sweep(text: str, limit: int = MAX_SWEEP) -> list[str]:
         if limit == MAX_SWEEP:
             raise UsageError(f"sweep {text!r} gives {count} targets; at most {MAX_SWEEP}", "--target")
         raise UsageError(
-            f"sweep {text!r} gives {count} targets, more than the {limit} left of the {MAX_SWEEP} "
-            "a command takes (sweeps and repeated targets count together)",
+            f"sweep {text!r} gives {count} targets, more than the {limit} left: at most {MAX_SWEEP} "
+            "targets in all (sweeps and repeated targets count together)",
             "--target",
         )
     # Decimal steps, so that 0.1 steps land on 0.3 and not on 0.30000000000000004.
@@ -121,7 +121,7 @@ def parse_targets(texts: Iterable[str | float], known: "Sequence[Target]" = ()) 
         given_count += len(parts)
         if given_count > MAX_SWEEP:
             raise UsageError(
-                f"{given_count} targets or more given; at most {MAX_SWEEP} in all "
+                f"{given_count} targets given: at most {MAX_SWEEP} targets in all "
                 "(sweeps and repeated targets count together)",
                 "--target",
             )
