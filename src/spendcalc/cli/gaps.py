@@ -107,4 +107,5 @@ def export(
     run = state(ctx)
     dataset = run.dataset()
     comparison = compare_all(dataset, target or DEFAULT_TARGETS, year)
-    emit(export_report(dataset, comparison, run.generated(), currency), output_format, output)
+    table = output_format is OutputFormat.TABLE
+    emit(export_report(dataset, comparison, run.generated(), currency, table), output_format, output)

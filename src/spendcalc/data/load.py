@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 ModelT = TypeVar("ModelT", bound="BaseModel")
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
-"""Datasets are untrusted input; the bundled one is about 0.5 MB, so 10 MB leaves room and fails fast."""
+"""Datasets are untrusted input; the bundled one is about 0.5 MB, so 10 MB leaves room and fails fast.
+Counted without whitespace (significant_bytes), so that the same data loads or not whether it is written
+compact or indented (as `spendcalc dataset` writes it)."""
+
+MAX_FILE_BYTES = 4 * MAX_DATA_BYTES
+"""On disk, with its whitespace: room for any indentation of a dataset within MAX_DATA_BYTES; a file
+beyond it is refused before it is read whole."""
+
+_WHITESPACE = (b" ", b"\t", b"\n", b"\r")
 
 BUNDLED = "allies.json"
 
@@ -30,18 +38,24 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_DATA_BYTES + 1)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise SpendcalcError(f"{path}: no such data file") from None
     except IsADirectoryError:
         raise SpendcalcError(f"{path}: is a directory, not a data file") from None
     except OSError as error:
         raise SpendcalcError(f"{path}: cannot read data file ({error.strerror or error})") from None
-    if len(raw) > MAX_DATA_BYTES:
+    if len(raw) > MAX_FILE_BYTES or significant_bytes(raw) > MAX_DATA_BYTES:
         raise SpendcalcError(
             f"{path}: data file is larger than the {MAX_DATA_BYTES // (1024 * 1024)} MB limit"
         )
     return parse_dataset(raw, str(path))
+
+
+def significant_bytes(raw: bytes) -> int:
+    """The size without whitespace: the same for a document written compact or indented (the bytes of
+    spaces inside strings are left out too, in both)."""
+    return len(raw) - sum(raw.count(space) for space in _WHITESPACE)
 
 
 def assemble_trusted(document: dict[str, Any]) -> Dataset:
@@ -167,7 +181,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     except UnicodeDecodeError as error:
         raise SpendcalcError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
     try:
-        document = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
+        # A check only, which keeps nothing: every object is dropped once its keys are checked, so memory
+        # stays that of the models pydantic builds from the text.
+        json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -176,19 +192,18 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         raise SpendcalcError(f"{name}: {error}") from None
     except RecursionError:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
-    if (
-        isinstance(document, dict)
-        and type(document.get("schema_version")) is int
-        and document["schema_version"] == 1
-    ):
-        raise SpendcalcError(
-            f"{name}: schema version 1 (one share per ally-year, no editions); this spendcalc reads "
-            "version 2: start from `spendcalc dataset`, which writes a version-2 file, and carry your "
-            "changes into it"
-        )
     try:
         return Dataset.model_validate_json(text, strict=True)
     except ValidationError as error:
+        if any(
+            e["loc"] == ("schema_version",) and type(e.get("input")) is int and e.get("input") == 1
+            for e in error.errors()
+        ):
+            raise SpendcalcError(
+                f"{name}: schema version 1 (one share per ally-year, no editions); this spendcalc reads "
+                "version 2: start from `spendcalc dataset`, which writes a version-2 file, and carry your "
+                "changes into it"
+            ) from None
         lines = validation_lines(error)
         raise SpendcalcError(f"{name}: invalid dataset ({len(lines)} problem(s))", tuple(lines)) from None
 
@@ -197,13 +212,15 @@ class _JsonContentError(ValueError):
     pass
 
 
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> None:
+    keys = {key for key, _ in pairs}
+    if len(keys) == len(pairs):
+        return
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise _JsonContentError(f"duplicate key {key!r} in a JSON object")
-        result[key] = value
-    return result
+        seen.add(key)
 
 
 def _reject_constant(literal: str) -> Any:

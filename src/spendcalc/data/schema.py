@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -222,13 +223,14 @@ class Ally(Record):
         record = self.years.get(year)
         return record.fx if record else None
 
-    @property
+    @cached_property
     def share_years(self) -> tuple[int, ...]:
-        """The years with a share in the chosen edition."""
+        """The years with a share in the chosen edition; cached (the model is frozen), since a loop over
+        years asks for them once per ally and year."""
         edition = self._edition
         return tuple(sorted(y for y, r in self.years.items() if any(s.edition == edition for s in r.shares)))
 
-    @property
+    @cached_property
     def gdp_years(self) -> tuple[int, ...]:
         return tuple(sorted(y for y, r in self.years.items() if r.gdp is not None))
 
@@ -369,6 +371,7 @@ class Dataset(Record):
         for ally in self.allies:
             view = ally.model_copy()
             view._edition = edition.id
+            view.__dict__.pop("share_years", None)  # cached for the other edition, copied with the rest
             allies.append(view)
         dataset = self.model_copy(update={"allies": tuple(allies)})
         dataset._edition = edition.id

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from spendcalc.choices import SortKey
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.countries import fold
-from spendcalc.domain.gaps import AllyGaps, ally_gaps
+from spendcalc.domain.gaps import AllyGaps, ally_gaps, target_index
 from spendcalc.domain.groups import (
     ALLIANCE,
     EUROPE_AND_CANADA,
@@ -39,7 +39,9 @@ def compare_allies(
     sort: SortKey = SortKey.NAME,
     only_below: bool = False,
 ) -> Comparison:
-    everyone = [ally_gaps(dataset, ally, year, targets) for ally in dataset.allies]
+    targets = tuple(targets)
+    positions = target_index(targets)
+    everyone = [ally_gaps(dataset, ally, year, targets, positions=positions) for ally in dataset.allies]
     totals = (
         group_total(ALLIANCE, everyone, targets),
         group_total(

@@ -5,8 +5,9 @@ sources they rest on; compliance is decided on the unrounded values.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
+from types import MappingProxyType
 from typing import NamedTuple
 
 from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
@@ -71,9 +72,26 @@ class AllyGaps(NamedTuple):
     """One per target; empty when the status is not OK."""
     targets: tuple[TargetSpec, ...]
     """The targets asked for, rows or not."""
+    positions: Mapping[TargetSpec, int] = MappingProxyType({})
+    """Target -> position in `targets` (and in `rows` when there are rows); shared by the allies of a
+    comparison, so that looking a target up costs the same however many targets there are."""
 
     def row(self, target: TargetSpec) -> GapRow | None:
-        return next((r for r in self.rows if r.target == target), None)
+        if not self.rows:
+            return None
+        if not self.positions:
+            # Built by hand, without positions: the first row for this target, as a scan finds it.
+            return next((r for r in self.rows if r.target == target), None)
+        position = self.positions.get(target)
+        return None if position is None else self.rows[position]
+
+
+def target_index(targets: Sequence[TargetSpec]) -> Mapping[TargetSpec, int]:
+    """Each target's first position: built once for a set of targets, shared by every ally's gaps."""
+    index: dict[TargetSpec, int] = {}
+    for position, target in enumerate(targets):
+        index.setdefault(target, position)
+    return MappingProxyType(index)
 
 
 def gap_row(
@@ -85,33 +103,65 @@ def gap_row(
     return GapRow(target, gap_pp, gap_usd_bn, per_capita)
 
 
+def gap_rows(
+    targets: Sequence[TargetSpec], share_pct: float, gdp_usd_bn: float | None, population_m: float | None
+) -> tuple[GapRow, ...]:
+    """`gap_row` for each target, the same figures computed the same way, without a call per row."""
+    new = tuple.__new__
+    if gdp_usd_bn is None:
+        return tuple([new(GapRow, (t, t.share_pct - share_pct, None, None)) for t in targets])
+    if not population_m:
+        return tuple(
+            [
+                new(GapRow, (t, gap, gap / 100 * gdp_usd_bn, None))
+                for t in targets
+                for gap in (t.share_pct - share_pct,)
+            ]
+        )
+    people = population_m * 1e6
+    return tuple(
+        [
+            new(GapRow, (t, gap, usd, usd * 1e9 / people))
+            for t in targets
+            for gap in (t.share_pct - share_pct,)
+            for usd in (gap / 100 * gdp_usd_bn,)
+        ]
+    )
+
+
 def ally_gaps(
     dataset: Dataset,
     ally: Ally,
     year: int,
     targets: Sequence[TargetSpec],
     current_pct: float | None = None,
+    positions: Mapping[TargetSpec, int] | None = None,
 ) -> AllyGaps:
-    """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share."""
+    """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share.
+
+    `positions` is `target_index(targets)`, passed when many allies are computed for the same targets."""
     del dataset  # the ally carries its figures; kept for a uniform signature with the other entry points
+    asked = tuple(targets)
+    if positions is None:
+        positions = target_index(asked)
     gdp = ally.gdp(year)
     population = ally.population(year)
     recorded = ally.share(year)
     if not ally.has_armed_forces:
         if current_pct is not None:
             raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to replace")
-        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), tuple(targets))
+        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), asked, positions)
     if current_pct is not None:
         share: ShareFigure | None = ShareFigure.supplied(current_pct)
     else:
         share = ShareFigure.of(recorded) if recorded is not None else None
     if share is None:
-        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), tuple(targets))
+        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), asked, positions)
     gdp_bn = gdp.usd_bn if gdp else None
     spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
-    rows = tuple(gap_row(t, share.pct, gdp_bn, population.millions if population else None) for t in targets)
+    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None)
     status = Status.OK if gdp is not None else Status.NO_GDP
-    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, tuple(targets))
+    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions)
 
 
 def gap(

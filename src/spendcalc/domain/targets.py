@@ -86,10 +86,11 @@ def parse_target(text: str | float, known: "Sequence[Target]" = ()) -> TargetSpe
 
 
 MAX_SWEEP = 500
-"""A sweep of more targets than this is almost surely a typo (a step of 0.001)."""
+"""More targets than this in one command, sweeps and repeats counted together, is almost surely a typo
+(a step of 0.001); it is also what keeps a command's work and output bounded."""
 
 
-def expand_sweep(text: str) -> list[str]:
+def expand_sweep(text: str, limit: int = MAX_SWEEP) -> list[str]:
     """`1:6:0.5` -> ['1', '1.5', ..., '6']: START to STOP inclusive, in steps of STEP (% of GDP)."""
     parts = [part.strip().removesuffix("%").replace(",", ".") for part in text.split(":")]
     try:
@@ -105,8 +106,14 @@ def expand_sweep(text: str) -> list[str]:
     except ArithmeticError:  # a step so small that the count overflows
         steps = None
     # Compared as a Decimal: as an int, a count of 1e999990 takes minutes to convert and cannot be printed.
-    if steps is None or steps >= MAX_SWEEP:
-        raise UsageError(f"sweep {text!r} gives more than {MAX_SWEEP} targets", "--target")
+    if steps is None or steps >= limit:
+        if limit == MAX_SWEEP:
+            raise UsageError(f"sweep {text!r} gives more than {MAX_SWEEP} targets", "--target")
+        raise UsageError(
+            f"sweep {text!r} gives more than the {limit} targets left: at most {MAX_SWEEP} targets in all "
+            "(sweeps and repeated targets count together)",
+            "--target",
+        )
     count = int(steps) + 1
     # Decimal steps, so that 0.1 steps land on 0.3 and not on 0.30000000000000004.
     return [str(start + step * i) for i in range(count)]
@@ -114,12 +121,24 @@ def expand_sweep(text: str) -> list[str]:
 
 def parse_targets(texts: Iterable[str | float], known: "Sequence[Target]" = ()) -> tuple[TargetSpec, ...]:
     """Parse targets in the order given, expanding sweeps (`1:6:0.5`) and dropping repeats of the same
-    share (`2` and `nato-2pct`)."""
+    share (`2` and `nato-2pct`). At most MAX_SWEEP targets are given in all, sweeps and repeats
+    counted together."""
     specs: list[TargetSpec] = []
+    seen: set[float] = set()
+    given_count = 0
     for given in texts:
         text = str(given)
-        for part in expand_sweep(text) if text.count(":") == 2 else [text]:
+        parts = expand_sweep(text, MAX_SWEEP - given_count) if text.count(":") == 2 else [text]
+        given_count += len(parts)
+        if given_count > MAX_SWEEP:
+            raise UsageError(
+                f"{given_count} targets given: at most {MAX_SWEEP} targets in all "
+                "(sweeps and repeated targets count together)",
+                "--target",
+            )
+        for part in parts:
             spec = parse_target(part, known)
-            if all(s.share_pct != spec.share_pct for s in specs):
+            if spec.share_pct not in seen:
+                seen.add(spec.share_pct)
                 specs.append(spec)
     return tuple(specs)

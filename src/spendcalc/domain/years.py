@@ -1,25 +1,55 @@
 """Which years a dataset has shares for, and the default year."""
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from spendcalc.data.schema import Dataset
 from spendcalc.errors import SpendcalcError
 
 
+class _Years(NamedTuple):
+    every: tuple[int, ...]
+    """Years in which any ally has a share, sorted."""
+    common: int | None
+    """The latest year in which every ally with armed forces has a share."""
+    lookup: frozenset[int]
+
+
+_CACHE: dict[int, tuple["weakref.ref[Dataset]", _Years]] = {}
+"""A dataset's years, computed once per dataset (datasets are immutable), by id; an entry goes when its
+dataset does. A loop over years would otherwise go over every ally's years once per year."""
+
+
+def _years(dataset: Dataset) -> _Years:
+    key = id(dataset)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0]() is dataset:
+        return cached[1]
+    every = tuple(sorted({y for a in dataset.allies for y in a.share_years}))
+    armed = [set(a.share_years) for a in dataset.allies if a.has_armed_forces]
+    common = set.intersection(*armed) if armed else set()
+    years = _Years(every, max(common) if common else None, frozenset(every))
+    _CACHE[key] = (weakref.ref(dataset, _forget(key)), years)
+    return years
+
+
+def _forget(key: int) -> "Callable[[weakref.ref[Dataset]], None]":
+    return lambda _: _CACHE.pop(key, None) and None
+
+
 def share_years(dataset: Dataset) -> tuple[int, ...]:
-    return tuple(sorted({y for a in dataset.allies for y in a.share_years}))
+    return _years(dataset).every
 
 
 def default_year(dataset: Dataset) -> int:
     """The latest year in which every ally with armed forces has a share."""
-    armed = [set(a.share_years) for a in dataset.allies if a.has_armed_forces]
-    common = set.intersection(*armed) if armed else set()
-    if common:
-        return max(common)
-    years = share_years(dataset)
-    if not years:
+    years = _years(dataset)
+    if years.common is not None:
+        return years.common
+    if not years.every:
         raise SpendcalcError("the dataset has no defence shares at all")
-    return years[-1]
+    return years.every[-1]
 
 
 def year_span(years: Sequence[int]) -> str:
@@ -32,6 +62,6 @@ def year_span(years: Sequence[int]) -> str:
 
 def check_year(dataset: Dataset, year: int) -> int:
     years = share_years(dataset)
-    if year not in years:
+    if year not in _years(dataset).lookup:
         raise SpendcalcError(f"no defence shares for {year}; years with data: {year_span(years)}")
     return year

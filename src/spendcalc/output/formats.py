@@ -61,6 +61,21 @@ def csv_row(cells: Iterable[str]) -> str:
     )
 
 
+_REMEMBERED = 4096
+"""Distinct values remembered per column; beyond that the column's memory starts again."""
+
+
+def _remembered(cache: dict[Scalar, str], value: Scalar) -> str:
+    text = csv_cell(value)
+    # Only text and floats with a fraction: those equal no other value of another type (True == 1 ==
+    # 1.0, and 0.0 == -0.0 but they are written differently), so a look-up can never give another's text.
+    if type(value) is str or (type(value) is float and not value.is_integer()):
+        if len(cache) >= _REMEMBERED:
+            cache.clear()
+        cache[value] = text
+    return text
+
+
 def _is_number(text: str) -> bool:
     try:
         return math.isfinite(float(text))
@@ -70,9 +85,20 @@ def _is_number(text: str) -> bool:
 
 class CsvFormatter:
     def format(self, report: Report) -> str:
-        lines = [csv_row(report.record_columns)]
+        columns = report.record_columns
+        lines = [csv_row(columns)]
+        # csv_cell for every cell, remembered per column: a grid of many targets repeats an ally's
+        # figures, names and sources on each of its rows and each target on every ally's, and turning
+        # a float into its shortest exact text was most of the cost of writing a large grid.
+        caches: list[dict[Scalar, str]] = [{} for _ in columns]
         for record in report.records:
-            lines.append(csv_row(csv_cell(record.get(key)) for key in report.record_columns))
+            values = [record.get(key) for key in columns]
+            lines.append(
+                csv_row(
+                    cache.get(value) or _remembered(cache, value)
+                    for cache, value in zip(caches, values, strict=True)
+                )
+            )
         return "".join(lines)
 
 

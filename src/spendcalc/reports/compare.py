@@ -115,7 +115,9 @@ def compare_report(
     comparison: Comparison,
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
+    table: bool = True,
 ) -> Report:
+    """`table=False` leaves out the table for people (rows and footer): `export` has its own."""
     targets = comparison.targets
     year = comparison.year
     rates = _rates(dataset, comparison, currency)
@@ -144,12 +146,12 @@ def compare_report(
     if currency is Currency.LCU:
         notes.append("National currencies cannot be summed: totals in national currency are n/a.")
     notes += _rate_notes(comparison.allies, rates, currency)
-    table = compare_table(targets, currency, money, with_code)
+    grid = compare_table(targets, currency, money, with_code)
     return Report(
         title=f"Defence spending of the NATO allies against each target, {year}",
-        columns=table.columns(),
-        rows=table.rows(GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies),
-        footer=_footer(comparison, total_rate, currency, money, with_code),
+        columns=grid.columns(),
+        rows=grid.rows(GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies) if table else (),
+        footer=_footer(comparison, total_rate, currency, money, with_code) if table else (),
         notes=tuple(notes),
         record_columns=gap_fields(currency).record_columns(),
         records=_records(comparison, rates, total_rate, currency),
@@ -229,22 +231,28 @@ def export_report(
     comparison: Comparison,
     generated: datetime | None = None,
     currency: Currency = Currency.USD,
+    table: bool = True,
 ) -> Report:
-    """The scenario grid: the comparison as tidy rows, one per ally × target, every field a column."""
-    base = compare_report(dataset, comparison, generated, currency)
+    """The scenario grid: the comparison as tidy rows, one per ally (then group total) × target, every
+    field a column; with `table=False` only as records (CSV and JSON are written from them), without
+    the same grid again as cells for people."""
+    base = compare_report(dataset, comparison, generated, currency, table=False)
     rates = _rates(dataset, comparison, currency)
-    total_rate = (
-        conversion(dataset, None, comparison.year, currency) if currency is not Currency.LCU else None
-    )
-    targets = comparison.targets
-    items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
-    items += [
-        GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
-    ]
-    table = gap_fields(currency, unit(list(rates.values()), currency))
+    fields = gap_fields(currency, unit(list(rates.values()), currency))
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    if table:
+        total_rate = (
+            conversion(dataset, None, comparison.year, currency) if currency is not Currency.LCU else None
+        )
+        targets = comparison.targets
+        items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
+        items += [
+            GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
+        ]
+        rows = fields.rows(items)
     return base._replace(
         title=f"Scenario grid, {comparison.year}",
-        columns=table.columns(),
-        rows=table.rows(items),
+        columns=fields.columns(),
+        rows=rows,
         footer=(),
     )

@@ -1,0 +1,330 @@
+"""Scaling benchmark: spendcalc on generated datasets, many targets and many years.
+
+Usage: python bench/scale.py [--runs N] [--quick]
+
+Datasets are generated from the bundled one (its sources and targets) with 32, 200 and 500 allies
+over 12 and 75 years, written compact to a temporary directory. For each, `compare`, `export --format csv`
+and `history` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
+the child's maximum resident set size, read with os.wait4) with 4, 100 and 500 targets (the defaults;
+sweeps 0.05:5:0.05 and 0.01:5:0.01). The Python API is timed in-process: `compare()` for every year of a
+dataset, the result rows being allies x years x targets. The growth exponents are least-squares slopes of
+log(API seconds) against log(targets) (500 allies, 12 and 75 years) and against log(years) (500 allies,
+100 and 500 targets).
+
+When pandas is installed, a 9-line pandas script writing the same 500-target tidy CSV of the bundled data
+is timed side by side with `spendcalc export -t 0.01:5:0.01` (alternating runs, whole process).
+
+Targets (printed PASS/FAIL; exits 1 if any fails): exponent <= 1.1 in targets and in years; 500 allies x
+500 targets `export` <= 1.5 s CPU and <= 150 MiB; a 500-target export of the bundled data no slower than
+the pandas script; the API >= 1M result rows/s for the large runs (500 allies x 75 years x 100 targets,
+500 allies x 12 years x 500 targets). `--quick` skips the 75-year command runs and takes one run of each;
+`--max-rows N` skips API runs with more result rows (to measure a slow version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import importlib.util
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ALLIES = (32, 200, 500)
+YEARS = (12, 75)
+TARGETS = {
+    4: ["-t", "2", "-t", "2.5", "-t", "3.5", "-t", "5"],
+    100: ["-t", "0.05:5:0.05"],
+    500: ["-t", "0.01:5:0.01"],
+}
+LAST_YEAR = 2025
+MIB = 1024 * 1024
+
+PANDAS = """
+import json, sys, pandas as pd
+d = json.load(open(sys.argv[1]))
+rows = [{"iso3": a["iso3"], "name": a["name"], "year": int(y), "share_pct": (r.get("share") or {}).get("pct"), "share_estimate": (r.get("share") or {}).get("estimate"), "gdp_usd_bn": (r.get("gdp") or {}).get("usd_bn"), "population_m": (r.get("population") or {}).get("millions"), "share_source": (r.get("share") or {}).get("source"), "gdp_source": (r.get("gdp") or {}).get("source")} for a in d["allies"] for y, r in a["years"].items() if int(y) == int(sys.argv[2])]
+f = pd.DataFrame(rows).merge(pd.DataFrame({"target_pct": [i / 100 for i in range(1, 501)]}), how="cross")
+f["spending_usd_bn"] = f.share_pct / 100 * f.gdp_usd_bn
+f["gap_pp"] = f.target_pct - f.share_pct
+f["gap_usd_bn"] = f.gap_pp / 100 * f.gdp_usd_bn
+f["gap_usd_per_capita"], f["meets_target"] = f.gap_usd_bn * 1e9 / (f.population_m * 1e6), f.gap_pp <= 0
+f[["iso3", "name", "year", "share_pct", "share_estimate", "gdp_usd_bn", "spending_usd_bn", "target_pct", "gap_pp", "gap_usd_bn", "gap_usd_per_capita", "meets_target", "share_source", "gdp_source"]].to_csv(sys.stdout, index=False)
+"""  # noqa: E501 - nine lines, as an analyst would write them
+
+
+@dataclass
+class Timing:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.peak_kb) / 1024
+
+
+def run_once(argv: list[str], timing: Timing) -> None:
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    error = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    timing.wall.append(time.perf_counter() - started)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)}: failed\n{error.decode(errors='replace')}")
+    timing.cpu.append(usage.ru_utime + usage.ru_stime)
+    timing.peak_kb.append(usage.ru_maxrss)
+
+
+def time_command(argv: list[str], runs: int) -> Timing:
+    timing = Timing()
+    run_once(argv, Timing())  # warm the file cache
+    for _ in range(runs):
+        run_once(argv, timing)
+    return timing
+
+
+def code(index: int, width: int) -> str:
+    letters = ""
+    for _ in range(width):
+        index, digit = divmod(index, 26)
+        letters = chr(ord("A") + digit) + letters
+    return letters
+
+
+def generate(allies: int, years: int, bundled: dict[str, Any]) -> dict[str, Any]:
+    """A dataset of `allies` allies with a share, GDP and population in each of `years` years."""
+    source = bundled["sources"][0]["id"]
+    first = LAST_YEAR - years + 1
+    members = []
+    for index in range(allies):
+        iso3 = "USA" if index == 0 else code(index + 1, 3)
+        records = {}
+        for offset, year in enumerate(range(first, LAST_YEAR + 1)):
+            seed = (index * 7919 + offset * 104729) % 1000
+            records[str(year)] = {
+                "share": {
+                    "pct": round(0.5 + seed / 250, 2),
+                    "estimate": False,
+                    "precision": 0.01,
+                    "source": source,
+                },
+                "gdp": {"usd_bn": round(5 + seed * 3.7 + index, 3), "kind": "actual", "source": source},
+                "population": {"millions": round(1 + seed / 10, 3), "source": source},
+            }
+        members.append(
+            {
+                "iso3": iso3,
+                "iso2": code(index, 2),
+                "name": f"Ally {index:04d}",
+                "aliases": [],
+                "joined": first,
+                "currency": "EUR",
+                "has_armed_forces": True,
+                "years": records,
+            }
+        )
+    return {
+        "schema_version": bundled["schema_version"],
+        "sources": bundled["sources"],
+        "targets": bundled["targets"],
+        "allies": members,
+    }
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of log(y) against log(x)."""
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def time_api(path: Path, targets: int) -> tuple[float, int]:
+    """Seconds for compare() over every year of the dataset, and the result rows."""
+    from spendcalc import compare, load_dataset
+    from spendcalc.domain.years import share_years
+
+    dataset = load_dataset(path)
+    specs = [f"{i * 5 / targets:.4f}" for i in range(1, targets + 1)]
+    best = math.inf
+    rows = 0
+    for _ in range(2):
+        started = time.process_time()
+        rows = 0
+        for year in share_years(dataset):
+            result = compare(dataset, specs, year)
+            rows += sum(len(g.rows) for g in result.allies)
+        best = min(best, time.process_time() - started)
+    return best, rows
+
+
+def child_output(arguments: list[str]) -> str:
+    """Heavy work (generating data, the API runs) is done in a child: Linux counts the RSS a process had
+    before exec in its children's peak, so this process stays small to measure the commands fairly."""
+    done = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench/scale.py {' '.join(arguments)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def generate_all(directory: Path) -> int:
+    """Write the generated datasets and the bundled one (compact) to `directory`; return its default year."""
+    from spendcalc import load_dataset
+    from spendcalc.data.load import bundled_bytes
+    from spendcalc.domain.years import default_year
+
+    bundled = json.loads(bundled_bytes())
+    (directory / "allies.json").write_text(json.dumps(bundled))
+    for allies in ALLIES:
+        for years in YEARS:
+            path = directory / f"allies-{allies}x{years}.json"
+            path.write_text(json.dumps(generate(allies, years, bundled), separators=(",", ":")))
+    return default_year(load_dataset())
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run each; no 75-year command runs")
+    parser.add_argument("--max-rows", type=int, default=None, help="skip API runs with more result rows")
+    parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--api", nargs=2, metavar=("PATH", "TARGETS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        print(generate_all(Path(args.generate)))
+        return 0
+    if args.api:
+        seconds, rows = time_api(Path(args.api[0]), int(args.api[1]))
+        print(seconds, rows)
+        return 0
+    runs = 1 if args.quick else args.runs
+    program = shutil.which("spendcalc")
+    if program is None:
+        raise SystemExit("spendcalc is not installed: pip install . first")
+    import spendcalc  # lazy: this imports no pydantic, and the parent stays small (see run_once)
+
+    compileall.compile_dir(Path(spendcalc.__file__).parent, quiet=1)
+    results: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        year = int(child_output(["--generate", tmp]))
+        paths = {(a, y): Path(tmp) / f"allies-{a}x{y}.json" for a in ALLIES for y in YEARS}
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {runs} run(s), CPU seconds"
+        )
+        header = ("command", "allies", "years", "targets", "cpu s", "wall s", "peak MiB")
+        print("{:<10} {:>6} {:>5} {:>7} {:>7} {:>7} {:>9}".format(*header))
+        commands: dict[tuple[str, int, int, int], Timing] = {}
+        for (allies, years), path in paths.items():
+            if args.quick and years != YEARS[0]:
+                continue
+            data = [program, "--data", str(path)]
+            for command, extra in (("compare", []), ("export", ["--format", "csv"])):
+                for count, target_args in TARGETS.items():
+                    timing = time_command([*data, command, *target_args, *extra], runs)
+                    commands[command, allies, years, count] = timing
+                    print(
+                        f"{command:<10} {allies:>6} {years:>5} {count:>7} {timing.seconds:>7.3f} "
+                        f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
+                    )
+            timing = time_command([*data, "history", "USA"], runs)
+            print(
+                f"{'history':<10} {allies:>6} {years:>5} {'':>7} {timing.seconds:>7.3f} "
+                f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
+            )
+
+        print("\nAPI: compare() for every year; rows = allies x years x targets")
+        print(f"{'allies':>6} {'years':>5} {'targets':>7} {'cpu s':>8} {'rows':>10} {'rows/s':>11}")
+        api: dict[tuple[int, int, int], tuple[float, int]] = {}
+        for (allies, years), path in paths.items():
+            for count in TARGETS:
+                if args.max_rows is not None and allies * years * count > args.max_rows:
+                    print(f"{allies:>6} {years:>5} {count:>7} skipped (--max-rows)")
+                    continue
+                seconds_text, rows_text = child_output(["--api", str(path), str(count)]).split()
+                seconds, rows = float(seconds_text), int(rows_text)
+                api[allies, years, count] = seconds, rows
+                print(
+                    f"{allies:>6} {years:>5} {count:>7} {seconds:>8.3f} {rows:>10} {rows / seconds:>11,.0f}"
+                )
+        pandas_lines = pandas_comparison(program, runs, Path(tmp) / "allies.json", year)
+
+    print()
+    for years in YEARS:
+        points = [(count, api[500, years, count][0]) for count in TARGETS if (500, years, count) in api]
+        if len(points) < 2:
+            continue
+        exponent = slope(points)
+        results.append(
+            f"{verdict(exponent <= 1.1)} exponent in targets (500 allies, {years} years): {exponent:.2f}"
+        )
+    for count in (100, 500):
+        points = [(years, api[500, years, count][0]) for years in YEARS if (500, years, count) in api]
+        if len(points) < 2:
+            continue
+        exponent = slope(points)
+        results.append(
+            f"{verdict(exponent <= 1.1)} exponent in years (500 allies, {count} targets): {exponent:.2f}"
+        )
+    big = commands["export", 500, 12, 500]
+    results.append(
+        f"{verdict(big.seconds <= 1.5)} export 500 allies x 500 targets: {big.seconds:.2f} s CPU (<= 1.5 s), "
+        f"{statistics.median(big.wall):.2f} s wall"
+    )
+    results.append(
+        f"{verdict(big.peak_mib <= 150)} export 500 allies x 500 targets: {big.peak_mib:.0f} MiB (<= 150)"
+    )
+    for key in ((500, 75, 100), (500, 12, 500)):
+        if key not in api:
+            continue
+        seconds, rows = api[key]
+        results.append(
+            f"{verdict(rows / seconds >= 1e6)} API {key[0]} allies x {key[1]} years x {key[2]} targets: "
+            f"{rows / seconds:,.0f} rows/s (>= 1,000,000)"
+        )
+    results += pandas_lines
+    print("\n".join(results))
+    return 1 if any(line.startswith("FAIL") for line in results) else 0
+
+
+def pandas_comparison(program: str, runs: int, data: Path, year: int) -> list[str]:
+    if importlib.util.find_spec("pandas") is None:
+        return ["(pandas is not installed: no comparison)"]
+    ours, theirs = Timing(), Timing()
+    ours_argv = [program, "export", "-t", "0.01:5:0.01", "--year", str(year), "--format", "csv"]
+    theirs_argv = [sys.executable, "-c", PANDAS, str(data), str(year)]
+    run_once(ours_argv, Timing())
+    run_once(theirs_argv, Timing())
+    for _ in range(max(runs, 5)):
+        run_once(ours_argv, ours)
+        run_once(theirs_argv, theirs)
+    print(
+        f"\n500-target tidy CSV of the bundled data ({year}): spendcalc export {ours.seconds:.3f} s "
+        f"{ours.peak_mib:.0f} MiB, pandas script {theirs.seconds:.3f} s {theirs.peak_mib:.0f} MiB"
+    )
+    return [
+        f"{verdict(ours.seconds <= theirs.seconds)} 500-target export of the bundled data: "
+        f"{ours.seconds:.3f} s vs pandas {theirs.seconds:.3f} s"
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
