@@ -33,6 +33,7 @@ REPORT_ARGS: dict[str, tuple[str, ...]] = {
     "share": ("share", "--year", "2025"),
     "chart": ("chart", "--year", "2025"),
     "revisions": ("revisions", "POL"),
+    "equipment": ("equipment", "--year", "2024"),
     "gap-sg": (*SG, "gap", "DEU", "--year", "2025"),
     "compare-sg": (*SG, "compare", "--year", "2025"),
     "history-sg": (*SG, "history", "DEU"),

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc import __version__
-from spendcalc.cli import dataset, gaps, history, listings, revisions, trajectories
+from spendcalc.cli import dataset, equipment, gaps, history, listings, revisions, trajectories
 from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
 from spendcalc.cli.options import State
@@ -45,6 +45,7 @@ COMMANDS = (
     history.history,
     history.share,
     history.chart,
+    equipment.equipment,
     revisions.revisions,
     dataset.dataset,
     dataset.schema,
