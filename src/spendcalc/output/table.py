@@ -42,7 +42,16 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 _STYLES = {Tone.PLAIN: "", Tone.GAP: "red", Tone.SURPLUS: "green", Tone.MISSING: "dim"}
-_NUMERIC = {Kind.INT, Kind.PCT, Kind.GAP_PP, Kind.USD_BN, Kind.GAP_USD_BN, Kind.GAP_USD, Kind.RATE}
+_NUMERIC = {
+    Kind.INT,
+    Kind.PCT,
+    Kind.GAP_PP,
+    Kind.USD_BN,
+    Kind.GAP_USD_BN,
+    Kind.GAP_USD,
+    Kind.RATE,
+    Kind.CHANGE,
+}
 
 SEPARATOR = "  "
 """Between two columns: a space of padding each side, collapsed, and the box's blank rule."""

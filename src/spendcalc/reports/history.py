@@ -1,6 +1,6 @@
 """`history`: an ally's share of GDP and spending over the years, with a bar per year."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from spendcalc.data.schema import Ally, Dataset
@@ -21,6 +21,14 @@ def history_report(
 ) -> Report:
     ally_name = ally.name
     scale = max([2.0, *(h.share.pct for h in history if h.share)]) * 1.1
+
+    def nato(metric: str, per: float = 1.0) -> Callable[[HistoryYear], float | None]:
+        def read(year: HistoryYear) -> float | None:
+            value = dataset.nato_figure(ally.iso3, year.year, metric)
+            return value / per if value is not None else None
+
+        return read
+
     table: Table[HistoryYear] = Table(
         (
             Field("iso3", lambda _: ally.iso3),
@@ -31,6 +39,12 @@ def history_report(
             Field("gdp_kind", lambda h: h.gdp.kind if h.gdp else None),
             Field("gdp_source", lambda h: h.gdp.source if h.gdp else None, "GDP source"),
             Field("spending_usd_bn", lambda h: h.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
+            # NATO's own tables (the chosen edition's, where it has them): real terms, at 2021 prices.
+            Field("nato_spending_usd_bn", nato("spending_usd_m", 1000), kind=Kind.USD_BN),
+            Field(
+                "spending_usd_2021_bn", nato("spending_usd_2021_m", 1000), "Real\n(2021 US$ bn)", Kind.USD_BN
+            ),
+            Field("real_change_pct", nato("real_change_pct"), "Real\nchange (%)", Kind.CHANGE),
             Field(
                 "bar",
                 lambda h: share_bar(h.share.pct if h.share else None, scale),
@@ -38,7 +52,15 @@ def history_report(
                 exported=False,
             ),
         ),
-        shown=("year", "share_pct", "gdp_usd_bn", "spending_usd_bn", "gdp_source", "bar"),
+        shown=(
+            "year",
+            "share_pct",
+            "gdp_usd_bn",
+            "spending_usd_bn",
+            "spending_usd_2021_bn",
+            "real_change_pct",
+            "bar",
+        ),
     )
     notes = gdp_source_changes([(h.year, h.gdp.source if h.gdp else None) for h in history])
     if not any(h.share for h in history):
@@ -48,6 +70,8 @@ def history_report(
     notes += [
         "e = estimate.",
         f"Bars: {BAR_FULL} = share of GDP, {BAR_MARK} = the 2% line.",
+        "Real: NATO's own spending at constant 2021 prices and exchange rates, and its change on the year "
+        "before (the edition's tables; n/a where it has none). Spending (US$) is share × GDP.",
         *source_notes(dataset, sources),
         MONEY_NOTE,
     ]

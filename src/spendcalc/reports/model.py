@@ -21,6 +21,8 @@ class Kind(str, Enum):
     GAP_USD = "gap_usd"
     RATE = "rate"
     """An exchange rate: units of a currency per US$."""
+    CHANGE = "change"
+    """A signed change in per cent (real growth): + or −, neither good nor bad."""
     BOOL = "bool"
     BAR = "bar"
     """A bar drawn in text; its cell's mark 'below' flags it as short of the lowest target."""
@@ -85,6 +87,10 @@ def show(cell: Cell, kind: Kind) -> Shown:
     decimals = cell.decimals
     if kind is Kind.PCT:
         return Shown(f"{value:.{2 if decimals is None else decimals}f}{cell.mark}")
+    if kind is Kind.CHANGE:
+        digits = f"{abs(value):,.{1 if decimals is None else decimals}f}"
+        sign = "" if not digits.strip("0.,") else "+" if value > 0 else "−" if value < 0 else ""
+        return Shown(f"{sign}{digits}{cell.mark}")
     if kind is Kind.RATE:
         return Shown(f"{value:,.{4 if decimals is None else decimals}f}{cell.mark}")
     if kind is Kind.USD_BN:

@@ -1,4 +1,5 @@
-"""`equipment`: NATO's equipment shares against the 20% guideline, read independently from the sources."""
+"""NATO's own tables in commands: `equipment` against the 20% guideline, and `history` in real terms; expected
+figures are read independently from data/sources/nato_2026_tables.csv."""
 
 from __future__ import annotations
 
@@ -95,3 +96,24 @@ def test_cli_errors(args: tuple[str, ...], code: int, pattern: str) -> None:
     result = invoke(*args)
     assert result.exit_code == code, result.output
     assert pattern in result.stderr and result.stdout == ""
+
+
+def test_history_shows_real_spending_and_change() -> None:
+    rows = {int(r["year"]): r for r in csv.DictReader(io.StringIO(ok("history", "DEU", "-f", "csv")))}
+    for year in (2014, 2024, 2026):
+        real = source("DEU", year, "spending_usd_2021_m")
+        change = source("DEU", year, "real_change_pct")
+        assert real is not None
+        assert float(rows[year]["spending_usd_2021_bn"]) == pytest.approx(real / 1000)
+        assert (
+            (rows[year]["real_change_pct"] == "")
+            if change is None
+            else (float(rows[year]["real_change_pct"]) == change)
+        )
+    table = ok("history", "DEU", "--from", "2024")
+    change_2024 = source("DEU", 2024, "real_change_pct")
+    assert change_2024 is not None and change_2024 > 0
+    assert f"+{change_2024:.1f}" in table
+    # An edition without NATO's tables shows them as missing, never as 0.
+    older = list(csv.DictReader(io.StringIO(ok("--edition", "nato-2025-08", "history", "DEU", "-f", "csv"))))
+    assert {r["spending_usd_2021_bn"] for r in older} == {""}
