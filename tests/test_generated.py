@@ -101,7 +101,7 @@ def share_records(draw: st.DrawFn, positive_share: bool = False) -> dict[str, An
         "edition": SHARE_SOURCE,
     }
     if draw(st.booleans()):
-        record["note"] = draw(st.sampled_from([None, "an estimate", "=1+1", 'Ünïcødé, "quoted"\n']))
+        record["note"] = draw(st.sampled_from([None, "an estimate", "=1+1", 'Ünïcødé, "quoted", semi;colon']))
     return record
 
 
@@ -583,6 +583,7 @@ COMMANDS: dict[str, tuple[bool, list[str]]] = {
     "schema": (False, []),
     "dataset": (False, []),
     "revisions": (True, ["--year", "--format"]),
+    "equipment": (False, ["--year", "--format"]),
 }
 DEFAULT_FORMATS = {"export": "csv", "schema": "json", "dataset": "json"}
 

@@ -492,3 +492,52 @@ def test_edition_years_in_order(write_dataset: WriteDataset, tiny_dataset_dict: 
     tiny_dataset_dict["editions"][0]["first_year"] = 2030
     error = invalid(write_dataset, tiny_dataset_dict)
     assert error.details[0] == "editions: edition 'src-share': first_year is after last_year"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Alpha\x1b[2Jland", "001B"),  # ESC: clear the screen
+        ("Alpha\x1b]8;;http://x\x07land", "001B"),  # an OSC 8 link
+        ("Alpha\x9bland", "009B"),  # the 8-bit CSI
+        ("Alpha\x00land", "0000"),
+        ("Alpha\u202eland", "202E"),  # right-to-left override
+        ("Alpha\nBetaland  9.99", "000A"),  # a forged table row
+        ("Alpha\rland", "000D"),
+        ("Alpha\x7fland", "007F"),
+    ],
+)
+@pytest.mark.parametrize("field", ["name", "alias", "source title", "share note"])
+def test_control_and_bidi_characters_are_refused_with_the_field(
+    write_dataset: Callable[[dict[str, Any]], Path],
+    tiny_dataset_dict: dict[str, Any],
+    text: str,
+    code: str,
+    field: str,
+) -> None:
+    data = tiny_dataset_dict
+    ally = data["allies"][0]
+    if field == "name":
+        ally["name"], where = text, "allies[0].name"
+    elif field == "alias":
+        ally["aliases"], where = [text], "allies[0].aliases"
+    elif field == "source title":
+        data["sources"][0]["title"], where = text, "sources[0].title"
+    else:
+        year, record = next((y, r) for y, r in ally["years"].items() if r.get("shares"))
+        record["shares"][0]["note"], where = text, f"allies[0].years.{year}.shares[0].note"
+    with pytest.raises(SpendcalcError) as raised:
+        loader.load_dataset(write_dataset(data))
+    details = "\n".join(raised.value.details)
+    assert where in details, details
+    assert f"U+{code}" in details
+    assert all("\x1b" not in line and "\n" not in line for line in raised.value.details)
+
+
+def test_text_has_a_length_limit(
+    write_dataset: Callable[[dict[str, Any]], Path], tiny_dataset_dict: dict[str, Any]
+) -> None:
+    tiny_dataset_dict["allies"][0]["name"] = "A" * 2001
+    with pytest.raises(SpendcalcError) as raised:
+        loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert any("allies[0].name" in line and "at most 2,000" in line for line in raised.value.details)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Literal
@@ -16,10 +17,34 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 SourceId = Annotated[str, Field(min_length=1)]
 
 
+MAX_TEXT = 2000
+"""Characters in any text of a dataset (a name, a title, a note): far above any real one."""
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0, DEL, C1: terminal escapes, NUL, line breaks) and bidi overrides and isolates,
+which could rewrite a terminal, forge a table row or reverse what a reader sees."""
+
+
 class Record(BaseModel):
     # Validators are built on first validation, not at import: the bundled dataset, checked when it is
     # built and by the tests, is assembled without them (loader.assemble_trusted), which halves start-up.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
+
+    @field_validator("*")
+    @classmethod
+    def _printable_text(cls, value: object) -> object:
+        """Every text of a dataset (which is untrusted input) is printable and of a sane length."""
+        for text in value if isinstance(value, tuple) else (value,):
+            if not isinstance(text, str):
+                continue
+            if len(text) > MAX_TEXT:
+                raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
+            found = _UNPRINTABLE.search(text)
+            if found:
+                raise ValueError(
+                    f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
+                    f"{found.start()}: datasets must hold printable text only"
+                )
+        return value
 
 
 class Source(Record):
