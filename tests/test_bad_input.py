@@ -106,6 +106,18 @@ def country_cases() -> list[Case]:
         Case("country-negative-number", ("gap", "-1"), 2, r"No such option: -1"),
         Case("country-float", ("gap", "2.5"), 1, r"unknown country '2\.5'"),
         Case("country-dots", ("gap", "..."), 1, r"country is empty"),
+        Case(
+            "country-sl-ambiguous", ("gap", "sl"), 1, r"'sl' is ambiguous: did you mean Slovakia or Slovenia"
+        ),
+        Case("country-austria", ("gap", "Austria"), 1, r"error: Austria is not a NATO ally"),
+        Case(
+            "country-ukraine",
+            ("path", "ukraine", "-t", "3", "--by", "2030"),
+            1,
+            r"error: Ukraine is not a NATO ally",
+        ),
+        Case("country-englnd", ("gap", "Englnd"), 1, r"did you mean United Kingdom"),
+        Case("country-deutschlnd", ("gap", "Deutschlnd"), 1, r"did you mean Germany"),
     ]
     for command, extra in (("history", ()), ("pledges", ()), ("path", ("-t", "3", "--by", "2030"))):
         cases += [
@@ -170,6 +182,16 @@ def target_cases() -> list[Case]:
             )
     # The first bad target fails the command even after good ones.
     cases.append(Case("target-bad-after-good", ("compare", "-t", "2", "-t", "abc"), 2, r"'abc'"))
+    # A sweep of two or four parts: compare takes sweeps, so say what a sweep needs.
+    for sweep in ("1:6", "1:6:0.5:1", ":"):
+        cases.append(
+            Case(
+                f"compare-sweep-parts-{sweep}",
+                ("compare", "-t", sweep),
+                2,
+                rf"sweep {re.escape(repr(sweep))}: a sweep START:STOP:STEP needs three parts",
+            )
+        )
     # Sweeps whose count overflows a Decimal, or has more digits than an int may print.
     for sweep in ("1:2:1e-9999999", "1:2:1e-999990", "1:6:0.001"):
         cases.append(
@@ -199,7 +221,16 @@ def year_cases() -> list[Case]:
                     r"Invalid value for '--year'.*valid integer",
                 )
             )
+    ahead = "; for years ahead, see `spendcalc path`"
     cases += [
+        Case(
+            "compare-year-ahead", ("compare", "--year", "2030"), 1, rf"no defence shares for 2030; .*{ahead}$"
+        ),
+        Case("gap-year-ahead", ("gap", "POL", "-y", "2026"), 1, rf"{ahead}$"),
+        Case("compare-year-before", ("compare", "--year", "2000"), 1, rf"{YEARS}$"),
+        Case(
+            "path-from-ahead", ("path", "POL", "-t", "3", "--by", "2040", "--from", "2030"), 1, rf"{YEARS}$"
+        ),
         Case("path-from-1800", ("path", "POL", "-t", "3", "--by", "2030", "--from", "1800"), 1, r"1800"),
         Case("path-by-past", ("path", "POL", "-t", "3", "--by", "2020"), 1, r"--by 2020 must be after"),
         Case("path-by-far", ("path", "POL", "-t", "3", "--by", "9999"), 1, r"--by 9999 .*at most 2100"),
