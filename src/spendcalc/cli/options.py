@@ -18,10 +18,15 @@ if TYPE_CHECKING:
     from spendcalc.data.schema import Dataset
 
 
+DATA_VARIABLE = "SPENDCALC_DATA"
+
+
 @dataclass
 class State:
     data_path: Path | None = None
     timestamp: bool = True
+    data_from_environment: bool = False
+    """The data path came from SPENDCALC_DATA, not --data: its errors say so."""
     _dataset: "Dataset | None" = None
 
     def generated(self) -> "datetime | None":
@@ -34,9 +39,15 @@ class State:
         if epoch is None:
             return datetime.now(timezone.utc)
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
+            seconds = int(epoch)
+        except ValueError:
             raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise SpendcalcError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is out of range: give seconds since 1970 up to the year 9999"
+            ) from None
 
     def dataset(self) -> "Dataset":
         if self._dataset is None:
@@ -45,8 +56,13 @@ class State:
             from spendcalc.signals import interruptible
 
             # Reading may wait (a FIFO, `--data <(...)`): a signal stops it at once.
-            with interruptible():
-                self._dataset = load_dataset(self.data_path)
+            try:
+                with interruptible():
+                    self._dataset = load_dataset(self.data_path)
+            except SpendcalcError as error:
+                if not self.data_from_environment:
+                    raise
+                raise SpendcalcError(f"{error.message} (from {DATA_VARIABLE})", error.details) from None
         return self._dataset
 
 
@@ -57,7 +73,7 @@ def state(ctx: typer.Context) -> State:
 
 def _data_path(ctx: typer.Context) -> str | None:
     data = ctx.find_root().params.get("data")
-    return str(data) if data else os.environ.get("SPENDCALC_DATA") or None
+    return str(data) if data else os.environ.get(DATA_VARIABLE) or None
 
 
 def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
