@@ -292,6 +292,27 @@ def option_type_cases() -> list[Case]:
         Case("countries-format-empty", ("countries", "-f", ""), 2, r"'--format'.*'' is not one of"),
         Case("compare-currency-JPY", ("compare", "--currency", "JPY"), 2, r"'--currency'.*'JPY' is not one"),
         Case("gap-currency-empty", ("gap", "POL", "-c", ""), 2, r"'--currency'"),
+        # Every supported Typer gives the same line, naming the choices; LCU is explained.
+        Case(
+            "compare-currency-GBP",
+            ("compare", "--currency", "GBP"),
+            2,
+            r"Invalid value for '--currency' / '-c': 'GBP' is not one of 'USD', 'EUR', 'LCU'; "
+            r"LCU is each ally's national currency \(local currency units\)$",
+        ),
+        Case(
+            "compare-format-xlsx",
+            ("compare", "-f", "xlsx"),
+            2,
+            r"Invalid value for '--format' / '-f': 'xlsx' is not one of 'table', 'csv', 'json'; "
+            r"table for people, csv \(for spreadsheets\) or json for programs$",
+        ),
+        Case(
+            "chart-sort-gap",
+            ("chart", "--sort", "gap"),
+            2,
+            r"Invalid value for '--sort': 'gap' is not one of",
+        ),
         Case("share-target-empty", ("share", "-t", ""), 2, r"'--target'.*''"),
     ]
 
@@ -716,6 +737,9 @@ def assert_clean_failure(result: Result, exit_code: int, pattern: str) -> None:
     lines = non_empty_lines(result.stderr)
     assert 1 <= len(lines) <= 4, shown
     assert re.search(pattern, result.stderr), f"stderr does not match {pattern!r}\n{shown}"
+    # Nothing of the machinery: pydantic's prefix (Typer 0.26 and later) or click 8.2's empty env var.
+    assert "Value error" not in result.stderr, shown
+    assert "env var" not in result.stderr, shown
     if exit_code == 1:
         assert lines[0].startswith(ERROR_PREFIX), shown
     else:
@@ -931,3 +955,50 @@ def test_table_on_an_80_column_terminal_loses_nothing() -> None:
     assert "…" not in result.stdout
     for ally in BUNDLED_DATA["allies"]:
         assert ally["iso3"] in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "column"),
+    [
+        (("compare", "-f", "CSV", "-c", "eur"), "currency"),
+        (("export", "--format", " Json "), None),
+        (("compare", "--sort", "GAP", "-f", "csv"), None),
+    ],
+)
+def test_choices_in_any_case(argv: tuple[str, ...], column: str | None) -> None:
+    result = invoke(list(argv))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip()
+    if column is not None:
+        assert column in result.stdout.splitlines()[0].split(",")
+
+
+@pytest.mark.parametrize(
+    ("command", "usage", "argument"),
+    [
+        (("gap",), "Usage: spendcalc gap [OPTIONS] COUNTRY", "COUNTRY "),
+        (("history",), "Usage: spendcalc history [OPTIONS] COUNTRY", "COUNTRY "),
+        (("pledges",), "Usage: spendcalc pledges [OPTIONS] [COUNTRY]", "[COUNTRY] "),
+        (("compare",), "Usage: spendcalc compare [OPTIONS]", None),
+    ],
+)
+def test_usage_lines_are_the_same_on_every_typer(
+    command: tuple[str, ...], usage: str, argument: str | None
+) -> None:
+    """Not `{COUNTRY}`, `[[COUNTRY]]` or `COUNTRY <str>` (Typer 0.26 and later)."""
+    result = invoke([*command, "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == usage
+    assert "<str>" not in result.stdout
+    assert "{" not in result.stdout.splitlines()[0]
+    if argument is not None:
+        arguments = result.stdout.split("Arguments:\n", 1)[1].splitlines()[0]
+        assert arguments.strip().startswith(argument)
+
+
+def test_choice_options_show_their_choices() -> None:
+    result = invoke(["compare", "--help"])
+    assert result.exit_code == 0
+    assert "-c, --currency [USD|EUR|LCU]" in result.stdout
+    assert "-f, --format [table|csv|json]" in result.stdout
+    assert "--sort [name|share|gap]" in result.stdout

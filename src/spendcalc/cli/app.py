@@ -55,7 +55,27 @@ class OneValueCommand(typer.core.TyperCommand):
     """A command in which an option that takes one value may be given once: `--year 2024 --year 2025`
     is a usage error naming the option, never silently the last one."""
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`[OPTIONS] COUNTRY` or `[OPTIONS] [COUNTRY]` on every Typer (0.26 and later would write
+        `{COUNTRY}` and `[[COUNTRY]]`)."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument):
+                name = (param.metavar or (param.name or "").upper()).strip("[]{}")
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: click's or typer's own Context
+        for param in self.params:
+            # Typer shows every option's environment variable; with click 8.2 an error about an option
+            # that has none would read "'--year' (env var: 'None')".
+            if getattr(param, "envvar", None) is None and getattr(param, "show_envvar", False):
+                param.show_envvar = False  # type: ignore[attr-defined]
+            # Typer 0.26 and later add the type to an argument's help ("COUNTRY <str>"); the metavar says it.
+            if isinstance(param, typer.core.TyperArgument) and hasattr(param, "display_type_rich"):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
         # Parsed once more, for the order in which options were given (repeats included).
         try:
             _, _, given = self.make_parser(ctx).parse_args(args=list(args))
@@ -74,6 +94,10 @@ class OneValueCommand(typer.core.TyperCommand):
                 raise typer.BadParameter("given more than once; it takes one value", ctx=ctx, param=param)
             seen.add(param.name)
         return super().parse_args(ctx, args)
+
+
+def _no_type(ctx: Any) -> None:
+    return None
 
 
 def _global_option_misplaced(ctx: Any, error: Exception, command: str | None) -> Exception | None:

@@ -16,6 +16,7 @@ from spendcalc.cli.options import (
     SvgOption,
     TargetsOption,
     YearOption,
+    choice_option,
     one_target_option,
     state,
 )
@@ -77,7 +78,7 @@ def chart(
     year: YearOption = None,
     target: TargetsOption = None,
     sort: Annotated[
-        ChartOrder, typer.Option("--sort", case_sensitive=False, help="share (highest first) or name.")
+        ChartOrder, choice_option(ChartOrder, "--sort", help_text="share (highest first) or name.")
     ] = ChartOrder.SHARE,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",

@@ -4,8 +4,9 @@
 # them from strings would rebuild each typer.Option again, on every run.
 import os
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -100,6 +101,43 @@ def pct(text: str | None, option: str) -> float | None:
         raise UsageError(f"{text!r} is not a percentage: give a number such as 2.3", option) from None
 
 
+_E = TypeVar("_E", bound=Enum)
+
+
+def choice_option(
+    choices: type[_E], *declarations: str, help_text: str, hint: str = ""
+) -> typer.models.OptionInfo:
+    """An option taking one of an enum's values, in any case. Parsed here rather than by Typer, so that
+    every supported Typer gives the same help, the same completion and the same one-line error, without
+    the "Value error," that Typer's pydantic coercion puts in front; `hint` ends that error."""
+    values = [member.value for member in choices]
+
+    def parse(given: "str | _E") -> _E:
+        if isinstance(given, choices):
+            return given
+        wanted = str(given).strip().casefold()
+        found = next((member for member in choices if member.value.casefold() == wanted), None)
+        if found is None:
+            listed = ", ".join(repr(value) for value in values)
+            raise typer.BadParameter(f"{given!r} is not one of {listed}{hint}")
+        return found
+
+    def complete(incomplete: str) -> list[str]:
+        from spendcalc.cli.completion import extend
+
+        # In the case typed: `-c l` offers `lcu`, which the shell keeps (and the option accepts).
+        return [text for value in values if (text := extend(incomplete, value))]
+
+    option: typer.models.OptionInfo = typer.Option(
+        *declarations,
+        parser=parse,
+        autocompletion=complete,
+        metavar=f"[{'|'.join(values)}]",
+        help=help_text,
+    )
+    return option
+
+
 COUNTRY_HELP = "ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey."
 CountryArgument = Annotated[
     str, typer.Argument(metavar="COUNTRY", autocompletion=_complete_country, help=COUNTRY_HELP)
@@ -137,16 +175,23 @@ YearOption = Annotated[
         "--year", "-y", metavar="YEAR", help="Year of the figures. Default: the latest year with every share."
     ),
 ]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
-]
+FORMAT_HINT = "; table for people, csv (for spreadsheets) or json for programs"
+
+
+def format_option(help_text: str) -> typer.models.OptionInfo:
+    """--format, with a command's own help."""
+    return choice_option(OutputFormat, "--format", "-f", help_text=help_text, hint=FORMAT_HINT)
+
+
+FormatOption = Annotated[OutputFormat, format_option("table for people; csv or json for programs.")]
 CurrencyOption = Annotated[
     Currency,
-    typer.Option(
+    choice_option(
+        Currency,
         "--currency",
         "-c",
-        case_sensitive=False,
-        help="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+        help_text="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+        hint="; LCU is each ally's national currency (local currency units)",
     ),
 ]
 SvgOption = Annotated[
