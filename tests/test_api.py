@@ -282,6 +282,48 @@ def test_compare_errors(data: Dataset) -> None:
         compare(data, year=2050)
 
 
+# --- what a caller may pass by mistake ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("targets", ["25", "2.5", 25, 2.5])
+def test_one_target_as_a_string_or_number_is_one_target(data: Dataset, targets: str | float) -> None:
+    """Not iterated: "25" is 25%, never the targets 2% and 5%."""
+    result = gap(data, "POL", targets)
+    assert [r.target.share_pct for r in result.rows] == [float(targets)]
+    assert [t.share_pct for t in compare(data, targets, 2024).targets] == [float(targets)]
+
+
+def test_none_targets_are_the_default_targets(data: Dataset) -> None:
+    assert gap(data, "POL", None) == gap(data, "POL")
+    assert compare(data, None) == compare(data)
+
+
+def test_targets_of_a_wrong_type_are_a_usage_error(data: Dataset) -> None:
+    with pytest.raises(UsageError, match="targets must be a list of shares or ids"):
+        gap(data, "POL", object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("country", [None, 616, ["POL"]])
+def test_country_that_is_not_text_is_a_clear_error(data: Dataset, country: Any) -> None:
+    with pytest.raises(SpendcalcError, match=r"country must be given as text, e\.g\. 'POL'"):
+        gap(data, country)
+
+
+@pytest.mark.parametrize("year", ["2024", " 2024 "])
+def test_year_as_digits_is_the_year(data: Dataset, year: str) -> None:
+    assert gap(data, "POL", ["2"], year=year) == gap(data, "POL", ["2"], year=2024)
+    assert compare(data, ["2"], year) == compare(data, ["2"], 2024)
+
+
+@pytest.mark.parametrize("year", ["20x4", "", "2024.0", 2024.0, True])
+def test_year_that_is_not_a_whole_number_is_a_usage_error(data: Dataset, year: Any) -> None:
+    with pytest.raises(UsageError, match="is not a whole number such as 2024") as caught:
+        gap(data, "POL", year=year)
+    assert caught.value.option == "--year"
+    with pytest.raises(UsageError, match="is not a whole number"):
+        compare(data, year=year)
+
+
 # --- immutability ----------------------------------------------------------------------------------
 
 

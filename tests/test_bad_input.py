@@ -106,6 +106,18 @@ def country_cases() -> list[Case]:
         Case("country-negative-number", ("gap", "-1"), 2, r"No such option: -1"),
         Case("country-float", ("gap", "2.5"), 1, r"unknown country '2\.5'"),
         Case("country-dots", ("gap", "..."), 1, r"country is empty"),
+        Case(
+            "country-sl-ambiguous", ("gap", "sl"), 1, r"'sl' is ambiguous: did you mean Slovakia or Slovenia"
+        ),
+        Case("country-austria", ("gap", "Austria"), 1, r"error: Austria is not a NATO ally"),
+        Case(
+            "country-ukraine",
+            ("path", "ukraine", "-t", "3", "--by", "2030"),
+            1,
+            r"error: Ukraine is not a NATO ally",
+        ),
+        Case("country-englnd", ("gap", "Englnd"), 1, r"did you mean United Kingdom"),
+        Case("country-deutschlnd", ("gap", "Deutschlnd"), 1, r"did you mean Germany"),
     ]
     for command, extra in (("history", ()), ("pledges", ()), ("path", ("-t", "3", "--by", "2030"))):
         cases += [
@@ -170,6 +182,16 @@ def target_cases() -> list[Case]:
             )
     # The first bad target fails the command even after good ones.
     cases.append(Case("target-bad-after-good", ("compare", "-t", "2", "-t", "abc"), 2, r"'abc'"))
+    # A sweep of two or four parts: compare takes sweeps, so say what a sweep needs.
+    for sweep in ("1:6", "1:6:0.5:1", ":"):
+        cases.append(
+            Case(
+                f"compare-sweep-parts-{sweep}",
+                ("compare", "-t", sweep),
+                2,
+                rf"sweep {re.escape(repr(sweep))}: a sweep START:STOP:STEP needs three parts",
+            )
+        )
     # Sweeps whose count overflows a Decimal, or has more digits than an int may print.
     for sweep in ("1:2:1e-9999999", "1:2:1e-999990", "1:6:0.001"):
         cases.append(
@@ -199,7 +221,16 @@ def year_cases() -> list[Case]:
                     r"Invalid value for '--year'.*valid integer",
                 )
             )
+    ahead = "; for years ahead, see `spendcalc path`"
     cases += [
+        Case(
+            "compare-year-ahead", ("compare", "--year", "2030"), 1, rf"no defence shares for 2030; .*{ahead}$"
+        ),
+        Case("gap-year-ahead", ("gap", "POL", "-y", "2030"), 1, rf"{ahead}$"),
+        Case("compare-year-before", ("compare", "--year", "2000"), 1, rf"{YEARS}$"),
+        Case(
+            "path-from-ahead", ("path", "POL", "-t", "3", "--by", "2040", "--from", "2030"), 1, rf"{YEARS}$"
+        ),
         Case("path-from-1800", ("path", "POL", "-t", "3", "--by", "2030", "--from", "1800"), 1, r"1800"),
         Case("path-by-past", ("path", "POL", "-t", "3", "--by", "2020"), 1, r"--by 2020 must be after"),
         Case("path-by-far", ("path", "POL", "-t", "3", "--by", "9999"), 1, r"--by 9999 .*at most 2100"),
@@ -261,6 +292,27 @@ def option_type_cases() -> list[Case]:
         Case("countries-format-empty", ("countries", "-f", ""), 2, r"'--format'.*'' is not one of"),
         Case("compare-currency-JPY", ("compare", "--currency", "JPY"), 2, r"'--currency'.*'JPY' is not one"),
         Case("gap-currency-empty", ("gap", "POL", "-c", ""), 2, r"'--currency'"),
+        # Every supported Typer gives the same line, naming the choices; LCU is explained.
+        Case(
+            "compare-currency-GBP",
+            ("compare", "--currency", "GBP"),
+            2,
+            r"Invalid value for '--currency' / '-c': 'GBP' is not one of 'USD', 'EUR', 'LCU'; "
+            r"LCU is each ally's national currency \(local currency units\)$",
+        ),
+        Case(
+            "compare-format-xlsx",
+            ("compare", "-f", "xlsx"),
+            2,
+            r"Invalid value for '--format' / '-f': 'xlsx' is not one of 'table', 'csv', 'json'; "
+            r"table for people, csv \(for spreadsheets\) or json for programs$",
+        ),
+        Case(
+            "chart-sort-gap",
+            ("chart", "--sort", "gap"),
+            2,
+            r"Invalid value for '--sort': 'gap' is not one of",
+        ),
         Case("share-target-empty", ("share", "-t", ""), 2, r"'--target'.*''"),
     ]
 
@@ -271,6 +323,28 @@ def usage_cases() -> list[Case]:
         Case("empty-command", ("",), 2, r"No such command ''"),
         Case("unknown-option", ("compare", "--bogus"), 2, r"No such option: --bogus"),
         Case("unknown-global-option", ("--bogus", "compare"), 2, r"No such option: --bogus"),
+        Case("unknown-option-only", ("compare", "--bogus"), 2, r"No such option: --bogus$"),
+        # A global option after the command: say where it goes.
+        Case(
+            "global-data-after-command",
+            ("compare", "--data", "x.json"),
+            2,
+            r"No such option: --data after the command; global options go before it: "
+            r"spendcalc --data PATH compare$",
+        ),
+        Case(
+            "global-data-equals-after-command",
+            ("gap", "POL", "--data=x.json"),
+            2,
+            r"spendcalc --data PATH gap$",
+        ),
+        Case(
+            "global-flag-after-command",
+            ("export", "--no-timestamp"),
+            2,
+            r"--no-timestamp after the command; .*: spendcalc --no-timestamp export$",
+        ),
+        Case("version-after-command", ("compare", "--version"), 2, r"No such option: --version$"),
         Case("option-without-value", ("compare", "--year"), 2, r"'--year' requires an argument"),
         Case("gap-missing-country", ("gap",), 2, r"Missing argument 'COUNTRY'"),
         Case("path-missing-target", ("path", "POL"), 2, r"Missing option '--target'"),
@@ -556,15 +630,28 @@ def environment_cases() -> list[Case]:
             "env-data-missing",
             ("compare",),
             1,
-            r"/nonexistent: no such data file",
+            r"/nonexistent: no such data file \(from SPENDCALC_DATA\)$",
             env=(("SPENDCALC_DATA", "/nonexistent"),),
         ),
-        Case("env-data-directory", ("compare",), 1, r"is a directory", env=(("SPENDCALC_DATA", "{tmp}"),)),
+        Case(
+            "env-data-directory",
+            ("compare",),
+            1,
+            r"is a directory, not a data file \(from SPENDCALC_DATA\)",
+            env=(("SPENDCALC_DATA", "{tmp}"),),
+        ),
+        Case(
+            "env-data-overridden-by-option",
+            ("--data", "{tmp}/missing.json", "compare"),
+            1,
+            r"missing\.json: no such data file$",
+            env=(("SPENDCALC_DATA", "/nonexistent"),),
+        ),
         Case(
             "env-data-invalid",
             ("sources",),
             1,
-            r"data\.json: data file is empty",
+            r"data\.json: data file is empty \(from SPENDCALC_DATA\)$",
             env=(("SPENDCALC_DATA", "{data}"),),
             data=b"",
         ),
@@ -593,8 +680,15 @@ def environment_cases() -> list[Case]:
             "env-epoch-overflow",
             ("export", "-f", "json"),
             1,
-            r"SOURCE_DATE_EPOCH='99999999999999999999'",
+            r"SOURCE_DATE_EPOCH='99999999999999999999' is out of range",
             env=(("SOURCE_DATE_EPOCH", "99999999999999999999"),),
+        ),
+        Case(
+            "env-epoch-year-10000",
+            ("export", "-f", "json"),
+            1,
+            r"SOURCE_DATE_EPOCH='253402300800' is out of range",
+            env=(("SOURCE_DATE_EPOCH", "253402300800"),),
         ),
     ]
 
@@ -643,6 +737,9 @@ def assert_clean_failure(result: Result, exit_code: int, pattern: str) -> None:
     lines = non_empty_lines(result.stderr)
     assert 1 <= len(lines) <= 4, shown
     assert re.search(pattern, result.stderr), f"stderr does not match {pattern!r}\n{shown}"
+    # Nothing of the machinery: pydantic's prefix (Typer 0.26 and later) or click 8.2's empty env var.
+    assert "Value error" not in result.stderr, shown
+    assert "env var" not in result.stderr, shown
     if exit_code == 1:
         assert lines[0].startswith(ERROR_PREFIX), shown
     else:
@@ -858,3 +955,50 @@ def test_table_on_an_80_column_terminal_loses_nothing() -> None:
     assert "…" not in result.stdout
     for ally in BUNDLED_DATA["allies"]:
         assert ally["iso3"] in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "column"),
+    [
+        (("compare", "-f", "CSV", "-c", "eur"), "currency"),
+        (("export", "--format", " Json "), None),
+        (("compare", "--sort", "GAP", "-f", "csv"), None),
+    ],
+)
+def test_choices_in_any_case(argv: tuple[str, ...], column: str | None) -> None:
+    result = invoke(list(argv))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip()
+    if column is not None:
+        assert column in result.stdout.splitlines()[0].split(",")
+
+
+@pytest.mark.parametrize(
+    ("command", "usage", "argument"),
+    [
+        (("gap",), "Usage: spendcalc gap [OPTIONS] COUNTRY", "COUNTRY "),
+        (("history",), "Usage: spendcalc history [OPTIONS] COUNTRY", "COUNTRY "),
+        (("pledges",), "Usage: spendcalc pledges [OPTIONS] [COUNTRY]", "[COUNTRY] "),
+        (("compare",), "Usage: spendcalc compare [OPTIONS]", None),
+    ],
+)
+def test_usage_lines_are_the_same_on_every_typer(
+    command: tuple[str, ...], usage: str, argument: str | None
+) -> None:
+    """Not `{COUNTRY}`, `[[COUNTRY]]` or `COUNTRY <str>` (Typer 0.26 and later)."""
+    result = invoke([*command, "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == usage
+    assert "<str>" not in result.stdout
+    assert "{" not in result.stdout.splitlines()[0]
+    if argument is not None:
+        arguments = result.stdout.split("Arguments:\n", 1)[1].splitlines()[0]
+        assert arguments.strip().startswith(argument)
+
+
+def test_choice_options_show_their_choices() -> None:
+    result = invoke(["compare", "--help"])
+    assert result.exit_code == 0
+    assert "-c, --currency [USD|EUR|LCU]" in result.stdout
+    assert "-f, --format [table|csv|json]" in result.stdout
+    assert "--sort [name|share|gap]" in result.stdout

@@ -132,6 +132,25 @@ def test_parse_targets_keeps_order_and_drops_repeats(dataset: Dataset) -> None:
         ("Czechia", "CZE"),
         ("  holland ", "NLD"),
         ("ger", "DEU"),
+        # Names in other languages, and the nations of the United Kingdom.
+        ("England", "GBR"),
+        ("scotland", "GBR"),
+        ("Wales", "GBR"),
+        ("Deutschland", "DEU"),
+        ("deutsch", "DEU"),
+        ("Allemagne", "DEU"),
+        ("España", "ESP"),
+        ("espana", "ESP"),
+        ("Nederland", "NLD"),
+        ("Polska", "POL"),
+        ("Sverige", "SWE"),
+        # Two letters: an ISO2 code first, else a unique start of a name.
+        ("sw", "SWE"),
+        ("sp", "ESP"),
+        ("ge", "DEU"),
+        ("si", "SVN"),
+        ("sk", "SVK"),
+        ("es", "ESP"),
     ],
 )
 def test_resolve_country(dataset: Dataset, text: str, iso3: str) -> None:
@@ -160,6 +179,34 @@ def test_resolve_country_ambiguous_prefix(dataset: Dataset) -> None:
     assert "Slovenia" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Austria", "Austria"), ("ukraine", "Ukraine"), ("IRELAND", "Ireland"), ("Schweiz", "Schweiz")],
+)
+def test_resolve_country_not_an_ally(dataset: Dataset, text: str, name: str) -> None:
+    with pytest.raises(SpendcalcError, match=rf"^{name} is not a NATO ally; see `spendcalc countries`$"):
+        core.resolve_country(dataset, text)
+
+
+@pytest.mark.parametrize("text", ["sl", "un", "po"])
+def test_resolve_country_two_letters_ambiguous(dataset: Dataset, text: str) -> None:
+    with pytest.raises(SpendcalcError, match=rf"country '{text}' is ambiguous: did you mean \w"):
+        core.resolve_country(dataset, text)
+
+
+def test_resolve_country_typo_of_another_name_suggests_the_ally(dataset: Dataset) -> None:
+    with pytest.raises(SpendcalcError, match="did you mean United Kingdom"):
+        core.resolve_country(dataset, "Englnd")
+
+
+def test_other_names_never_shadow_an_ally_of_the_dataset(dataset: Dataset) -> None:
+    """A dataset's own names win: were 'England' an ally of its own, it would be found as itself."""
+    england = dataset.allies[0].model_copy(update={"name": "England", "iso3": "ENG", "iso2": "EN"})
+    own = dataset.model_copy(update={"allies": (*dataset.allies, england)})
+    assert core.resolve_country(own, "England").iso3 == "ENG"
+    assert core.resolve_country(own, "Wales").iso3 == "GBR"
+
+
 @pytest.mark.parametrize("text", ["", "   ", "."])
 def test_resolve_country_empty(dataset: Dataset, text: str) -> None:
     with pytest.raises(SpendcalcError, match="country is empty"):
@@ -185,7 +232,8 @@ def test_default_year_is_latest_year_every_armed_ally_has(dataset: Dataset) -> N
 def test_check_year_rejects_years_without_shares(dataset: Dataset, year: int) -> None:
     with pytest.raises(SpendcalcError) as caught:
         core.check_year(dataset, year)
-    assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2026"
+    ahead = "; for years ahead, see `spendcalc path`" if year > 2026 else ""
+    assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2026{ahead}"
 
 
 @pytest.mark.parametrize("year", [2014, 2020, 2025, 2026])

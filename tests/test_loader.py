@@ -273,14 +273,19 @@ def test_empty_file(tmp_path: Path, raw: bytes) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "where"),
-    [(b"{", "line 1, column 2"), (b'{\n "a": 1,\n}', "line 3, column 1"), (b"allies", "line 1, column 1")],
+    ("raw", "lines"),
+    [(b"{", (1,)), (b'{\n "a": 1,\n}', (2, 3)), (b"allies", (1,))],
 )
-def test_not_json(tmp_path: Path, raw: bytes, where: str) -> None:
+def test_not_json(tmp_path: Path, raw: bytes, lines: tuple[int, ...]) -> None:
+    """The message gives the position the json module reports, which moved between Python versions (3.13
+    reports a trailing comma at the comma, 3.12 and earlier at the brace): not hard-coded."""
     path = write_bytes(tmp_path, raw)
     message = load_error(path).message
     assert message.startswith(f"{path}: not valid JSON: ")
-    assert where in message
+    with pytest.raises(json.JSONDecodeError) as python:
+        json.loads(raw)
+    assert message.endswith(f" (line {python.value.lineno}, column {python.value.colno})")
+    assert python.value.lineno in lines
 
 
 def test_not_utf8(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,17 +156,24 @@ def test_cli_path_relative_target() -> None:
     [
         (("path", "DEU", "-t", "3.5", "-t", "5", "--by", "2029"), "2 --target and 1 --by"),
         (("path", "DEU", "-t", "hague", "--by", "2030", "-t", "5", "--by", "2035"), "give it alone"),
-        (("compare", "--year", "2024", "--year", "2025"), "'--year' / '-y': given more than once"),
-        (("gap", "POL", "--current", "2", "--current", "3"), "'--current': given more than once"),
+        # Click names an option by its declarations, in an order that differs between versions.
+        (
+            ("compare", "--year", "2024", "--year", "2025"),
+            r"'(--year' / '-y|-y' / '--year)': given more than once",
+        ),
+        (("gap", "POL", "--current", "2", "--current", "3"), r"'--current': given more than once"),
         (("path", "DEU", "-t", "3.5", "--by", "2029", "--shape", "front", "--shape", "back"), "'--shape'"),
-        (("compare", "-f", "csv", "--format", "json"), "'--format' / '-f': given more than once"),
-        (("compare", "-t", "+1.5"), "rise from a start share"),
+        (
+            ("compare", "-f", "csv", "--format", "json"),
+            r"'(--format' / '-f|-f' / '--format)': given more than once",
+        ),
+        (("compare", "-t", "+1.5"), r"rise from a start share"),
     ],
 )
 def test_cli_usage_errors(args: tuple[str, ...], pattern: str) -> None:
     result = invoke(*args)
     assert result.exit_code == 2, result.output
-    assert pattern in result.stderr, result.stderr
+    assert re.search(pattern, result.stderr), result.stderr
     assert result.stdout == ""
 
 

@@ -23,8 +23,15 @@ from spendcalc.data.load import load_dataset
 from spendcalc.data.schema import Ally, Dataset
 from spendcalc.domain.currency import conversion
 from spendcalc.domain.pledges import check_pledges
-from spendcalc.domain.trajectories import DefencePath, PathLine, defence_path, share_on_path
-from spendcalc.errors import SpendcalcError
+from spendcalc.domain.trajectories import (
+    DefencePath,
+    Milestone,
+    PathLine,
+    RelativeTarget,
+    defence_path,
+    share_on_path,
+)
+from spendcalc.errors import SpendcalcError, UsageError
 from support import Raw, load_raw, raw_ally
 
 LAST_DATA_YEAR = 2030
@@ -207,6 +214,22 @@ def test_share_on_path_shapes_at_half() -> None:
     assert share_on_path(2.0, 4.0, 0.5, Shape.LINEAR) == pytest.approx(3.0)
     assert share_on_path(2.0, 4.0, 0.5, Shape.FRONT) == pytest.approx(2.0 + 2.0 * 0.75)
     assert share_on_path(2.0, 4.0, 0.5, Shape.BACK) == pytest.approx(2.0 + 2.0 * 0.25)
+
+
+@pytest.mark.parametrize("pct", [math.nan, math.inf, -math.inf, 0.0, -1.0, 100.5])
+def test_a_target_spec_that_is_no_share_is_refused(ds: Dataset, pct: float) -> None:
+    """A TargetSpec built in Python is not parsed: the path checks it is a share of GDP, else NaN would
+    plan a path of NaNs."""
+    poland = ally_of(ds, "POL")
+    with pytest.raises(UsageError, match="must be a finite share above 0 and at most 100"):
+        defence_path(ds, poland, TargetSpec(pct), 2030)
+    with pytest.raises(UsageError, match="finite share"):
+        defence_path(ds, poland, [Milestone(TargetSpec(3.0), 2028), Milestone(TargetSpec(pct), 2030)])
+
+
+def test_a_rise_that_is_no_number_is_refused(ds: Dataset) -> None:
+    with pytest.raises(UsageError, match="finite share"):
+        defence_path(ds, ally_of(ds, "POL"), RelativeTarget(math.nan), 2030)
 
 
 def test_deu_to_3_5_by_2029(ds: Dataset, raw: Raw) -> None:

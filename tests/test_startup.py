@@ -141,6 +141,24 @@ def test_other_requests_are_left_to_typer(line: str) -> None:
     assert fast_complete(_environment("bash", line)) is None
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("spendcalc compare --currency ", ["USD", "EUR", "LCU"]),
+        ("spendcalc compare -c l", ["lcu"]),
+        ("spendcalc compare -c E", ["EUR"]),
+        ("spendcalc export -f ", ["table", "csv", "json"]),
+        ("spendcalc gap POL -f j", ["json"]),
+        ("spendcalc compare --sort ", ["name", "share", "gap"]),
+        ("spendcalc path POL -t 3 --by 2030 --shape f", ["front"]),
+        ("spendcalc path POL -t 3 --by 2030 --baseline ", ["flat-share", "flat-cash"]),
+        ("spendcalc chart --sort ", ["share", "name"]),
+    ],
+)
+def test_typer_completes_the_choices(line: str, expected: list[str]) -> None:
+    assert _typer_answer(_environment("bash", line)).split() == expected
+
+
 def test_fish_is_args_is_left_to_typer() -> None:
     env = _environment("fish", "spendcalc gap po") | {"_TYPER_COMPLETE_FISH_ACTION": "is-args"}
     assert fast_complete(env) is None

@@ -18,7 +18,7 @@ from spendcalc import __version__
 from spendcalc.cli import dataset, equipment, gaps, history, listings, revisions, trajectories
 from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
-from spendcalc.cli.options import State
+from spendcalc.cli.options import DATA_VARIABLE, State
 from spendcalc.errors import Stopped
 
 __all__ = ["Stopped", "app", "main"]
@@ -57,9 +57,32 @@ class OneValueCommand(typer.core.TyperCommand):
     """A command in which an option that takes one value may be given once: `--year 2024 --year 2025`
     is a usage error naming the option, never silently the last one."""
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`[OPTIONS] COUNTRY` or `[OPTIONS] [COUNTRY]` on every Typer (0.26 and later would write
+        `{COUNTRY}` and `[[COUNTRY]]`)."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument):
+                name = (param.metavar or (param.name or "").upper()).strip("[]{}")
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: click's or typer's own Context
+        for param in self.params:
+            # Typer shows every option's environment variable; with click 8.2 an error about an option
+            # that has none would read "'--year' (env var: 'None')".
+            if getattr(param, "envvar", None) is None and getattr(param, "show_envvar", False):
+                param.show_envvar = False  # type: ignore[attr-defined]
+            # Typer 0.26 and later add the type to an argument's help ("COUNTRY <str>"); the metavar says it.
+            if isinstance(param, typer.core.TyperArgument) and hasattr(param, "display_type_rich"):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
         # Parsed once more, for the order in which options were given (repeats included).
-        _, _, given = self.make_parser(ctx).parse_args(args=list(args))
+        try:
+            _, _, given = self.make_parser(ctx).parse_args(args=list(args))
+        except Exception as error:  # click's or typer's own NoSuchOption
+            raise _global_option_misplaced(ctx, error, self.name) or error from None
         seen: set[str | None] = set()
         for param in given:
             if (
@@ -73,6 +96,29 @@ class OneValueCommand(typer.core.TyperCommand):
                 raise typer.BadParameter("given more than once; it takes one value", ctx=ctx, param=param)
             seen.add(param.name)
         return super().parse_args(ctx, args)
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def _global_option_misplaced(ctx: Any, error: Exception, command: str | None) -> Exception | None:
+    """For `compare --data x.json`, the same NoSuchOption saying where a global option goes."""
+    name = getattr(error, "option_name", None)
+    if type(error).__name__ != "NoSuchOption" or not isinstance(name, str):
+        return None
+    root = ctx.find_root().command
+    for param in root.params:
+        # Not the eager ones (--help, --version, completion): they stop before any command runs.
+        if name in param.opts and not param.is_eager:
+            value = "" if getattr(param, "is_flag", False) else f" {param.metavar or 'VALUE'}"
+            message = (
+                f"No such option: {name} after the command; global options go before it: "
+                f"spendcalc {name}{value} {command or 'COMMAND'}"
+            )
+            no_such_option: Any = type(error)
+            return no_such_option(name, message=message, ctx=ctx)  # type: ignore[no-any-return]
+    return None
 
 
 for _command in COMMANDS:
@@ -92,7 +138,7 @@ def main_options(
         Path | None,
         typer.Option(
             "--data",
-            envvar="SPENDCALC_DATA",
+            envvar=DATA_VARIABLE,
             metavar="PATH",
             help="Use this dataset (same schema as the bundled data/allies.json) instead of the bundled one.",
             dir_okay=True,
@@ -124,7 +170,9 @@ def main_options(
     Example: spendcalc gap POL --target 3.5
     """
     reading_dataset(data)
-    ctx.obj = State(data, timestamp=not no_timestamp, edition=edition)
+    source = ctx.get_parameter_source("data")
+    from_environment = source is not None and source.name == "ENVIRONMENT"
+    ctx.obj = State(data, timestamp=not no_timestamp, edition=edition, data_from_environment=from_environment)
 
 
 def app_for(args: Sequence[str]) -> typer.Typer:

@@ -31,7 +31,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _extend(incomplete: str, key: str) -> str | None:
+def extend(incomplete: str, key: str) -> str | None:
     """`key` completed from what was typed, keeping the typed case: 'po' + 'Poland' -> 'poland'.
 
     Shells (and Typer) keep only candidates that start with the typed word, while spendcalc accepts
@@ -92,7 +92,7 @@ def country_items(incomplete: str, data_path: str | None = None) -> list[Item]:
             keys += [str(ally.get("iso2", "")), name, *(str(a) for a in ally.get("aliases", []))]
         # A name with a space would reach the shell as two words: left out (ISO3 codes and aliases remain).
         items += [
-            (value, name) for key in keys if key and " " not in key and (value := _extend(incomplete, key))
+            (value, name) for key in keys if key and " " not in key and (value := extend(incomplete, key))
         ]
     return list(dict.fromkeys(items))
 
@@ -103,7 +103,7 @@ def target_items(incomplete: str, data_path: str | None = None) -> list[Item]:
     for target in _read(data_path).get("targets", []):
         if isinstance(target, dict) and target.get("of") == "gdp":
             items.append((str(target.get("id", "")), str(target.get("label", ""))))
-    return [(value, text) for key, text in items if key and (value := _extend(incomplete, key))]
+    return [(value, text) for key, text in items if key and (value := extend(incomplete, key))]
 
 
 # --- the fast path -------------------------------------------------------------------------------

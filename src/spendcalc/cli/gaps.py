@@ -15,6 +15,8 @@ from spendcalc.cli.options import (
     SvgOption,
     TargetsOption,
     YearOption,
+    choice_option,
+    format_option,
     pct,
     state,
 )
@@ -59,9 +61,7 @@ def compare(
     year: YearOption = None,
     sort: Annotated[
         SortKey,
-        typer.Option(
-            "--sort", case_sensitive=False, help="name, share (highest first) or gap (largest first)."
-        ),
+        choice_option(SortKey, "--sort", help_text="name, share (highest first) or gap (largest first)."),
     ] = SortKey.NAME,
     only_below: Annotated[
         bool, typer.Option("--only-below", help="Show only allies below the lowest target.")
@@ -92,7 +92,7 @@ def export(
     year: YearOption = None,
     currency: CurrencyOption = Currency.USD,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="csv (default) or json; table for a look.")
+        OutputFormat, format_option("csv (default) or json; table for a look.")
     ] = OutputFormat.CSV,
     output: OutputOption = "-",
 ) -> None:

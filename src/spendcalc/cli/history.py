@@ -15,6 +15,7 @@ from spendcalc.cli.options import (
     OutputOption,
     SvgOption,
     YearOption,
+    choice_option,
     complete_target,
     one_target_option,
     state,
@@ -87,7 +88,7 @@ def chart(
         ),
     ] = None,
     sort: Annotated[
-        ChartOrder, typer.Option("--sort", case_sensitive=False, help="share (highest first) or name.")
+        ChartOrder, choice_option(ChartOrder, "--sort", help_text="share (highest first) or name.")
     ] = ChartOrder.SHARE,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",

@@ -4,8 +4,9 @@
 # them from strings would rebuild each typer.Option again, on every run.
 import os
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -18,12 +19,17 @@ if TYPE_CHECKING:
     from spendcalc.data.schema import Dataset
 
 
+DATA_VARIABLE = "SPENDCALC_DATA"
+
+
 @dataclass
 class State:
     data_path: Path | None = None
     timestamp: bool = True
     edition: str | None = None
     """--edition: the edition of NATO's figures every command uses (None: the dataset's latest)."""
+    data_from_environment: bool = False
+    """The data path came from SPENDCALC_DATA, not --data: its errors say so."""
     _dataset: "Dataset | None" = None
 
     def generated(self) -> "datetime | None":
@@ -36,9 +42,15 @@ class State:
         if epoch is None:
             return datetime.now(timezone.utc)
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
+            seconds = int(epoch)
+        except ValueError:
             raise SpendcalcError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise SpendcalcError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is out of range: give seconds since 1970 up to the year 9999"
+            ) from None
 
     def dataset(self) -> "Dataset":
         if self._dataset is None:
@@ -47,8 +59,13 @@ class State:
             from spendcalc.signals import interruptible
 
             # Reading may wait (a FIFO, `--data <(...)`): a signal stops it at once.
-            with interruptible():
-                self._dataset = load_dataset(self.data_path).for_edition(self.edition)
+            try:
+                with interruptible():
+                    self._dataset = load_dataset(self.data_path).for_edition(self.edition)
+            except SpendcalcError as error:
+                if not self.data_from_environment:
+                    raise
+                raise SpendcalcError(f"{error.message} (from {DATA_VARIABLE})", error.details) from None
         return self._dataset
 
 
@@ -59,7 +76,7 @@ def state(ctx: typer.Context) -> State:
 
 def _data_path(ctx: typer.Context) -> str | None:
     data = ctx.find_root().params.get("data")
-    return str(data) if data else os.environ.get("SPENDCALC_DATA") or None
+    return str(data) if data else os.environ.get(DATA_VARIABLE) or None
 
 
 def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -84,6 +101,43 @@ def pct(text: str | None, option: str) -> float | None:
         return parse_pct(text)
     except ValueError:
         raise UsageError(f"{text!r} is not a percentage: give a number such as 2.3", option) from None
+
+
+_E = TypeVar("_E", bound=Enum)
+
+
+def choice_option(
+    choices: type[_E], *declarations: str, help_text: str, hint: str = ""
+) -> typer.models.OptionInfo:
+    """An option taking one of an enum's values, in any case. Parsed here rather than by Typer, so that
+    every supported Typer gives the same help, the same completion and the same one-line error, without
+    the "Value error," that Typer's pydantic coercion puts in front; `hint` ends that error."""
+    values = [member.value for member in choices]
+
+    def parse(given: "str | _E") -> _E:
+        if isinstance(given, choices):
+            return given
+        wanted = str(given).strip().casefold()
+        found = next((member for member in choices if member.value.casefold() == wanted), None)
+        if found is None:
+            listed = ", ".join(repr(value) for value in values)
+            raise typer.BadParameter(f"{given!r} is not one of {listed}{hint}")
+        return found
+
+    def complete(incomplete: str) -> list[str]:
+        from spendcalc.cli.completion import extend
+
+        # In the case typed: `-c l` offers `lcu`, which the shell keeps (and the option accepts).
+        return [text for value in values if (text := extend(incomplete, value))]
+
+    option: typer.models.OptionInfo = typer.Option(
+        *declarations,
+        parser=parse,
+        autocompletion=complete,
+        metavar=f"[{'|'.join(values)}]",
+        help=help_text,
+    )
+    return option
 
 
 COUNTRY_HELP = "ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey."
@@ -123,16 +177,23 @@ YearOption = Annotated[
         "--year", "-y", metavar="YEAR", help="Year of the figures. Default: the latest year with every share."
     ),
 ]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for programs.")
-]
+FORMAT_HINT = "; table for people, csv (for spreadsheets) or json for programs"
+
+
+def format_option(help_text: str) -> typer.models.OptionInfo:
+    """--format, with a command's own help."""
+    return choice_option(OutputFormat, "--format", "-f", help_text=help_text, hint=FORMAT_HINT)
+
+
+FormatOption = Annotated[OutputFormat, format_option("table for people; csv or json for programs.")]
 CurrencyOption = Annotated[
     Currency,
-    typer.Option(
+    choice_option(
+        Currency,
         "--currency",
         "-c",
-        case_sensitive=False,
-        help="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+        help_text="Money in US$, EUR or LCU (national currency), at annual average ECB rates.",
+        hint="; LCU is each ally's national currency (local currency units)",
     ),
 ]
 SvgOption = Annotated[

@@ -14,6 +14,7 @@ from spendcalc.cli.options import (
     OptionalCountryArgument,
     OutputOption,
     SvgOption,
+    choice_option,
     complete_target,
     pct,
     state,
@@ -53,21 +54,21 @@ def path(
     ] = None,
     shape: Annotated[
         Shape,
-        typer.Option(
+        choice_option(
+            Shape,
             "--shape",
-            case_sensitive=False,
-            help="linear: the same rise in share every year. front: most of the rise early "
+            help_text="linear: the same rise in share every year. front: most of the rise early "
             "(start + rise × (1 − (1 − τ)²), τ = share of the years gone). "
             "back: most of it late (start + rise × τ²).",
         ),
     ] = Shape.LINEAR,
     baseline: Annotated[
         Baseline,
-        typer.Option(
+        choice_option(
+            Baseline,
             "--baseline",
-            case_sensitive=False,
-            help="What the extra is measured against: the start share of each year's GDP (flat-share) or "
-            "the start year's spending in cash (flat-cash).",
+            help_text="What the extra is measured against: the start share of each year's GDP "
+            "(flat-share) or the start year's spending in cash (flat-cash).",
         ),
     ] = Baseline.FLAT_SHARE,
     growth: Annotated[

@@ -78,8 +78,8 @@ def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
 
 def compare(
     dataset: Dataset,
-    targets: Sequence[str | float] = DEFAULT_TARGETS,
-    year: int | None = None,
+    targets: Sequence[str | float] | str | float | None = DEFAULT_TARGETS,
+    year: int | str | None = None,
     sort: SortKey | str = SortKey.NAME,
     only_below: bool = False,
 ) -> Comparison:

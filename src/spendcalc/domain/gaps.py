@@ -167,8 +167,8 @@ def ally_gaps(
 def gap(
     dataset: Dataset,
     country: str,
-    targets: Sequence[str | float] = DEFAULT_TARGETS,
-    year: int | None = None,
+    targets: Sequence[str | float] | str | float | None = DEFAULT_TARGETS,
+    year: int | str | None = None,
     current_pct: float | None = None,
 ) -> AllyGaps:
     """The gap of one ally, by country name or code, to each target (library entry point)."""

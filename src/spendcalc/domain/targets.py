@@ -26,6 +26,16 @@ class TargetSpec(NamedTuple):
         return self.id or f"{format_pct(self.share_pct)}%"
 
 
+def checked(spec: TargetSpec) -> TargetSpec:
+    """A TargetSpec built in Python (not parsed) as a share of GDP: finite, above 0 and at most 100."""
+    share = spec.share_pct
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise UsageError(f"target {spec.name!r}: the share must be a number, not {type(share).__name__}")
+    if not (math.isfinite(share) and 0 < share <= 100):
+        raise UsageError(f"target {spec.name!r} must be a finite share above 0 and at most 100 (% of GDP)")
+    return spec
+
+
 def format_pct(value: float) -> str:
     """2.0 -> '2', 2.5 -> '2.5', 3.25 -> '3.25' (shortest exact form, for names and headers)."""
     return f"{value:.10g}"
@@ -119,15 +129,31 @@ def expand_sweep(text: str, limit: int = MAX_SWEEP) -> list[str]:
     return [str(start + step * i) for i in range(count)]
 
 
-def parse_targets(texts: Iterable[str | float], known: "Sequence[Target]" = ()) -> tuple[TargetSpec, ...]:
+def parse_targets(
+    texts: Iterable[str | float] | str | float | None, known: "Sequence[Target]" = ()
+) -> tuple[TargetSpec, ...]:
     """Parse targets in the order given, expanding sweeps (`1:6:0.5`) and dropping repeats of the same
     share (`2` and `nato-2pct`). At most MAX_SWEEP targets are given in all, sweeps and repeats
-    counted together."""
+    counted together. One string or number is one target (`"2.5"`, not '2', '.' and '5'); None means
+    the default targets."""
+    if texts is None:
+        texts = DEFAULT_TARGETS
+    elif isinstance(texts, (str, int, float)):
+        texts = [texts]
+    elif not isinstance(texts, Iterable):
+        raise UsageError(
+            f"targets must be a list of shares or ids such as ['2', '3.5'], not {type(texts).__name__}",
+            "--target",
+        )
     specs: list[TargetSpec] = []
     seen: set[float] = set()
     given_count = 0
     for given in texts:
         text = str(given)
+        if ":" in text and text.count(":") != 2:
+            raise UsageError(
+                f"sweep {text!r}: a sweep START:STOP:STEP needs three parts, e.g. 1:6:0.5", "--target"
+            )
         parts = expand_sweep(text, MAX_SWEEP - given_count) if text.count(":") == 2 else [text]
         given_count += len(parts)
         if given_count > MAX_SWEEP:

@@ -15,7 +15,7 @@ from spendcalc.data.schema import Ally, Dataset, Target
 from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
-from spendcalc.domain.targets import TargetSpec, format_pct, parse_pct, parse_target
+from spendcalc.domain.targets import TargetSpec, checked, format_pct, parse_pct, parse_target
 from spendcalc.domain.years import check_year
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -227,7 +227,7 @@ def defence_path(
     if not ally.has_armed_forces:
         raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to plan from")
     start_year = from_year if from_year is not None else latest_share_year(ally)
-    check_year(dataset, start_year)
+    check_year(dataset, start_year, ahead_hint=False)
     previous = start_year
     for milestone in milestones:
         if not previous < milestone.year <= MAX_PATH_YEAR:
@@ -286,11 +286,11 @@ def defence_path(
 def _resolve(target: TargetSpec | RelativeTarget, start: ShareFigure) -> TargetSpec:
     """A rise from the start share as the share it reaches: 2.4% + 1.5 points is 3.9%."""
     if isinstance(target, TargetSpec):
-        return target
+        return checked(target)
     reached = start.pct + target.rise_pp
     if reached > 100:
         raise UsageError(f"{format_pct(start.pct)}% {target.name} is above 100% of GDP", "--target")
-    return TargetSpec(reached, None, f"{format_pct(start.pct)}% {target.name}")
+    return checked(TargetSpec(reached, None, f"{format_pct(start.pct)}% {target.name}"))
 
 
 def latest_share_year(ally: Ally) -> int:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from spendcalc.data.schema import Dataset
-from spendcalc.errors import SpendcalcError
+from spendcalc.errors import SpendcalcError, UsageError
 
 
 class _Years(NamedTuple):
@@ -60,8 +60,25 @@ def year_span(years: Sequence[int]) -> str:
     return ", ".join(map(str, years))
 
 
-def check_year(dataset: Dataset, year: int) -> int:
+def whole_year(year: object) -> int:
+    """A year given in Python as an int or as digits (`"2024"`, from a form or a file); anything else is a
+    usage error rather than a year without data."""
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    if isinstance(year, str):
+        try:
+            return int(year.strip())
+        except ValueError:
+            pass
+    raise UsageError(f"year {year!r} is not a whole number such as 2024", "--year")
+
+
+def check_year(dataset: Dataset, year: int | str, *, ahead_hint: bool = True) -> int:
+    """`year` as an int, if the dataset has shares for it. A year after the data points to `path`, which
+    projects (with `ahead_hint`)."""
+    year = whole_year(year)
     years = share_years(dataset)
     if year not in _years(dataset).lookup:
-        raise SpendcalcError(f"no defence shares for {year}; years with data: {year_span(years)}")
+        ahead = "; for years ahead, see `spendcalc path`" if ahead_hint and years and year > years[-1] else ""
+        raise SpendcalcError(f"no defence shares for {year}; years with data: {year_span(years)}{ahead}")
     return year
