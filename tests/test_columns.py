@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from spendcalc.cli.app import COMMANDS
+from spendcalc.cli.scenarios import scenario_app
 from spendcalc.output import formats
 from spendcalc.reports.model import Cell, Column, Report, Scalar
 from support import ok
@@ -34,6 +35,7 @@ REPORT_ARGS: dict[str, tuple[str, ...]] = {
     "chart": ("chart", "--year", "2025"),
     "revisions": ("revisions", "POL"),
     "equipment": ("equipment", "--year", "2024"),
+    "scenario": ("scenario", "run", "hague-core-2035"),
     "gap-sg": (*SG, "gap", "DEU", "--year", "2025"),
     "compare-sg": (*SG, "compare", "--year", "2025"),
     "history-sg": (*SG, "history", "DEU"),
@@ -58,7 +60,9 @@ def caught(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Report]]:
 
 
 def test_every_reporting_command_is_checked() -> None:
+    # Top-level commands, and the commands of `scenario`.
     names = {command.__name__ for command in COMMANDS}
+    names |= {getattr(c.callback, "__name__", "") for c in scenario_app.registered_commands}
     assert {next(a for a in args if a in names) for args in REPORT_ARGS.values()} == names - NOT_REPORTS
 
 

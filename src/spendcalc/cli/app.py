@@ -15,10 +15,11 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc import __version__
-from spendcalc.cli import dataset, equipment, gaps, history, listings, revisions, trajectories
+from spendcalc.cli import dataset, equipment, gaps, history, listings, revisions, scenarios, trajectories
 from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
 from spendcalc.cli.options import DATA_VARIABLE, State
+from spendcalc.cli.scenarios import scenario_app
 from spendcalc.errors import Stopped
 
 __all__ = ["Stopped", "app", "main"]
@@ -124,6 +125,9 @@ def _global_option_misplaced(ctx: Any, error: Exception, command: str | None) ->
 for _command in COMMANDS:
     app.command(cls=OneValueCommand)(handled(_command))
 
+scenario_app.command("run", cls=OneValueCommand)(handled(scenarios.run))
+app.add_typer(scenario_app, name="scenario")
+
 
 def _version(value: bool) -> None:
     if value:
@@ -190,6 +194,13 @@ def app_for(args: Sequence[str]) -> typer.Typer:
         if args[0] == name:
             narrow = copy.copy(app)
             narrow.registered_commands = [command]
+            narrow.registered_groups = []
+            return narrow
+    for group in app.registered_groups:
+        if args[0] == group.name:  # a group of commands (`scenario`): it alone
+            narrow = copy.copy(app)
+            narrow.registered_commands = []
+            narrow.registered_groups = [group]
             return narrow
     return app
 
