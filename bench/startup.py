@@ -86,6 +86,14 @@ def main() -> int:
         Case("compare, in colour", [program, "compare"], env={"FORCE_COLOR": "1"}),
         Case("gap POL", [program, "gap", "POL"]),
         Case("export --format csv", [program, "export", "--format", "csv"]),
+        # The commands added with the 2026 edition and the scenarios.
+        Case("revisions POL", [program, "revisions", "POL"]),
+        Case("equipment", [program, "equipment"]),
+        Case(
+            "path DEU (two milestones)",
+            [program, "path", "DEU", "-t", "3.5", "--by", "2029", "-t", "5", "--by", "2035"],
+        ),
+        Case("scenario run hague-core-2035", [program, "scenario", "run", "hague-core-2035"]),
         Case("--help", [program, "--help"]),
         Case("--version", [program, "--version"], time_budget=0.5),
         Case("completion (country)", [program], env=completion_env, time_budget=0.5),
