@@ -19,7 +19,7 @@ from spendcalc.core import AllyGaps, SortKey, Status, TargetSpec
 from spendcalc.data.schema import Ally, Dataset
 from spendcalc.domain.countries import fold
 from spendcalc.errors import SpendcalcError, UsageError
-from spendcalc.output.formats import CsvFormatter, JsonFormatter
+from spendcalc.output.formats import CsvFormatter, JsonFormatter, exported_number
 from spendcalc.reports import compare as compare_reports
 from spendcalc.reports import gap as gap_reports
 from spendcalc.reports import model as report
@@ -650,7 +650,7 @@ def assert_csv_cell_matches(cell: str, value: object) -> None:
     elif isinstance(value, int):
         assert int(cell) == value
     elif isinstance(value, float):
-        assert float(cell) == value  # exactly: floats are written with repr
+        assert float(cell) == exported_number(value)  # to 12 significant digits, then exactly
     else:
         assert cell == value
 
@@ -668,8 +668,9 @@ def assert_round_trips(rep: report.Report) -> None:
     assert len(document["rows"]) == len(rep.records)
     for row, record in zip(document["rows"], rep.records, strict=True):
         for key in rep.record_columns:
-            assert row[key] == record[key]
-            assert type(row[key]) is type(record[key])
+            value = record[key]
+            assert row[key] == (exported_number(value) if type(value) is float else value)
+            assert type(row[key]) is type(value)
 
 
 @PROPERTY

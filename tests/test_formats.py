@@ -107,7 +107,7 @@ EXPECTED_CSV = (
     "iso3,name,year,share_pct,meets,formula,note\n"
     "ALP,Alphaland,2025,1.55,false,'=SUM(A1:A2),\n"
     'BET,"Betaland, the",2025,-0.5,true,-0.5,"say ""hi"""\n'
-    "GAM,'+Gammaland,2024,0.30000000000000004,,'@SUM(1),'-x\n"
+    "GAM,'+Gammaland,2024,0.3,,'@SUM(1),'-x\n"  # 0.1 + 0.2 to 12 significant digits: no float noise
     "DEL,Deltaland,2024,2.0,true,+1,'\tcmd\n"
 )
 
@@ -121,7 +121,7 @@ def test_csv_parses_back() -> None:
     assert parsed[0] == list(RECORD_COLUMNS)
     assert parsed[2][1] == "Betaland, the"
     assert parsed[2][6] == 'say "hi"'
-    assert float(parsed[3][3]) == 0.1 + 0.2  # repr keeps every bit
+    assert float(parsed[3][3]) == 0.3  # 0.1 + 0.2 without its float noise
 
 
 def test_csv_header_only_without_records() -> None:
@@ -223,10 +223,13 @@ def test_json_document() -> None:
     assert document["metadata"] == tiny_report().metadata
     assert document["notes"] == ["Gaps: + is short of the target.", "Icyland: no armed forces."]
     assert document["columns"] == list(RECORD_COLUMNS)
-    assert document["rows"] == [dict(r) for r in RECORDS]  # raw values: formulas are not quoted in JSON
+    # Raw values (formulas are not quoted in JSON), numbers to 12 significant digits: 0.1 + 0.2 is 0.3.
+    assert document["rows"] == [
+        {k: float(f"{v:.12g}") if type(v) is float else v for k, v in r.items()} for r in RECORDS
+    ]
+    assert document["rows"][2]["share_pct"] == 0.3
     assert document["rows"][0]["note"] is None
     assert document["rows"][2]["meets"] is None
-    assert document["rows"][2]["share_pct"] == 0.1 + 0.2
     assert '"note": null' in text
     assert '"meets": false' in text
 

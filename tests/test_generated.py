@@ -385,9 +385,12 @@ def check_formats_agree(data: dict[str, Any], csv_text: str, json_text: str, tab
             value = record[column]
             assert csv_number(row[column]) == value, (column, row[column], value)
             if isinstance(value, float):
-                assert row[column] == repr(value), (column, row[column], value)  # unrounded, exactly
+                assert row[column] == repr(value), (column, row[column], value)  # the same 12 digits
         if record["share_pct"] is not None:
-            assert record["gap_pp"] == record["target_pct"] - record["share_pct"]
+            # Both exported to 12 significant digits: equal to that precision.
+            assert record["gap_pp"] == pytest.approx(
+                record["target_pct"] - record["share_pct"], rel=1e-11, abs=1e-11
+            )
             assert record["meets_target"] is (record["share_pct"] >= record["target_pct"])
     # Against the dataset itself, and the table: each ally's share, rounded as published.
     shown = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
@@ -396,7 +399,7 @@ def check_formats_agree(data: dict[str, Any], csv_text: str, json_text: str, tab
         share = shares[0] if shares else None
         records = [r for r in document["rows"] if r["iso3"] == ally["iso3"]]
         assert records, ally["iso3"]
-        assert {r["share_pct"] for r in records} == {share["pct"] if share else None}
+        assert {r["share_pct"] for r in records} == {float(f"{share['pct']:.12g}") if share else None}
         cells = shown[ally["name"]]
         expected = share_text(share["pct"], share["precision"], share["estimate"]) if share else "n/a"
         assert cells[1] == expected, (ally["name"], cells, share)

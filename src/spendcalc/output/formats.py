@@ -22,6 +22,20 @@ class Formatter(Protocol):
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+SIGNIFICANT_DIGITS = 12
+"""CSV and JSON give a number to 12 significant digits: more than any figure was published to (shares to
+0.01, money to a thousand dollars in a trillion) and free of binary float noise (0.30000000000000004 is
+0.3, -0.009999999999999787 is -0.01). Compliance is decided before, on the unrounded values."""
+
+
+def exported_number(value: float) -> float:
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
+def _exported(value: Scalar) -> Scalar:
+    return exported_number(value) if type(value) is float else value
+
+
 def csv_cell(value: Scalar) -> str:
     """A CSV cell: unrounded numbers, true/false, empty for missing, formulas neutralised."""
     if value is None:
@@ -29,7 +43,7 @@ def csv_cell(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
+        return repr(exported_number(value)) if isinstance(value, float) else str(value)
     # A leading quote makes spreadsheets show the text instead of evaluating it: at the start, and
     # after every line break (a reader that splits lines itself would otherwise see a formula row).
     parts = _LINE_BREAK.split(_guarded(value))  # text, break, text, ...: the texts are the even items
@@ -109,7 +123,10 @@ class JsonFormatter:
             "metadata": report.metadata,
             "notes": list(report.notes),
             "columns": list(report.record_columns),
-            "rows": [{key: record.get(key) for key in report.record_columns} for record in report.records],
+            "rows": [
+                {key: _exported(record.get(key)) for key in report.record_columns}
+                for record in report.records
+            ],
         }
         return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
