@@ -162,6 +162,18 @@ TargetsOption = Annotated[
     ),
 ]
 
+GroupsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group",
+        "-g",
+        metavar="ID|NAME=ISO3,...",
+        help="Add a group's totals: an id (eu, nordic, baltic, b9, g7, weimar, ...; see `spendcalc groups`) "
+        "or a group of your own, e.g. baltics=EST,LVA,LTU. Repeat for several. NATO and Europe and "
+        "Canada are always shown.",
+    ),
+]
+
 
 def one_target_option(help_text: str) -> typer.models.OptionInfo:
     """--target for a command that takes one target, with its own help."""
