@@ -138,3 +138,12 @@ def test_schema_rejects_unknown_members_and_duplicate_ids() -> None:
     ):
         with pytest.raises(ValidationError, match=message):
             Dataset.model_validate_json(json.dumps(_with_groups(raw, groups)))
+
+
+def test_groups_command_lists_ids_members_and_sources() -> None:
+    table = ok("groups")
+    for line in ("baltic", "EST LVA LTU", "all allies but USA", "https://b9.mae.ro/"):
+        assert line in table
+    rows = list(csv.DictReader(ok("groups", "-f", "csv").splitlines()))
+    assert [r["id"] for r in rows] == [r["id"] for r in _csv_groups()]
+    assert rows[1]["iso3"].split() == [a["iso3"] for a in load_raw()["allies"] if a["iso3"] != "USA"]

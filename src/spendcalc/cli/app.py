@@ -38,6 +38,7 @@ COMMANDS = (
     gaps.compare,
     gaps.export,
     listings.countries,
+    listings.groups,
     listings.targets,
     listings.sources,
     trajectories.path,

@@ -91,6 +91,12 @@ def complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     return target_items(incomplete, _data_path(ctx))
 
 
+def complete_group(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.cli.completion import group_items
+
+    return group_items(incomplete, _data_path(ctx))
+
+
 def pct(text: str | None, option: str) -> float | None:
     """A percentage option, written as people write them: 2.3, 2.3% or 2,3."""
     from spendcalc.domain.targets import parse_pct
@@ -168,6 +174,7 @@ GroupsOption = Annotated[
         "--group",
         "-g",
         metavar="ID|NAME=ISO3,...",
+        autocompletion=complete_group,
         help="Add a group's totals: an id (eu, nordic, baltic, b9, g7, weimar, ...; see `spendcalc groups`) "
         "or a group of your own, e.g. baltics=EST,LVA,LTU. Repeat for several. NATO and Europe and "
         "Canada are always shown.",
