@@ -147,3 +147,9 @@ def test_groups_command_lists_ids_members_and_sources() -> None:
     rows = list(csv.DictReader(ok("groups", "-f", "csv").splitlines()))
     assert [r["id"] for r in rows] == [r["id"] for r in _csv_groups()]
     assert rows[1]["iso3"].split() == [a["iso3"] for a in load_raw()["allies"] if a["iso3"] != "USA"]
+
+
+def test_group_with_no_member_in_the_year(dataset: Dataset) -> None:
+    with pytest.raises(SpendcalcError, match="group 'fs': no member counts in 2014"):
+        compare(dataset, [2], 2014, groups=["fs=FIN,SWE"])
+    assert compare(dataset, [2], 2024, groups=["fs=FIN,SWE"]).totals[-1].members == ("FIN", "SWE")

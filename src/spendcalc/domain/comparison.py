@@ -21,7 +21,7 @@ from spendcalc.domain.groups import (
 )
 from spendcalc.domain.targets import DEFAULT_TARGETS, TargetSpec, parse_targets
 from spendcalc.domain.years import check_year, default_year
-from spendcalc.errors import UsageError
+from spendcalc.errors import SpendcalcError, UsageError
 
 
 class Comparison(NamedTuple):
@@ -81,7 +81,13 @@ def _extra_totals(
             continue
         if group.name in (ALLIANCE, EUROPE_AND_CANADA):
             raise UsageError(f"group name {group.name!r} is taken by a total always shown", "--group")
-        totals.append(group_total(group.name, [by_iso3[m] for m in group.members if m in by_iso3], targets))
+        members = [by_iso3[m] for m in group.members if m in by_iso3]
+        if not any(counts_in_totals(m) for m in members):
+            year = members[0].year if members else "this year"
+            raise SpendcalcError(
+                f"group {group.name!r}: no member counts in {year}: none was yet an ally with a share and GDP"
+            )
+        totals.append(group_total(group.name, members, targets))
     return totals
 
 
