@@ -153,3 +153,8 @@ def test_group_with_no_member_in_the_year(dataset: Dataset) -> None:
     with pytest.raises(SpendcalcError, match="group 'fs': no member counts in 2014"):
         compare(dataset, [2], 2014, groups=["fs=FIN,SWE"])
     assert compare(dataset, [2], 2024, groups=["fs=FIN,SWE"]).totals[-1].members == ("FIN", "SWE")
+
+
+def test_export_takes_groups_too() -> None:
+    rows = list(csv.DictReader(ok("export", "--year", "2024", "-t", "2", "-g", "baltic").splitlines()))
+    assert [r["name"] for r in rows if r["group"] == "true"] == ["NATO", "Europe and Canada", "Baltic states"]

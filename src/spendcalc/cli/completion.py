@@ -146,7 +146,7 @@ def _items_for(args: list[str], incomplete: str, environ: Mapping[str, str]) -> 
         return country_items(incomplete, data_path)
     if command in TARGET_COMMANDS and rest and rest[-1] in ("-t", "--target"):
         return target_items(incomplete, data_path)
-    if command == "compare" and rest and rest[-1] in ("-g", "--group"):
+    if command in ("compare", "export") and rest and rest[-1] in ("-g", "--group"):
         return group_items(incomplete, data_path)
     return None
 

@@ -92,6 +92,7 @@ def export(
     ctx: typer.Context,
     target: TargetsOption = None,
     year: YearOption = None,
+    group: GroupsOption = None,
     currency: CurrencyOption = Currency.USD,
     output_format: Annotated[
         OutputFormat, format_option("csv (default) or json; table for a look.")
@@ -108,6 +109,6 @@ def export(
 
     run = state(ctx)
     dataset = run.dataset()
-    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year)
+    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year, groups=group or ())
     table = output_format is OutputFormat.TABLE
     emit(export_report(dataset, comparison, run.generated(), currency, table), output_format, output)
