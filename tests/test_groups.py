@@ -158,3 +158,9 @@ def test_group_with_no_member_in_the_year(dataset: Dataset) -> None:
 def test_export_takes_groups_too() -> None:
     rows = list(csv.DictReader(ok("export", "--year", "2024", "-t", "2", "-g", "baltic").splitlines()))
     assert [r["name"] for r in rows if r["group"] == "true"] == ["NATO", "Europe and Canada", "Baltic states"]
+
+
+def test_compare_notes_say_who_is_in_each_asked_group() -> None:
+    notes = json.loads(ok("compare", "--year", "2024", "-g", "b9", "-g", "x=EST,LVA", "-f", "json"))["notes"]
+    assert any(n.startswith("Bucharest Nine (group b9, source https://b9.mae.ro/): Bulgaria,") for n in notes)
+    assert "x (given on the command line): Estonia, Latvia." in notes

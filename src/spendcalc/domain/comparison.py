@@ -34,6 +34,8 @@ class Comparison(NamedTuple):
     whatever was filtered."""
     spending_shares: Mapping[str, float]
     """ISO3 -> share of total alliance spending, in per cent."""
+    groups: tuple[GroupSpec, ...] = ()
+    """The groups asked for beyond NATO and Europe and Canada, in the order of their totals."""
 
 
 def compare_allies(
@@ -47,13 +49,14 @@ def compare_allies(
     targets = tuple(targets)
     positions = target_index(targets)
     everyone = [ally_gaps(dataset, ally, year, targets, positions=positions) for ally in dataset.allies]
-    totals = (
+    totals: tuple[GroupTotal, ...] = (
         group_total(ALLIANCE, everyone, targets),
         group_total(
             EUROPE_AND_CANADA, [g for g in everyone if g.ally.iso3 not in NOT_EUROPE_OR_CANADA], targets
         ),
-        *_extra_totals(everyone, targets, groups),
     )
+    extra = tuple(g for g in groups if g.user_defined or g.id not in DEFAULT_GROUP_IDS)
+    totals += tuple(_extra_totals(everyone, targets, extra))
     alliance_spending = totals[0].spending_usd_bn
     # With nothing spent at all (a what-if dataset), nobody has a share of it: missing, not 0.
     spending_shares = {
@@ -66,19 +69,22 @@ def compare_allies(
         lowest = min(targets, key=lambda t: t.share_pct)
         shown = [g for g in everyone if (r := g.row(lowest)) is not None and not r.meets]
     return Comparison(
-        year, tuple(targets), tuple(sort_allies(shown, sort)), totals, MappingProxyType(spending_shares)
+        year,
+        tuple(targets),
+        tuple(sort_allies(shown, sort)),
+        totals,
+        MappingProxyType(spending_shares),
+        extra,
     )
 
 
 def _extra_totals(
     everyone: Sequence[AllyGaps], targets: tuple[TargetSpec, ...], groups: Sequence[GroupSpec]
 ) -> list[GroupTotal]:
-    """The groups asked for, after the two always shown (asking for those again adds nothing)."""
+    """The totals of the groups asked for beyond the two always shown."""
     by_iso3 = {g.ally.iso3: g for g in everyone}
     totals = []
     for group in groups:
-        if not group.user_defined and group.id in DEFAULT_GROUP_IDS:
-            continue
         if group.name in (ALLIANCE, EUROPE_AND_CANADA):
             raise UsageError(f"group name {group.name!r} is taken by a total always shown", "--group")
         members = [by_iso3[m] for m in group.members if m in by_iso3]

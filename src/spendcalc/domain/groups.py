@@ -32,6 +32,8 @@ class GroupSpec(NamedTuple):
     members: tuple[str, ...]
     """ISO3 codes; each counts in a year only once it has joined (`counts_in_totals`)."""
     user_defined: bool = False
+    url: str | None = None
+    """The source of the membership, where the dataset gives one."""
 
 
 def parse_group(dataset: "Dataset", text: str) -> GroupSpec:
@@ -41,7 +43,7 @@ def parse_group(dataset: "Dataset", text: str) -> GroupSpec:
 
     if "=" not in text:
         group = dataset.find_group(text.strip())
-        return GroupSpec(group.id, group.name, group.members)
+        return GroupSpec(group.id, group.name, group.members, url=group.url)
     name, _, members_text = text.partition("=")
     name = name.strip()
     if not name:
