@@ -180,6 +180,48 @@ def nato_tables(source_dir: Path, allies: list[str]) -> list[dict[str, Any]]:
     return tables
 
 
+ALL_ALLIES_RULE = "all allies of the year"
+ALL_BUT_RULE = re.compile(r"^all allies but ((?:[A-Z]{3} ?)+)$")
+
+
+def group_members(raw: str, allies: list[str]) -> tuple[list[str], str | None]:
+    """The members of a row of groups.csv (ISO3 codes, space-separated, or a rule) and the rule if any.
+
+    A rule is resolved against every ally in the dataset; membership by year (an ally counts only once it
+    has joined) is applied where totals are computed, as for NATO's own aggregates."""
+    if raw == ALL_ALLIES_RULE:
+        return list(allies), raw
+    rule = ALL_BUT_RULE.match(raw)
+    if rule:
+        left_out = set(rule.group(1).split())
+        unknown = left_out - set(allies)
+        if unknown:
+            raise ValueError(f"groups.csv: {raw!r} names codes that are not allies: {sorted(unknown)}")
+        return [a for a in allies if a not in left_out], raw
+    members = raw.split()
+    unknown_members = [m for m in members if m not in allies]
+    if unknown_members or not members:
+        raise ValueError(f"groups.csv: {raw!r}: not allies: {unknown_members}")
+    return members, None
+
+
+def groups(source_dir: Path, allies: list[str]) -> list[dict[str, Any]]:
+    result = []
+    for row in read_csv(source_dir / "groups.csv"):
+        members, rule = group_members(row["members"], allies)
+        result.append(
+            {
+                "id": row["id"],
+                "name": row["label"],
+                "members": members,
+                "rule": rule,
+                "url": optional(row["source_url"]),
+                "note": optional(row["note"]),
+            }
+        )
+    return result
+
+
 def dump(dataset: dict[str, Any]) -> str:
     """The dataset as JSON, indented, but with each of NATO's value rows on one line (smaller, faster)."""
     rows: list[str] = []
@@ -364,6 +406,7 @@ def build(source_dir: Path) -> dict[str, Any]:
         "targets": targets,
         "eur_per_usd": eur_per_usd,
         "pledges": pledges,
+        "groups": groups(source_dir, [row["iso3"] for row in allies_rows]),
         "allies": allies,
         "nato_tables": nato_tables(source_dir, [row["iso3"] for row in allies_rows]),
     }

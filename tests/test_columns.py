@@ -26,6 +26,8 @@ REPORT_ARGS: dict[str, tuple[str, ...]] = {
     "compare-lcu": ("compare", "--year", "2025", "--currency", "LCU", "-t", "2", "-t", "3.5"),
     "export": ("export", "--year", "2025", "--format", "table"),
     "countries": ("countries",),
+    "groups": ("groups",),
+    "compare-groups": ("compare", "--year", "2025", "-g", "eu", "-g", "x=EST,LVA"),
     "targets": ("targets",),
     "sources": ("sources",),
     "path": ("path", "DEU", "-t", "hague", "--by", "2030", "--from", "2025"),

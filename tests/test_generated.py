@@ -555,13 +555,17 @@ VALUES: dict[str, tuple[list[str], list[str]]] = {
     "--baseline": (["flat-share", "flat-cash"], ["x"]),
     # Not 1e308: the growth that would overflow is refused (test_bad_input's huge-growth test).
     "--growth": (["2", "-5", "0", "1e5"], ["abc", "nan"]),
+    "--group": (["eu", "nordic", "nato", "x=EST,LVA", "fs=FIN,SWE"], ["nope", "=EST", "x=", "x=EST,xyz"]),
 }
 """Valid and invalid values of each option; three draws in four take a valid one."""
 FLAGS = ["--only-below"]
 COMMANDS: dict[str, tuple[bool, list[str]]] = {
     "gap": (True, ["--target", "--year", "--current", "--currency", "--format"]),
-    "compare": (False, ["--target", "--year", "--sort", "--only-below", "--currency", "--format"]),
-    "export": (False, ["--target", "--year", "--currency", "--format"]),
+    "compare": (
+        False,
+        ["--target", "--year", "--sort", "--only-below", "--group", "--currency", "--format"],
+    ),
+    "export": (False, ["--target", "--year", "--group", "--currency", "--format"]),
     "path": (
         True,
         [
@@ -580,6 +584,7 @@ COMMANDS: dict[str, tuple[bool, list[str]]] = {
     "share": (False, ["--year", "--target", "--format"]),
     "pledges": (True, ["--format"]),
     "countries": (False, ["--format"]),
+    "groups": (False, ["--format"]),
     "targets": (False, ["--format"]),
     "sources": (False, ["--format"]),
     "chart": (False, ["--year", "--target", "--sort", "--format"]),

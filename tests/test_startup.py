@@ -109,6 +109,8 @@ CASES = [
     "spendcalc compare -t ",
     "spendcalc compare -t ha",
     "spendcalc path DEU --target hague-",
+    "spendcalc compare --group ",
+    "spendcalc compare -g n",
 ]
 
 

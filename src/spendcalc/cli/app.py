@@ -39,6 +39,7 @@ COMMANDS = (
     gaps.compare,
     gaps.export,
     listings.countries,
+    listings.groups,
     listings.targets,
     listings.sources,
     trajectories.path,

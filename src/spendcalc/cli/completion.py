@@ -106,6 +106,16 @@ def target_items(incomplete: str, data_path: str | None = None) -> list[Item]:
     return [(value, text) for key, text in items if key and (value := extend(incomplete, key))]
 
 
+def group_items(incomplete: str, data_path: str | None = None) -> list[Item]:
+    """The dataset's group ids, with their names."""
+    items = [
+        (str(group.get("id", "")), str(group.get("name", "")))
+        for group in _read(data_path).get("groups", [])
+        if isinstance(group, dict)
+    ]
+    return [(value, text) for key, text in items if key and (value := extend(incomplete, key))]
+
+
 # --- the fast path -------------------------------------------------------------------------------
 
 
@@ -136,6 +146,8 @@ def _items_for(args: list[str], incomplete: str, environ: Mapping[str, str]) -> 
         return country_items(incomplete, data_path)
     if command in TARGET_COMMANDS and rest and rest[-1] in ("-t", "--target"):
         return target_items(incomplete, data_path)
+    if command in ("compare", "export") and rest and rest[-1] in ("-g", "--group"):
+        return group_items(incomplete, data_path)
     return None
 
 

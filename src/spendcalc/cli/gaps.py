@@ -10,6 +10,7 @@ from spendcalc.cli.options import (
     CountryArgument,
     CurrencyOption,
     FormatOption,
+    GroupsOption,
     HtmlOption,
     OutputOption,
     SvgOption,
@@ -66,15 +67,16 @@ def compare(
     only_below: Annotated[
         bool, typer.Option("--only-below", help="Show only allies below the lowest target.")
     ] = False,
+    group: GroupsOption = None,
     currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
     svg: SvgOption = None,
     html: HtmlOption = None,
 ) -> None:
-    """Every ally against every target, with NATO and Europe-and-Canada totals.
+    """Every ally against every target, with NATO and Europe-and-Canada totals (and --group's).
 
-    Example: spendcalc compare --target 2 --target 3.5 --sort gap
+    Example: spendcalc compare --target 2 --target 3.5 --sort gap --group eu
     """
     from spendcalc.domain.comparison import compare as compare_all
     from spendcalc.domain.targets import DEFAULT_TARGETS
@@ -82,7 +84,7 @@ def compare(
 
     run = state(ctx)
     dataset = run.dataset()
-    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year, sort, only_below)
+    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year, sort, only_below, group or ())
     emit(compare_report(dataset, comparison, run.generated(), currency), output_format, output, svg, html)
 
 
@@ -90,6 +92,7 @@ def export(
     ctx: typer.Context,
     target: TargetsOption = None,
     year: YearOption = None,
+    group: GroupsOption = None,
     currency: CurrencyOption = Currency.USD,
     output_format: Annotated[
         OutputFormat, format_option("csv (default) or json; table for a look.")
@@ -106,6 +109,6 @@ def export(
 
     run = state(ctx)
     dataset = run.dataset()
-    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year)
+    comparison = compare_all(dataset, target or DEFAULT_TARGETS, year, groups=group or ())
     table = output_format is OutputFormat.TABLE
     emit(export_report(dataset, comparison, run.generated(), currency, table), output_format, output)

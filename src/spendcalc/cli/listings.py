@@ -1,4 +1,4 @@
-"""`countries`, `targets`, `sources`: the dataset's reference lists."""
+"""`countries`, `groups`, `targets`, `sources`: the dataset's reference lists."""
 
 import typer
 
@@ -17,6 +17,18 @@ def countries(
     from spendcalc.reports.listings import countries_report
 
     emit(countries_report(state(ctx).dataset()), output_format, output)
+
+
+def groups(
+    ctx: typer.Context, output_format: FormatOption = OutputFormat.TABLE, output: OutputOption = "-"
+) -> None:
+    """The groups of allies (EU members in NATO, Nordic, Baltic, ...), their ids, members and sources.
+
+    Example: spendcalc groups
+    """
+    from spendcalc.reports.listings import groups_report
+
+    emit(groups_report(state(ctx).dataset()), output_format, output)
 
 
 def targets(

@@ -91,6 +91,12 @@ def complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     return target_items(incomplete, _data_path(ctx))
 
 
+def complete_group(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from spendcalc.cli.completion import group_items
+
+    return group_items(incomplete, _data_path(ctx))
+
+
 def pct(text: str | None, option: str) -> float | None:
     """A percentage option, written as people write them: 2.3, 2.3% or 2,3."""
     from spendcalc.domain.targets import parse_pct
@@ -159,6 +165,19 @@ TargetsOption = Annotated[
         autocompletion=complete_target,
         help="Target share of GDP: 2, 2.5, 2.5%, 2,5 or an id (hague-core, hague-5pct, nato-2pct). "
         "Repeat for several. Default: 2, 2.5, 3.5 and 5.",
+    ),
+]
+
+GroupsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group",
+        "-g",
+        metavar="ID|NAME=ISO3,...",
+        autocompletion=complete_group,
+        help="Add a group's totals: an id (eu, nordic, baltic, b9, g7, weimar, ...; see `spendcalc groups`) "
+        "or a group of your own, e.g. baltics=EST,LVA,LTU. Repeat for several. NATO and Europe and "
+        "Canada are always shown.",
     ),
 ]
 

@@ -74,6 +74,7 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Edition,
         Fx,
         Gdp,
+        Group,
         NatoTable,
         Pledge,
         Population,
@@ -116,6 +117,9 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
             int(year): Rate.model_construct(**rate) for year, rate in document["eur_per_usd"].items()
         },
         pledges=tuple(Pledge.model_construct(**p) for p in document["pledges"]),
+        groups=tuple(
+            Group.model_construct(**{**g, "members": tuple(g["members"])}) for g in document.get("groups", ())
+        ),
         allies=tuple(allies),
         nato_tables=tuple(
             NatoTable.model_construct(

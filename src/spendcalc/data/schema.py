@@ -190,6 +190,26 @@ class Pledge(Record):
     url: str | None = None
 
 
+class Group(Record):
+    """A group of allies (the EU members in NATO, the Baltic states, ...) with its source.
+
+    `members` are ISO3 codes of the dataset's allies; a member counts in a year's totals only once it has
+    joined the alliance (`Ally.joined`), as NATO's own aggregates do."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    name: str = Field(min_length=1)
+    members: tuple[str, ...] = Field(min_length=1)
+    rule: str | None = None
+    """How the source states the membership when it is a rule ("all allies but USA"), else None."""
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _arrays(cls, values: object) -> object:
+        return tuple(values) if isinstance(values, list) else values
+
+
 class Ally(Record):
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     iso2: str = Field(pattern=r"^[A-Z]{2}$")
@@ -274,6 +294,8 @@ class Dataset(Record):
         return _check_year_keys(years)
 
     pledges: tuple[Pledge, ...] = ()
+    groups: tuple[Group, ...] = ()
+    """Groups of allies with their source; NATO and Europe and Canada among them in the bundled data."""
     allies: tuple[Ally, ...] = Field(min_length=1)
     nato_tables: tuple[NatoTable, ...] = ()
     """NATO's own tables (money, real change, the split of spending, personnel), per edition and metric."""
@@ -303,6 +325,17 @@ class Dataset(Record):
     def _unique_targets(cls, targets: tuple[Target, ...]) -> tuple[Target, ...]:
         _reject_duplicates("target id", [t.id for t in targets])
         return targets
+
+    @field_validator("groups")
+    @classmethod
+    def _unique_groups(cls, groups: tuple[Group, ...]) -> tuple[Group, ...]:
+        _reject_duplicates("group id", [g.id for g in groups])
+        for group in groups:
+            try:
+                _reject_duplicates("member", list(group.members))
+            except ValueError as error:
+                raise ValueError(f"group {group.id!r}: {error}") from None
+        return groups
 
     @field_validator("allies")
     @classmethod
@@ -334,6 +367,12 @@ class Dataset(Record):
         for index, pledge in enumerate(self.pledges):
             if pledge.iso3 not in allies:
                 raise ValueError(f"pledges[{index}].iso3: {pledge.iso3!r} is not an ally in this dataset")
+        for index, group in enumerate(self.groups):
+            for member in group.members:
+                if member not in allies:
+                    raise ValueError(
+                        f"groups[{index}].members: {member!r} is not an ally in this dataset ({group.id})"
+                    )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
                 for part_name in ("gdp", "population", "fx"):
@@ -401,6 +440,13 @@ class Dataset(Record):
         dataset = self.model_copy(update={"allies": tuple(allies)})
         dataset._edition = edition.id
         return dataset
+
+    def find_group(self, group_id: str) -> Group:
+        found = next((g for g in self.groups if g.id == group_id), None)
+        if found is None:
+            known = ", ".join(g.id for g in self.groups) or "none in this dataset"
+            raise SpendcalcError(f"unknown group {group_id!r}; groups: {known}")
+        return found
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

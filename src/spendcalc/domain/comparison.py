@@ -10,15 +10,18 @@ from spendcalc.domain.countries import fold
 from spendcalc.domain.gaps import AllyGaps, ally_gaps, target_index
 from spendcalc.domain.groups import (
     ALLIANCE,
+    DEFAULT_GROUP_IDS,
     EUROPE_AND_CANADA,
     NOT_EUROPE_OR_CANADA,
+    GroupSpec,
     GroupTotal,
     counts_in_totals,
     group_total,
+    parse_groups,
 )
 from spendcalc.domain.targets import DEFAULT_TARGETS, TargetSpec, parse_targets
 from spendcalc.domain.years import check_year, default_year
-from spendcalc.errors import UsageError
+from spendcalc.errors import SpendcalcError, UsageError
 
 
 class Comparison(NamedTuple):
@@ -27,9 +30,12 @@ class Comparison(NamedTuple):
     allies: tuple[AllyGaps, ...]
     """The allies shown, sorted and filtered as asked."""
     totals: tuple[GroupTotal, ...]
-    """NATO and Europe-and-Canada, always over every ally, whatever was filtered."""
+    """NATO and Europe-and-Canada, then the groups asked for (`--group`), always over every member,
+    whatever was filtered."""
     spending_shares: Mapping[str, float]
     """ISO3 -> share of total alliance spending, in per cent."""
+    groups: tuple[GroupSpec, ...] = ()
+    """The groups asked for beyond NATO and Europe and Canada, in the order of their totals."""
 
 
 def compare_allies(
@@ -38,16 +44,19 @@ def compare_allies(
     targets: Sequence[TargetSpec],
     sort: SortKey = SortKey.NAME,
     only_below: bool = False,
+    groups: Sequence[GroupSpec] = (),
 ) -> Comparison:
     targets = tuple(targets)
     positions = target_index(targets)
     everyone = [ally_gaps(dataset, ally, year, targets, positions=positions) for ally in dataset.allies]
-    totals = (
+    totals: tuple[GroupTotal, ...] = (
         group_total(ALLIANCE, everyone, targets),
         group_total(
             EUROPE_AND_CANADA, [g for g in everyone if g.ally.iso3 not in NOT_EUROPE_OR_CANADA], targets
         ),
     )
+    extra = tuple(g for g in groups if g.user_defined or g.id not in DEFAULT_GROUP_IDS)
+    totals += tuple(_extra_totals(everyone, targets, extra))
     alliance_spending = totals[0].spending_usd_bn
     # With nothing spent at all (a what-if dataset), nobody has a share of it: missing, not 0.
     spending_shares = {
@@ -60,8 +69,32 @@ def compare_allies(
         lowest = min(targets, key=lambda t: t.share_pct)
         shown = [g for g in everyone if (r := g.row(lowest)) is not None and not r.meets]
     return Comparison(
-        year, tuple(targets), tuple(sort_allies(shown, sort)), totals, MappingProxyType(spending_shares)
+        year,
+        tuple(targets),
+        tuple(sort_allies(shown, sort)),
+        totals,
+        MappingProxyType(spending_shares),
+        extra,
     )
+
+
+def _extra_totals(
+    everyone: Sequence[AllyGaps], targets: tuple[TargetSpec, ...], groups: Sequence[GroupSpec]
+) -> list[GroupTotal]:
+    """The totals of the groups asked for beyond the two always shown."""
+    by_iso3 = {g.ally.iso3: g for g in everyone}
+    totals = []
+    for group in groups:
+        if group.name in (ALLIANCE, EUROPE_AND_CANADA):
+            raise UsageError(f"group name {group.name!r} is taken by a total always shown", "--group")
+        members = [by_iso3[m] for m in group.members if m in by_iso3]
+        if not any(counts_in_totals(m) for m in members):
+            year = members[0].year if members else "this year"
+            raise SpendcalcError(
+                f"group {group.name!r}: no member counts in {year}: none was yet an ally with a share and GDP"
+            )
+        totals.append(group_total(group.name, members, targets))
+    return totals
 
 
 def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
@@ -82,8 +115,10 @@ def compare(
     year: int | str | None = None,
     sort: SortKey | str = SortKey.NAME,
     only_below: bool = False,
+    groups: Sequence[str] = (),
 ) -> Comparison:
-    """Every ally against every target, with totals (library entry point)."""
+    """Every ally against every target, with totals (library entry point); `groups` adds group totals:
+    ids of the dataset's groups ('eu', 'baltic') or groups of one's own ('baltics=EST,LVA,LTU')."""
     specs = parse_targets(targets, dataset.targets)
     chosen = default_year(dataset) if year is None else check_year(dataset, year)
     try:
@@ -91,4 +126,6 @@ def compare(
     except ValueError:
         choices = ", ".join(k.value for k in SortKey)
         raise UsageError(f"sort {sort!r} is not one of {choices}", "--sort") from None
-    return compare_allies(dataset, chosen, specs, key, only_below)
+    if isinstance(groups, str):
+        groups = [groups]
+    return compare_allies(dataset, chosen, specs, key, only_below, parse_groups(dataset, groups))

@@ -2,11 +2,14 @@
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.domain.gaps import AllyGaps, Status
 from spendcalc.domain.targets import TargetSpec
-from spendcalc.errors import SpendcalcError
+from spendcalc.errors import SpendcalcError, UsageError
+
+if TYPE_CHECKING:
+    from spendcalc.data.schema import Dataset
 
 EUROPE_AND_CANADA = "Europe and Canada"
 
@@ -15,6 +18,64 @@ ALLIANCE = "NATO"
 
 
 NOT_EUROPE_OR_CANADA = frozenset({"USA"})
+
+
+DEFAULT_GROUP_IDS = ("nato", "europe-canada")
+"""The groups every comparison totals: NATO and Europe and Canada (the dataset's ids for them)."""
+
+
+class GroupSpec(NamedTuple):
+    """A group to total: the dataset's (`--group eu`) or the user's own (`--group baltics=EST,LVA,LTU`)."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    """ISO3 codes; each counts in a year only once it has joined (`counts_in_totals`)."""
+    user_defined: bool = False
+    url: str | None = None
+    """The source of the membership, where the dataset gives one."""
+
+
+def parse_group(dataset: "Dataset", text: str) -> GroupSpec:
+    """A group id of the dataset, or NAME=COUNTRY,COUNTRY,... for a group of the user's own (countries
+    as ISO3, ISO2 or names, as everywhere). An unknown id is one line listing the dataset's ids."""
+    from spendcalc.domain.countries import resolve_country
+
+    if "=" not in text:
+        group = dataset.find_group(text.strip())
+        return GroupSpec(group.id, group.name, group.members, url=group.url)
+    name, _, members_text = text.partition("=")
+    name = name.strip()
+    if not name:
+        raise UsageError(f"group {text!r} has no name: write NAME=COUNTRY,COUNTRY,...", "--group")
+    parts = [p.strip() for p in members_text.split(",")]
+    if not any(parts):
+        raise UsageError(f"group {name!r} has no members: write {name}=COUNTRY,COUNTRY,...", "--group")
+    if not all(parts):
+        raise UsageError(f"group {name!r}: an empty member in {members_text!r}", "--group")
+    members: list[str] = []
+    for part in parts:
+        try:
+            ally = resolve_country(dataset, part)
+        except UsageError:
+            raise
+        except SpendcalcError as error:
+            raise SpendcalcError(f"group {name!r}: {error}") from None
+        if ally.iso3 in members:
+            raise UsageError(f"group {name!r}: {ally.name} is listed twice", "--group")
+        members.append(ally.iso3)
+    return GroupSpec(name, name, tuple(members), user_defined=True)
+
+
+def parse_groups(dataset: "Dataset", texts: Sequence[str]) -> tuple[GroupSpec, ...]:
+    """The groups asked for, each once, in the order given."""
+    groups: list[GroupSpec] = []
+    for text in texts:
+        group = parse_group(dataset, text)
+        if any(g.id == group.id or g.name == group.name for g in groups):
+            raise UsageError(f"group {group.id!r} is given twice", "--group")
+        groups.append(group)
+    return tuple(groups)
 
 
 class GroupRow(NamedTuple):

@@ -1,4 +1,4 @@
-"""`countries`, `targets`, `sources`: the dataset's reference lists."""
+"""`countries`, `groups`, `targets`, `sources`: the dataset's reference lists."""
 
 from collections.abc import Sequence
 
@@ -42,6 +42,40 @@ def countries_report(dataset: Dataset) -> Report:
             }
         )
     return _simple_report("The NATO allies", columns, records, (edition_note(dataset),))
+
+
+def groups_report(dataset: Dataset) -> Report:
+    columns = (
+        Column("id", "Id"),
+        Column("name", "Group"),
+        Column("members", "Members"),
+        Column("count", "Allies", Kind.INT),
+        Column("source", "Source"),
+    )
+    records: list[dict[str, Scalar]] = [
+        {
+            "id": g.id,
+            "name": g.name,
+            "members": g.rule if g.rule else " ".join(g.members),
+            "count": len(g.members),
+            "source": g.url,
+            "note": g.note,
+            "iso3": " ".join(g.members),
+        }
+        for g in dataset.groups
+    ]
+    notes = (
+        "Add a group's totals to compare with --group ID, or your own: --group baltics=EST,LVA,LTU.",
+        "A member counts in a year's totals only once it has joined NATO (Finland 2023, Sweden 2024).",
+        *(f"{g.name}: {g.note}" for g in dataset.groups if g.note),
+    )
+    return _simple_report(
+        "Groups of allies",
+        columns,
+        records,
+        notes,
+        record_columns=(*(c.key for c in columns), "note", "iso3"),
+    )
 
 
 TARGET_OF = {
