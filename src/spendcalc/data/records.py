@@ -1,0 +1,236 @@
+"""The records a dataset is made of: sources, targets, editions, shares, NATO's tables, GDP, pledges and
+groups, and the rules every record follows (strict fields, printable text of a sane length)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 2
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+SourceId = Annotated[str, Field(min_length=1)]
+
+
+MAX_TEXT = 2000
+"""Characters in any text of a dataset (a name, a title, a note): far above any real one."""
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0, DEL, C1: terminal escapes, NUL, line breaks) and bidi overrides and isolates,
+which could rewrite a terminal, forge a table row or reverse what a reader sees."""
+
+
+class Record(BaseModel):
+    # Validators are built on first validation, not at import: the bundled dataset, checked when it is
+    # built and by the tests, is assembled without them (loader.assemble_trusted), which halves start-up.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
+
+    @field_validator("*")
+    @classmethod
+    def _printable_text(cls, value: object) -> object:
+        """Every text of a dataset (which is untrusted input) is printable and of a sane length."""
+        for text in value if isinstance(value, tuple) else (value,):
+            if not isinstance(text, str):
+                continue
+            if len(text) > MAX_TEXT:
+                raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
+            found = _UNPRINTABLE.search(text)
+            if found:
+                raise ValueError(
+                    f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
+                    f"{found.start()}: datasets must hold printable text only"
+                )
+        return value
+
+
+class Source(Record):
+    id: SourceId
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: date
+    url: str | None = None
+    note: str | None = None
+
+
+class Target(Record):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    label: str = Field(min_length=1)
+    share_pct: float = Field(gt=0, le=100, allow_inf_nan=False)
+    of: Literal["gdp", "defence_expenditure", "related_spending"]
+    """gdp: a share of GDP for defence (NATO definition), comparable with a defence share.
+    defence_expenditure: a share of defence spending (the 20% equipment guideline).
+    related_spending: a share of GDP for defence-related spending, which NATO does not measure yet."""
+    by_year: Year
+    agreed: date
+    scope: str
+    note: str | None = None
+    url: str | None = None
+
+
+class Edition(Record):
+    """An edition of NATO's defence-expenditure figures: every share is held per edition."""
+
+    id: SourceId
+    """Also the id of the publication in `sources`, with the same title, publisher and date."""
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: date
+    basis: Literal["core defence", "total defence expenditure"]
+    """What the shares measure: core defence (The Hague's 3.5% core) or total defence expenditure."""
+    first_year: Year
+    last_year: Year
+    latest: bool
+    """Exactly one edition is the latest: the default one."""
+
+
+class Share(Record):
+    """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
+
+    edition: SourceId
+    pct: float = Field(ge=0, le=100, allow_inf_nan=False)
+    estimate: bool
+    precision: float = Field(gt=0, le=1, allow_inf_nan=False)
+    note: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The publication the value comes from: its edition."""
+        return self.edition
+
+
+NATO_AGGREGATES = ("NATO_TOTAL", "NATO_EUROPE_AND_CANADA")
+"""NATO's own aggregate rows in its tables, beside the allies' ISO3 codes."""
+
+Figure = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+
+
+class NatoTable(Record):
+    """One of NATO's own tables in one edition (e.g. spending in current US$): a metric for each ally and
+    NATO's aggregates, year by year from `first_year`. A value NATO does not give is null, never 0.
+
+    Money in millions; national currency as NATO's table gives it (Bulgaria and Croatia: euros in the
+    2026 edition for every year, as its implied exchange rates show); constant prices and exchange rates
+    of 2021 where the unit says so.
+    """
+
+    edition: SourceId
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    unit: str = Field(min_length=1)
+    table: str = Field(min_length=1)
+    """Where NATO prints it, e.g. 'Table 2'."""
+    first_year: Year
+    estimate_years: tuple[Year, ...] = ()
+    """The years whose values are NATO's estimates (for every ally)."""
+    values: dict[str, tuple[Figure | None, ...]]
+    """By ISO3 code or NATO_TOTAL / NATO_EUROPE_AND_CANADA."""
+
+    def value(self, code: str, year: int) -> float | None:
+        row = self.values.get(code)
+        index = year - self.first_year
+        return row[index] if row is not None and 0 <= index < len(row) else None
+
+
+class Gdp(Record):
+    """GDP at current prices, billions of US dollars."""
+
+    # Bounds far outside any economy (world GDP is about 1e5 bn), so that no sum or ratio overflows.
+    usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
+    kind: Literal["actual", "estimate", "projection"]
+    source: SourceId
+
+
+class Population(Record):
+    millions: float = Field(ge=1e-6, le=1e5, allow_inf_nan=False)
+    source: SourceId
+
+
+class Rate(Record):
+    """An annual average exchange rate: units of a currency per US dollar."""
+
+    per_usd: float = Field(ge=1e-6, le=1e9, allow_inf_nan=False)
+    source: SourceId
+
+
+class Fx(Rate):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
+
+
+class AllyYear(Record):
+    shares: tuple[Share, ...] = ()
+    """At most one per edition."""
+
+    @field_validator("shares", mode="before")
+    @classmethod
+    def _arrays(cls, values: object) -> object:
+        # Ally.years is validated past the JSON parser (see _check_year_keys), where strict mode takes
+        # only real tuples: a JSON array arrives as a list.
+        return tuple(values) if isinstance(values, list) else values
+
+    gdp: Gdp | None = None
+    population: Population | None = None
+    fx: Fx | None = None
+
+
+class Pledge(Record):
+    """A national pledge or plan, in the measure it was announced in (not always NATO's)."""
+
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    announced: str = Field(pattern=r"^\d{4}(-\d{2}){0,2}$")
+    share_pct: float = Field(gt=0, le=100, allow_inf_nan=False)
+    by_year: Year
+    measure: str = Field(min_length=1)
+    nato_definition: bool
+    status: str = Field(min_length=1)
+    note: str | None = None
+    url: str | None = None
+
+
+class Group(Record):
+    """A group of allies (the EU members in NATO, the Baltic states, ...) with its source.
+
+    `members` are ISO3 codes of the dataset's allies; a member counts in a year's totals only once it has
+    joined the alliance (`Ally.joined`), as NATO's own aggregates do."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    name: str = Field(min_length=1)
+    members: tuple[str, ...] = Field(min_length=1)
+    rule: str | None = None
+    """How the source states the membership when it is a rule ("all allies but USA"), else None."""
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _arrays(cls, values: object) -> object:
+        return tuple(values) if isinstance(values, list) else values
+
+
+def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, last: int, where: str) -> None:
+    edition = editions.get(edition_id)
+    if edition is None:
+        raise ValueError(f"{where}: unknown edition {edition_id!r}")
+    if not edition.first_year <= first <= last <= edition.last_year:
+        span = str(first) if first == last else f"{first}-{last}"
+        raise ValueError(f"{where}: {edition_id!r} does not cover {span}")
+
+
+def _check_year_keys(years: object) -> object:
+    # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
+    if not isinstance(years, dict):
+        return years
+    for key in years:
+        if isinstance(key, str) and not (len(key) == 4 and key.isascii() and key.isdigit()):
+            raise ValueError(f"year {key!r} must be written as four digits, e.g. 2024")
+    # Validation from here on is past the JSON parser, where strict mode takes only real ints as keys.
+    return {int(key) if isinstance(key, str) else key: value for key, value in years.items()}
+
+
+def _reject_duplicates(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
