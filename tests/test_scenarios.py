@@ -66,8 +66,10 @@ def test_floor_2_from_the_year_after_the_start(ds: Dataset) -> None:
 def test_errors(ds: Dataset) -> None:
     with pytest.raises(SpendcalcError, match="unknown scenario 'x'; built-in scenarios: status-quo"):
         built_in("x")
-    with pytest.raises(SpendcalcError, match="unknown group 'Nordic'"):
-        run_scenario(ds, built_in("status-quo"), "Nordic")
+    with pytest.raises(SpendcalcError, match="unknown group 'narnia'"):
+        run_scenario(ds, built_in("status-quo"), "narnia")
+    with pytest.raises(SpendcalcError, match="at most 2100"):
+        run_scenario(ds, built_in("status-quo"), horizon=2200)
     with pytest.raises(SpendcalcError, match="must be after the start year"):
         run_scenario(ds, built_in("status-quo"), horizon=2020)
 
@@ -87,3 +89,17 @@ def test_cli_states_baseline_years_and_assumptions() -> None:
     assert document["metadata"]["horizon"] == 2030 and document["metadata"]["scenario"] == "floor-2"
     result = invoke("scenario", "run", "nope")
     assert result.exit_code == 1 and "built-in scenarios" in result.stderr
+
+
+@pytest.mark.parametrize("group", ["baltic", "eu", "nordic", "mine=POL,DEU,FRA"])
+def test_any_group_of_the_dataset_or_ones_own(ds: Dataset, group: str) -> None:
+    run = run_scenario(ds, built_in("hague-core-2035"), group)
+    paths = {p.ally.iso3: p for p in run.paths}
+    first = run.years[0]
+    assert first.spending_usd_bn == pytest.approx(
+        math.fsum(
+            paths[m].lines[0].years[0].spending_bn for m in run.members if paths[m].ally.joined <= first.year
+        )
+    )
+    if group.startswith("mine="):
+        assert set(run.members) == {"POL", "DEU", "FRA"} and run.group == "mine"  # in the dataset's order

@@ -24,8 +24,15 @@ def run(
         str, typer.Argument(metavar="NAME", help="A built-in scenario: status-quo, hague-core-2035, floor-2.")
     ],
     group: Annotated[
-        str, typer.Option("--group", metavar="GROUP", help="NATO or 'Europe and Canada' (the default).")
-    ] = "Europe and Canada",
+        str,
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="ID|NAME=ISO3,...",
+            help="A group of the dataset (nato, europe-canada, eu, nordic, baltic, b9, g7, weimar; see "
+            "`spendcalc groups`) or your own, baltics=EST,LVA,LTU. Default: europe-canada.",
+        ),
+    ] = "europe-canada",
     by: Annotated[
         int | None,
         typer.Option("--by", metavar="YEAR", help="The last year. Default: the scenario's (2035)."),

@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from spendcalc.choices import Baseline, Shape
 from spendcalc.data.schema import Ally, Dataset
-from spendcalc.domain.groups import ALLIANCE, EUROPE_AND_CANADA, NOT_EUROPE_OR_CANADA
+from spendcalc.domain.gdp import MAX_PATH_YEAR
+from spendcalc.domain.groups import ALLIANCE, EUROPE_AND_CANADA, parse_group
 from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.domain.trajectories import DefencePath, Milestone, defence_path
 from spendcalc.domain.years import default_year
@@ -116,24 +117,26 @@ class ScenarioRun(NamedTuple):
     years: tuple[GroupYear, ...]
 
 
-GROUPS = (ALLIANCE, EUROPE_AND_CANADA)
+DEFAULT_GROUP = "europe-canada"
+_GROUP_NAMES = {ALLIANCE: "nato", EUROPE_AND_CANADA: "europe-canada"}
 
 
 def run_scenario(
-    dataset: Dataset, scenario: Scenario, group: str = EUROPE_AND_CANADA, horizon: int | None = None
+    dataset: Dataset, scenario: Scenario, group: str = DEFAULT_GROUP, horizon: int | None = None
 ) -> ScenarioRun:
-    if group not in GROUPS:
-        raise SpendcalcError(f"unknown group {group!r}; groups: {', '.join(GROUPS)}")
+    """The scenario for every ally, summed over a group: a dataset's group id (`nato`, `eu`, `baltic`,
+    ...), its name for NATO and Europe and Canada, or a group of one's own (`baltics=EST,LVA,LTU`)."""
+    spec = parse_group(dataset, _GROUP_NAMES.get(group, group))
     start = default_year(dataset)
     end = horizon if horizon is not None else scenario.horizon
-    if end <= start:
-        raise SpendcalcError(f"--by {end} must be after the start year {start}")
+    if not start < end <= MAX_PATH_YEAR:
+        raise SpendcalcError(f"--by {end} must be after the start year {start} and at most {MAX_PATH_YEAR}")
     paths = tuple(
         _ally_path(dataset, ally, scenario.rule_for(ally), start, end)
         for ally in dataset.allies
         if ally.has_armed_forces
     )
-    in_group = [p for p in paths if group == ALLIANCE or p.ally.iso3 not in NOT_EUROPE_OR_CANADA]
+    in_group = [p for p in paths if p.ally.iso3 in spec.members]
     years = []
     cumulative = 0.0
     for index in range(end - start + 1):
@@ -163,7 +166,7 @@ def run_scenario(
             )
         )
     members = tuple(p.ally.iso3 for p in in_group)
-    return ScenarioRun(scenario, group, members, start, end, paths, tuple(years))
+    return ScenarioRun(scenario, spec.name, members, start, end, paths, tuple(years))
 
 
 def _ally_path(dataset: Dataset, ally: Ally, rule: Rule, start: int, end: int) -> DefencePath:
