@@ -123,8 +123,7 @@ def compare_report(
     rates = _rates(dataset, comparison, currency)
     money = unit(list(rates.values()), currency)
     with_code = currency is Currency.LCU and money == "LCU"
-    # National currencies cannot be added up: with LCU the totals' money is in US$ only, in the metadata.
-    total_rate = conversion(dataset, None, year, currency) if currency is not Currency.LCU else None
+    total_rate = _total_rate(dataset, year, currency)
     excluded = [a for a in comparison.allies if a.status is not Status.OK]
     notes = [
         # The totals cover every ally, shown or not (--only-below): cite what they rest on too.
@@ -228,12 +227,24 @@ def _records(
     currency: Currency,
 ) -> tuple[dict[str, Scalar], ...]:
     """A record per ally and target, then per group total and target (`group` true)."""
+    return gap_fields(currency).records(_grid_items(comparison, rates, total_rate))
+
+
+def _grid_items(
+    comparison: Comparison, rates: dict[str, Conversion | None], total_rate: Conversion | None
+) -> list[GapItem]:
+    """The grid's items in order: each ally × target, then each group total × target."""
     targets = comparison.targets
     items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
     items += [
         GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
     ]
-    return gap_fields(currency).records(items)
+    return items
+
+
+def _total_rate(dataset: Dataset, year: int, currency: Currency) -> Conversion | None:
+    # National currencies cannot be added up: with LCU the totals' money is in US$ only, in the metadata.
+    return conversion(dataset, None, year, currency) if currency is not Currency.LCU else None
 
 
 def export_report(
@@ -251,15 +262,7 @@ def export_report(
     fields = gap_fields(currency, unit(list(rates.values()), currency))
     rows: tuple[tuple[Cell, ...], ...] = ()
     if table:
-        total_rate = (
-            conversion(dataset, None, comparison.year, currency) if currency is not Currency.LCU else None
-        )
-        targets = comparison.targets
-        items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
-        items += [
-            GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
-        ]
-        rows = fields.rows(items)
+        rows = fields.rows(_grid_items(comparison, rates, _total_rate(dataset, comparison.year, currency)))
     return base._replace(
         title=f"Scenario grid, {comparison.year}",
         columns=fields.columns(),
