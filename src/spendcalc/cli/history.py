@@ -11,6 +11,7 @@ from spendcalc.cli.emit import emit, terminal_width
 from spendcalc.cli.options import (
     CountryArgument,
     FormatOption,
+    GroupsOption,
     HtmlOption,
     OutputOption,
     SvgOption,
@@ -51,6 +52,7 @@ def share(
     ctx: typer.Context,
     year: YearOption = None,
     target: Annotated[str, one_target_option("Raise every ally below this to it.")] = "2",
+    group: GroupsOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
 ) -> None:
@@ -59,6 +61,7 @@ def share(
     Example: spendcalc share --year 2025 --target 3.5
     """
     from spendcalc.domain.burden import burden_sharing
+    from spendcalc.domain.groups import parse_groups
     from spendcalc.domain.targets import parse_target
     from spendcalc.domain.years import check_year, default_year
     from spendcalc.reports.burden import share_report
@@ -67,7 +70,8 @@ def share(
     dataset = run.dataset()
     spec = parse_target(target, dataset.targets)
     chosen = default_year(dataset) if year is None else check_year(dataset, year)
-    emit(share_report(dataset, burden_sharing(dataset, chosen, spec), run.generated()), output_format, output)
+    burden = burden_sharing(dataset, chosen, spec, parse_groups(dataset, group or ()))
+    emit(share_report(dataset, burden, run.generated()), output_format, output)
 
 
 CHART_TARGETS = ("2", "3.5", "5")
