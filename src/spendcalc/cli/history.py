@@ -94,6 +94,7 @@ def chart(
     sort: Annotated[
         ChartOrder, choice_option(ChartOrder, "--sort", help_text="share (highest first) or name.")
     ] = ChartOrder.SHARE,
+    group: GroupsOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
     svg: SvgOption = None,
@@ -116,14 +117,20 @@ def chart(
 
     run = state(ctx)
     dataset = run.dataset()
-    comparison = compare(dataset, target or CHART_TARGETS, year, SortKey(sort.value))
+    from spendcalc.domain.groups import parse_groups
+
+    specs = parse_groups(dataset, group or ())
+    comparison = compare(dataset, target or CHART_TARGETS, year, SortKey(sort.value), groups=group or ())
     # Bars fit the terminal they are printed on; into a file they take the default width.
     width = (terminal_width() if output == "-" else None) or CHART_DEFAULT_WIDTH
-    result = chart_report(dataset, comparison, width - CHART_FIXED_WIDTH, run.generated())
+    result = chart_report(dataset, comparison, width - CHART_FIXED_WIDTH, run.generated(), specs)
     also: list[tuple[Path, Callable[[], bytes]]] = []
     if png is not None:
         from spendcalc.output.png import chart_png
 
         sources = [n for n in result.notes if n.startswith("Source:")]
-        also.append((png, lambda: chart_png(comparison, sources)))
+        from spendcalc.reports.chart import chosen_totals
+
+        bars = [(t.name, t.share_pct, t.estimate) for t in chosen_totals(comparison, specs)]
+        also.append((png, lambda: chart_png(comparison, sources, bars)))
     emit(result, output_format, output, svg, html, also)
