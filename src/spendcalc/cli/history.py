@@ -9,7 +9,7 @@ import typer
 from spendcalc.choices import ChartOrder, OutputFormat, SortKey
 from spendcalc.cli.emit import emit, terminal_width
 from spendcalc.cli.options import (
-    CountryArgument,
+    COUNTRY_HELP,
     FormatOption,
     GroupsOption,
     HtmlOption,
@@ -17,17 +17,29 @@ from spendcalc.cli.options import (
     SvgOption,
     YearOption,
     choice_option,
+    complete_country,
     complete_target,
     one_target_option,
     state,
 )
+from spendcalc.errors import UsageError
+
+HistoryCountryArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[COUNTRY]",
+        autocompletion=complete_country,
+        help=f"{COUNTRY_HELP} Optional with --group.",
+    ),
+]
 
 
 def history(
     ctx: typer.Context,
-    country: CountryArgument,
+    country: HistoryCountryArgument = None,
     from_year: Annotated[int | None, typer.Option("--from", metavar="YEAR", help="First year.")] = None,
     to_year: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year.")] = None,
+    group: GroupsOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
     svg: SvgOption = None,
@@ -38,14 +50,20 @@ def history(
     Example: spendcalc history POL --from 2018
     """
     from spendcalc.domain.countries import resolve_country
+    from spendcalc.domain.groups import parse_groups
+    from spendcalc.domain.history import group_history
     from spendcalc.domain.history import history as ally_history
     from spendcalc.reports.history import history_report
 
     run = state(ctx)
+    if country is None and not group:
+        raise UsageError("give a COUNTRY, a --group, or both")
     dataset = run.dataset()
-    ally = resolve_country(dataset, country)
-    rows = ally_history(ally, from_year, to_year)
-    emit(history_report(dataset, rows, ally, run.generated()), output_format, output, svg, html)
+    ally = resolve_country(dataset, country) if country is not None else None
+    rows = ally_history(ally, from_year, to_year) if ally is not None else ()
+    groups = [(g, group_history(dataset, g, from_year, to_year)) for g in parse_groups(dataset, group or ())]
+    report = history_report(dataset, rows, ally, run.generated(), groups)
+    emit(report, output_format, output, svg, html)
 
 
 def share(
