@@ -94,7 +94,7 @@ def test_cli_share_group_table_csv_json() -> None:
     rows = list(csv.DictReader(ok("share", "-t", "3.5", "-g", "baltic", "-f", "csv").splitlines()))
     baltic = next(r for r in rows if r["name"] == "Baltic states")
     assert (baltic["group"], baltic["group_id"], baltic["members"]) == ("true", "baltic", "EST LVA LTU")
-    assert baltic["share_source"] == LATEST and baltic["share_estimate"] == "true"
+    assert baltic["share_source"] == "Σspending/ΣGDP" and baltic["share_estimate"] == "true"
     assert float(baltic["shortfall_usd_bn"]) == 0.0 and float(baltic["gap_usd_bn"]) < 0
     europe = next(r for r in rows if r["name"] == "Europe and Canada (total)")
     raised = float(europe["raised_spending_usd_bn"]) - float(europe["spending_usd_bn"])
@@ -168,7 +168,7 @@ def test_cli_chart_group_bars() -> None:
     assert [g["name"] for g in groups] == ["NATO", "mine"]
     spending, gdp, _ = _sums(["EST", "LVA"], 2026)
     assert math.isclose(groups[1]["share_pct"], spending / gdp * 100, rel_tol=1e-9)
-    assert groups[1]["members"] == "EST LVA" and groups[1]["share_source"] == LATEST
+    assert groups[1]["members"] == "EST LVA" and groups[1]["share_source"] == "Σspending/ΣGDP"
     table = ok("chart", "-g", "baltic")
     bars = [line for line in table.splitlines() if line.startswith(" Baltic states")]
     assert len(bars) == 1 and "█" in bars[0]

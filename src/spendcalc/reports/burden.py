@@ -4,6 +4,7 @@ from datetime import datetime
 
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.burden import BurdenRow, BurdenSharing
+from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.targets import format_pct
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
@@ -11,6 +12,7 @@ from spendcalc.reports.common import (
     metadata,
     source_notes,
 )
+from spendcalc.reports.gap import GROUP_SHARE_SOURCE
 from spendcalc.reports.model import Kind, Report
 
 
@@ -40,7 +42,7 @@ def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | 
                 f"Share if all\n≥ {level} (%)",
                 Kind.PCT,
             ),
-            *share_fields(lambda r: r.share, "Share\n(% GDP)"),
+            *share_fields(_share, "Share\n(% GDP)"),
             Field("gdp_usd_bn", lambda r: r.gdp_usd_bn, kind=Kind.USD_BN),
             Field("gap_usd_bn", lambda r: r.gap_usd_bn, f"Net gap {level}\n(US$ bn)", Kind.GAP_USD_BN),
             Field(
@@ -100,3 +102,10 @@ def _group_notes(dataset: Dataset, burden: BurdenSharing) -> list[str]:
     notes += [group_note(dataset, r.group) for r in burden.asked if r.group is not None]
     notes.append(MEMBERSHIP_NOTE)
     return notes
+
+
+def _share(row: BurdenRow) -> ShareFigure | None:
+    """An ally's share as published; a group's is Σspending / ΣGDP, its source said so, as in `compare`."""
+    if row.iso3 is None and row.share is not None:
+        return row.share._replace(source=GROUP_SHARE_SOURCE, precision=0.0)
+    return row.share

@@ -14,6 +14,7 @@ from spendcalc.reports.common import (
     metadata,
     source_notes,
 )
+from spendcalc.reports.gap import GROUP_SHARE_SOURCE
 from spendcalc.reports.model import Kind, Report
 
 TARGET_MARKS = ("│", "┃", "║", "¦", "┆", "╏")
@@ -90,13 +91,12 @@ def chart_report(
     marks = [(t.share_pct, mark) for t, mark in zip(targets, TARGET_MARKS, strict=False)]
     lowest = min((t.share_pct for t in targets), default=None)
 
-    by_iso3 = {g.ally.iso3: g for g in comparison.allies}
     totals = chosen_totals(comparison, groups)
 
     def figure(item: AllyGaps | GroupTotal) -> ShareFigure | None:
         if isinstance(item, AllyGaps):
             return item.share
-        return group_figure(item, [by_iso3[m] for m in item.members if m in by_iso3])
+        return group_figure(item)
 
     def below(item: AllyGaps | GroupTotal) -> bool | None:
         share = figure(item)
@@ -170,8 +170,7 @@ def chosen_totals(comparison: Comparison, groups: Sequence[GroupSpec]) -> list[G
     return [by_name[g.name if g.user_defined else always.get(g.id, g.name)] for g in groups]
 
 
-def group_figure(total: GroupTotal, members: Sequence[AllyGaps]) -> ShareFigure:
-    """A group's share (Σspending / ΣGDP) as a figure to cite: an estimate if any member's share is one,
-    sourced from its members' sources."""
-    sources = sorted({m.share.source for m in members if m.share and m.share.source})
-    return ShareFigure(total.share_pct, total.estimate, " ".join(sources) or None)
+def group_figure(total: GroupTotal) -> ShareFigure:
+    """A group's share (Σspending / ΣGDP) as a figure: an estimate if any member's share is one; its
+    source says how it is made, as in `compare` (the members' sources are in the notes)."""
+    return ShareFigure(total.share_pct, total.estimate, GROUP_SHARE_SOURCE, 0.0)

@@ -17,6 +17,7 @@ from spendcalc.reports.common import (
     metadata,
     source_notes,
 )
+from spendcalc.reports.gap import GROUP_SHARE_SOURCE
 from spendcalc.reports.model import Kind, Report
 
 
@@ -36,6 +37,8 @@ class HistoryRow(NamedTuple):
     spending_usd_2021_bn: float | None
     real_change_pct: float | None
     members: tuple[str, ...] = ()
+    share_sources: tuple[str, ...] = ()
+    """A group's: its members' share sources that year."""
 
 
 def _ally_rows(dataset: Dataset, ally: Ally, history: Sequence[HistoryYear]) -> list[HistoryRow]:
@@ -67,9 +70,8 @@ def _group_rows(group: GroupSpec, history: Sequence[GroupHistoryYear]) -> list[H
     rows = []
     for h in history:
         share = h.share_pct
-        figure = (
-            ShareFigure(share, h.estimate, " ".join(h.share_sources) or None) if share is not None else None
-        )
+        # Its source says how it is made, as in `compare`; the members' sources are in the notes.
+        figure = ShareFigure(share, h.estimate, GROUP_SHARE_SOURCE, 0.0) if share is not None else None
         rows.append(
             HistoryRow(
                 group.name,
@@ -85,6 +87,7 @@ def _group_rows(group: GroupSpec, history: Sequence[GroupHistoryYear]) -> list[H
                 h.spending_usd_2021_bn,
                 h.real_change_pct,
                 h.members,
+                h.share_sources,
             )
         )
     return rows
@@ -178,7 +181,7 @@ def history_report(
         s
         for r in rows
         for s in (
-            *(r.share.source.split() if r.share and r.share.source else ()),
+            *(r.share_sources or ((r.share.source,) if r.share and r.share.source else ())),
             *(r.gdp_source.split() if r.gdp_source else ()),
         )
     ]
