@@ -111,10 +111,15 @@ def burden_sharing(
         now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
         then = math.fsum(raised[g.ally.iso3] for g in members)
         gdp = math.fsum(g.gdp.usd_bn for g in members if g.gdp)
-        share = ShareFigure(
-            now / gdp * 100,
-            any(g.share.estimate for g in members if g.share),
-            " ".join(sorted({g.share.source for g in members if g.share and g.share.source})) or None,
+        # No member with GDP (a what-if dataset, an edition without the United States): missing, not 0.
+        share = (
+            ShareFigure(
+                now / gdp * 100,
+                any(g.share.estimate for g in members if g.share),
+                " ".join(sorted({g.share.source for g in members if g.share and g.share.source})) or None,
+            )
+            if gdp > 0
+            else None
         )
         return BurdenRow(
             name,
@@ -125,8 +130,8 @@ def burden_sharing(
             part(then, raised_total),
             share,
             gdp_usd_bn=gdp,
-            gap_usd_bn=target.share_pct / 100 * gdp - now,
-            shortfall_usd_bn=then - now,
+            gap_usd_bn=target.share_pct / 100 * gdp - now if members else None,
+            shortfall_usd_bn=then - now if members else None,
             members=tuple(g.ally.iso3 for g in members),
             group=group,
         )
