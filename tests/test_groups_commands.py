@@ -180,3 +180,11 @@ def test_cli_chart_png_with_groups(tmp_path: Path) -> None:
     png = tmp_path / "c.png"
     result = invoke("chart", "-g", "eu", "--png", str(png))
     assert result.exit_code == 0 and png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_history_group_year_errors(dataset: Dataset) -> None:
+    baltic = parse_group(dataset, "baltic")
+    with pytest.raises(SpendcalcError, match="--from 2024 is after --to 2020"):
+        group_history(dataset, baltic, 2024, 2020)
+    with pytest.raises(SpendcalcError, match="group 'Baltic states': no figures for 2030–2032"):
+        group_history(dataset, baltic, 2030, 2032)

@@ -204,3 +204,39 @@ def test_cli_group_path_usage_errors(args: tuple[str, ...], message: str) -> Non
 def test_cli_group_path_unknown_group_exit_1() -> None:
     result = invoke("path", "-g", "nope", "-t", "3.5", "--by", "2030")
     assert result.exit_code == 1 and "unknown group 'nope'" in result.stderr
+
+
+def test_cli_group_path_milestones_flat_cash_and_assumed_gdp() -> None:
+    table = ok(
+        "path",
+        "-g",
+        "weimar",
+        "-t",
+        "3.5",
+        "--by",
+        "2029",
+        "-t",
+        "5",
+        "--by",
+        "2035",
+        "--baseline",
+        "flat-cash",
+    )
+    assert "Weimar Triangle: path to 3.5% defence by 2029, then 5% by 2035" in table
+    assert "against each member's 2026 spending in cash" in table
+    # GDP after 2030 is extended beyond the IMF's projections: marked, and the note says how.
+    (row_2035,) = [line for line in table.splitlines() if line.startswith(" 2035 ")]
+    assert row_2035.split()[1].endswith("a")
+    assert "GDP: a = some member's GDP that year is assumed" in table
+
+
+def test_cli_group_path_relative_target() -> None:
+    table = ok("path", "-g", "baltic", "-t", "+1", "--by", "2028")
+    assert "Baltic states: path to +1 points on each member's start share defence by 2028" in table
+    rows = list(
+        csv.DictReader(ok("path", "-g", "baltic", "-t", "+1", "--by", "2028", "-f", "csv").splitlines())
+    )
+    first, last = rows[0], rows[-1]
+    # Every member one point of GDP higher: so is the group, whatever the weights.
+    assert float(last["share_pct"]) == pytest.approx(float(first["share_pct"]) + 1, abs=0.05)
+    assert float(last["shortfall_bn"]) == pytest.approx(0.0, abs=1e-9)
