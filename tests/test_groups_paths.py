@@ -240,3 +240,22 @@ def test_cli_group_path_relative_target() -> None:
     # Every member one point of GDP higher: so is the group, whatever the weights.
     assert float(last["share_pct"]) == pytest.approx(float(first["share_pct"]) + 1, abs=0.05)
     assert float(last["shortfall_bn"]) == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("group", ["europe-canada", "eu", "nordic"])
+def test_group_path_agrees_with_the_hague_core_scenario(group: str) -> None:
+    """Two ways to the same plan: every member below 3.5% rising linearly to it by 2035, the others
+    keeping their share, against a flat share of each year's GDP."""
+    from spendcalc.domain.scenarios import built_in, run_scenario
+
+    run = run_scenario(DATASET, built_in("hague-core-2035"), group)
+    path = group_path(DATASET, parse_group(DATASET, group), TargetSpec(3.5), 2035, run.start_year)
+    (line,) = path.lines
+    assert [y.year for y in line.years] == [y.year for y in run.years]
+    for ours, theirs in zip(line.years, run.years, strict=True):
+        assert len(ours.members) == theirs.allies_counted
+        assert math.isclose(ours.spending_bn, theirs.spending_usd_bn, rel_tol=1e-12)
+        assert math.isclose(ours.gdp_bn, theirs.gdp_usd_bn, rel_tol=1e-12)
+        assert math.isclose(
+            ours.cumulative_extra_bn, theirs.cumulative_extra_usd_bn, rel_tol=1e-9, abs_tol=1e-9
+        )
