@@ -16,6 +16,7 @@ from spendcalc.domain.scenarios.builtin import (
     built_ins,
     core_share,
     national_plans,
+    plan_rule,
     read_plans,
 )
 from spendcalc.domain.scenarios.files import is_scenario_file, load_scenario, parse_scenario
@@ -57,6 +58,7 @@ __all__ = [
     "load_scenario",
     "national_plans",
     "parse_scenario",
+    "plan_rule",
     "read_plans",
     "resolve_group",
     "run_scenario",
