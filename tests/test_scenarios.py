@@ -144,8 +144,8 @@ def test_the_plan_rule_newest_announcement_per_target_year() -> None:
         "a newer one for the same year",
         "used",
         "for 2025, not after 2026",
-        "a position, not a plan",
-        "a ambition, not a plan",
+        "position: not a plan",
+        "ambition: not a plan",
         "no core defence share",
         "no core defence share",
         "no core defence share",
@@ -304,7 +304,7 @@ def test_cli_national_plans_names_national_measures() -> None:
     assert "National measures: the plans of" in table and "Luxembourg" in table
     assert "newest announcement" in table
     shown = " ".join(ok("scenario", "show", "national-plans").split())
-    assert "Not used (" in shown and "a position, not a plan" in shown
+    assert "Not used (" in shown and "position: not a plan" in shown
     assert "3.5% of GDP by 2029: budget, NATO definition, announced 2025-11-26" in shown
 
 

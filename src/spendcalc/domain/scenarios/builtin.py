@@ -65,7 +65,7 @@ def read_plans(plans: Sequence[Plan], start_year: int) -> tuple[PlanReading, ...
     for plan in plans:
         core = core_share(plan)
         if plan.status.casefold() not in PLAN_STATUSES:
-            readings.append(PlanReading(plan, core, f"a {plan.status}, not a plan"))
+            readings.append(PlanReading(plan, core, f"{plan.status}: not a plan"))
         elif core is None:
             readings.append(PlanReading(plan, None, "no core defence share"))
         elif plan.by_year <= start_year:
