@@ -392,7 +392,8 @@ def build(source_dir: Path) -> dict[str, Any]:
             "share_pct": float(row["share_pct"]) if row["share_pct"] else None,
             "by_year": int(row["by_year"]),
             "measure": row["measure"],
-            "nato_definition": "NATO definition" in row["measure"] or row["measure"].startswith("core defence"),
+            "nato_definition": "NATO definition" in row["measure"]
+            or row["measure"].startswith("core defence"),
             "status": row["status"],
             "confidence": optional(row["confidence"]),
             "note": optional(row["note"]),
