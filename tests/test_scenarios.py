@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -88,7 +89,7 @@ def test_hague_2035_plans_the_related_slice_apart(ds: Dataset) -> None:
     for path in full.paths:
         related = [pt.related_pct for pt in path.years]
         assert related[0] == 0 and related[-1] == pytest.approx(1.5)
-        steps = [b - a for a, b in zip(related, related[1:], strict=False)]
+        steps = [b - a for a, b in pairwise(related)]
         assert all(step == pytest.approx(1.5 / 9) for step in steps)  # linear from 0, 2026 to 2035
     assert full.years[-1].related_pct == pytest.approx(1.5)
     assert full.years[-1].cumulative_related_usd_bn == pytest.approx(

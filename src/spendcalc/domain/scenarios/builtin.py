@@ -92,7 +92,22 @@ def plan_rule(plans: Sequence[Plan], start_year: int) -> Rule:
     return Rule(steps, plans=tuple(r.plan for r in used))
 
 
+_PLANS: dict[int, tuple[Dataset, Scenario]] = {}
+"""The national-plans scenario of a dataset, read once (datasets are immutable); checked by identity."""
+
+
 def national_plans(dataset: Dataset) -> Scenario:
+    cached = _PLANS.get(id(dataset))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
+    if len(_PLANS) > 16:
+        _PLANS.clear()
+    scenario = _national_plans(dataset)
+    _PLANS[id(dataset)] = (dataset, scenario)
+    return scenario
+
+
+def _national_plans(dataset: Dataset) -> Scenario:
     start = default_year(dataset)
     by_ally: dict[str, list[Plan]] = {}
     for plan in dataset.plans:

@@ -4,9 +4,9 @@
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spendcalc.choices import Baseline
-from spendcalc.data.scenario_file import MilestoneEntry, RuleBody, ScenarioFile
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.groups import parse_group
 from spendcalc.domain.scenarios.model import KEEP, Rule, RuleShape, Scenario, Step
@@ -14,6 +14,9 @@ from spendcalc.domain.targets import TargetSpec, parse_pct
 from spendcalc.domain.trajectories import hague_parts, parse_path_target
 from spendcalc.domain.years import default_year
 from spendcalc.errors import SpendcalcError
+
+if TYPE_CHECKING:  # the file's models are imported only when a file is read: built-ins start faster
+    from spendcalc.data.scenario_file import MilestoneEntry, RuleBody, ScenarioFile
 
 MAX_FILE_BYTES = 1_000_000
 """A scenario file is a few dozen lines; anything this large is not one."""
@@ -45,6 +48,7 @@ def parse_scenario(dataset: Dataset, raw: bytes, name: str, default_id: str = "s
     from pydantic import ValidationError
 
     from spendcalc.data.load import validation_lines
+    from spendcalc.data.scenario_file import ScenarioFile
 
     if sys.version_info >= (3, 11):
         import tomllib
@@ -70,7 +74,9 @@ def parse_scenario(dataset: Dataset, raw: bytes, name: str, default_id: str = "s
     return scenario
 
 
-def _read(dataset: Dataset, model: ScenarioFile, name: str, default_id: str, problems: list[str]) -> Scenario:
+def _read(
+    dataset: Dataset, model: "ScenarioFile", name: str, default_id: str, problems: list[str]
+) -> Scenario:
     from spendcalc.domain.countries import resolve_country
 
     groups: dict[str, tuple[str, ...]] = {}
@@ -138,7 +144,7 @@ def _slug(text: str) -> str:
     return slug or "scenario"
 
 
-def _rule(dataset: Dataset, body: RuleBody, where: str, start: int, problems: list[str]) -> Rule:
+def _rule(dataset: Dataset, body: "RuleBody", where: str, start: int, problems: list[str]) -> Rule:
     entries = body.steps()
     if not entries:
         return KEEP
@@ -148,7 +154,7 @@ def _rule(dataset: Dataset, body: RuleBody, where: str, start: int, problems: li
 
 def _steps(
     dataset: Dataset,
-    entries: Sequence[MilestoneEntry],
+    entries: "Sequence[MilestoneEntry]",
     where: str,
     start: int,
     problems: list[str],

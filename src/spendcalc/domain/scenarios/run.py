@@ -145,9 +145,17 @@ def run_scenario(
     end = horizon if horizon is not None else scenario.horizon
     if not start < end <= MAX_PATH_YEAR:
         raise SpendcalcError(f"--by {end} must be after the start year {start} and at most {MAX_PATH_YEAR}")
+    rules = dict(scenario.rules)
     paths = tuple(
         ally_path(
-            dataset, ally, scenario.rule_for(ally), start, end, scenario.related, scenario.baseline, currency
+            dataset,
+            ally,
+            rules.get(ally.iso3, scenario.default),
+            start,
+            end,
+            scenario.related,
+            scenario.baseline,
+            currency,
         )
         for ally in dataset.allies
         if ally.has_armed_forces
@@ -239,6 +247,30 @@ def _legs(start_pct: float, start: int, steps: Sequence[Step]) -> list[tuple[int
     return legs
 
 
+_SERIES: dict[tuple[int, int, int, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
+"""GDP and rates of an ally over a run's years, computed once: datasets are immutable, and a run (or a
+comparison of several) asks for the same series again. Keyed by the ally's identity, checked on use."""
+_SERIES_LIMIT = 4096
+
+
+def _series(
+    dataset: Dataset, ally: Ally, start: int, end: int, currency: Currency
+) -> tuple[GdpSeries, tuple[Conversion | None, ...]]:
+    key = (id(ally), start, end, currency.value)
+    cached = _SERIES.get(key)
+    if cached is not None and cached[0] is ally:
+        return cached[1], cached[2]
+    gdp = gdp_series(ally, start, end)
+    rates = tuple(
+        conversion(dataset, ally, point.year, currency) if currency is not Currency.USD else None
+        for point in gdp.points
+    )
+    if len(_SERIES) >= _SERIES_LIMIT:
+        _SERIES.clear()
+    _SERIES[key] = (ally, gdp, rates)
+    return gdp, rates
+
+
 def ally_path(
     dataset: Dataset,
     ally: Ally,
@@ -256,20 +288,24 @@ def ally_path(
         raise SpendcalcError(f"{ally.name}: no defence share for {start}, the scenario's start year")
     share = ShareFigure.of(recorded)
     legs = _legs(share.pct, start, rule.steps)
-    related_legs = _legs(0.0, start, (related,)) if related is not None else []
-    gdp = gdp_series(ally, start, end)
+    shares = shares_by_year(share.pct, legs, start, end, rule.shape)
+    if related is not None:
+        related_shares = shares_by_year(0.0, _legs(0.0, start, (related,)), start, end, RuleShape.LINEAR)
+    else:
+        related_shares = [0.0] * (end - start + 1)
+    gdp, rates = _series(dataset, ally, start, end, currency)
+    flat_share = baseline is Baseline.FLAT_SHARE
     first_gdp = gdp.points[0].usd_bn
+    base_pct = share.pct
     years = []
     cumulative = 0.0
-    for point in gdp.points:
-        pct = _on_legs(share.pct, legs, point.year, rule.shape)
-        related_pct = _on_legs(0.0, related_legs, point.year, RuleShape.LINEAR) if related_legs else 0.0
-        spending = pct / 100 * point.usd_bn
-        base = share.pct / 100 * (point.usd_bn if baseline is Baseline.FLAT_SHARE else first_gdp)
+    for point, pct, related_pct, rate in zip(gdp.points, shares, related_shares, rates, strict=True):
+        usd = point.usd_bn
+        spending = pct / 100 * usd
+        base = base_pct / 100 * (usd if flat_share else first_gdp)
         extra = spending - base
         if point.year > start:
             cumulative += extra
-        rate = conversion(dataset, ally, point.year, currency) if currency is not Currency.USD else None
         years.append(
             AllyYear(
                 point.year,
@@ -280,7 +316,7 @@ def ally_path(
                 extra,
                 cumulative,
                 related_pct,
-                related_pct / 100 * point.usd_bn,
+                related_pct / 100 * usd,
                 rate,
             )
         )
@@ -288,15 +324,24 @@ def ally_path(
     return AllyPath(ally, rule, share, milestones, gdp, tuple(years))
 
 
-def _on_legs(
-    start_pct: float, legs: Sequence[tuple[int, float, int, float]], year: int, shape: RuleShape
-) -> float:
-    if not legs:
-        return start_pct
+def shares_by_year(
+    start_pct: float, legs: Sequence[tuple[int, float, int, float]], start: int, end: int, shape: RuleShape
+) -> list[float]:
+    """The share in each year from `start` to `end`: along each leg in turn (shaped as `path` shapes it,
+    `trajectories.share_on_path`, or a step), then held at the last leg's end."""
+    shares = [start_pct]
+    year, held = start + 1, start_pct
     for from_year, from_pct, to_year, to_pct in legs:
-        if from_year < year <= to_year:
-            if shape is RuleShape.STEP:
-                return to_pct if year == to_year else from_pct
-            fraction = (year - from_year) / (to_year - from_year)
-            return share_on_path(from_pct, to_pct, fraction, Shape(shape.value))
-    return legs[-1][3] if year > legs[-1][2] else start_pct
+        span, rise = to_year - from_year, to_pct - from_pct
+        while year <= to_year and year <= end:
+            fraction = (year - from_year) / span
+            if shape is RuleShape.LINEAR:
+                shares.append(from_pct + rise * fraction)
+            elif shape is RuleShape.STEP:
+                shares.append(to_pct if year == to_year else from_pct)
+            else:
+                shares.append(share_on_path(from_pct, to_pct, fraction, Shape(shape.value)))
+            year += 1
+        held = to_pct
+    shares.extend([held] * (end - year + 1))
+    return shares
