@@ -7,6 +7,7 @@ import io
 import json
 import math
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -348,3 +349,27 @@ def test_cli_compare_tidy_long_form_and_chart() -> None:
     assert "█" in chart and "┃ = 3.5%" in chart
     result = invoke("scenario", "compare", "status-quo")
     assert result.exit_code == 2 and "two or more" in result.stderr
+
+
+def test_the_python_api_is_the_domain(ds: Dataset) -> None:
+    from spendcalc import scenarios as api
+
+    assert api.run_scenario is run_scenario and api.built_in is built_in
+    run = api.run_scenario(ds, api.built_in("national-plans", ds), "eu", horizon=2030)
+    assert isinstance(run, api.ScenarioRun) and run.years[-1].year == 2030
+    with pytest.raises(AttributeError):
+        run.years[0].spending_usd_bn = 0  # type: ignore[misc]
+
+
+def test_cli_pictures_and_stated_gdp_assumptions(tmp_path: Path) -> None:
+    svg, page = tmp_path / "c.svg", tmp_path / "c.html"
+    result = invoke("scenario", "compare", "status-quo", "hague-2035", "--svg", str(svg), "--html", str(page))
+    assert result.exit_code == 0 and f"wrote {svg}" in result.stderr
+    assert svg.read_text(encoding="utf-8").startswith("<svg") and "hague-2035" in page.read_text(
+        encoding="utf-8"
+    )
+    document = json.loads(ok("scenario", "run", "hague-core-2035", "-g", "baltic", "-f", "json"))
+    assumptions = document["metadata"]["gdp_assumptions"]
+    assert set(assumptions) == {"EST", "LVA", "LTU"} and all(
+        "an assumption" in v for v in assumptions.values()
+    )

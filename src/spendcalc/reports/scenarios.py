@@ -306,6 +306,9 @@ def _metadata(dataset: Dataset, runs: Sequence[ScenarioRun], generated: datetime
             for r in runs
         ],
         "group": {"name": run.group.name, "members": list(run.members)},
+        "gdp_assumptions": {
+            p.ally.iso3: p.gdp.growth_basis for p in run.member_paths if p.gdp.growth_basis is not None
+        },
         "start_year": run.start_year,
         "horizon": run.horizon,
         "currency": run.currency.value,
