@@ -487,6 +487,7 @@ def show_report(dataset: Dataset, scenario: Scenario, start_year: int) -> Report
     plans_by_ally: dict[str, list[Plan]] = {}
     for plan in dataset.plans:
         plans_by_ally.setdefault(plan.iso3, []).append(plan)
+    named = dict(scenario.rules)
     for ally in dataset.allies:
         if not ally.has_armed_forces:
             rows.append(ShowRow(ally.iso3, ally.name, "n/a: no armed forces, not counted", "", False))
@@ -500,7 +501,7 @@ def show_report(dataset: Dataset, scenario: Scenario, start_year: int) -> Report
             ShowRow(
                 ally.iso3,
                 ally.name,
-                rule.describe() + ("" if rule is not scenario.default else " (default)"),
+                rule.describe() + ("" if ally.iso3 in named else " (default)"),
                 used,
                 any(not p.nato_definition for p in rule.plans),
             )
