@@ -52,9 +52,11 @@ ByOption = Annotated[
 
 
 def _scenario(dataset: "Dataset", name: str) -> "Scenario":
-    from spendcalc.domain.scenarios import built_in, is_scenario_file, load_scenario
+    from spendcalc.domain.scenarios import BUILT_IN_IDS, built_in, is_scenario_file, load_scenario
 
-    return load_scenario(dataset, name) if is_scenario_file(name) else built_in(name, dataset)
+    if name.strip().casefold() not in BUILT_IN_IDS and is_scenario_file(name):
+        return load_scenario(dataset, name)
+    return built_in(name, dataset)
 
 
 def run(
