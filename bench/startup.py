@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rearm-europe.toml"
+
 FLOOR = """
 import typer
 from rich.console import Console
@@ -96,6 +98,21 @@ def main() -> int:
         Case("scenario run hague-core-2035", [program, "scenario", "run", "hague-core-2035"]),
         Case("path --group eu", [program, "path", "--group", "eu", "-t", "3.5", "--by", "2035"]),
         Case("share --group eu", [program, "share", "--group", "eu"]),
+        Case(
+            "scenario compare (3)",
+            [
+                program,
+                "scenario",
+                "compare",
+                "status-quo",
+                "hague-2035",
+                "national-plans",
+                "--currency",
+                "EUR",
+            ],
+        ),
+        Case("scenario run FILE", [program, "scenario", "run", str(EXAMPLE), "--group", "eu", "--detail"]),
+        Case("scenario show national", [program, "scenario", "show", "national-plans"]),
         Case("--help", [program, "--help"]),
         Case("--version", [program, "--version"], time_budget=0.5),
         Case("completion (country)", [program], env=completion_env, time_budget=0.5),

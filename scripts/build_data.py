@@ -385,6 +385,22 @@ def build(source_dir: Path) -> dict[str, Any]:
         }
         for row in read_csv(source_dir / "pledges.csv")
     ]
+    plans = [
+        {
+            "iso3": row["iso3"],
+            "announced": row["announced"],
+            "share_pct": float(row["share_pct"]) if row["share_pct"] else None,
+            "by_year": int(row["by_year"]),
+            "measure": row["measure"],
+            "nato_definition": "NATO definition" in row["measure"]
+            or row["measure"].startswith("core defence"),
+            "status": row["status"],
+            "confidence": optional(row["confidence"]),
+            "note": optional(row["note"]),
+            "url": optional(row["source_url"]),
+        }
+        for row in read_csv(source_dir / "pledges_2026.csv")
+    ]
     targets = [
         {
             "id": row["id"],
@@ -406,6 +422,7 @@ def build(source_dir: Path) -> dict[str, Any]:
         "targets": targets,
         "eur_per_usd": eur_per_usd,
         "pledges": pledges,
+        "plans": plans,
         "groups": groups(source_dir, [row["iso3"] for row in allies_rows]),
         "allies": allies,
         "nato_tables": nato_tables(source_dir, [row["iso3"] for row in allies_rows]),

@@ -38,6 +38,10 @@ REPORT_ARGS: dict[str, tuple[str, ...]] = {
     "revisions": ("revisions", "POL"),
     "equipment": ("equipment", "--year", "2024"),
     "scenario": ("scenario", "run", "hague-core-2035"),
+    "scenario-detail": ("scenario", "run", "hague-2035", "--detail", "-g", "baltic", "--currency", "EUR"),
+    "scenario-compare": ("scenario", "compare", "status-quo", "hague-2035", "national-plans", "--by", "2030"),
+    "scenario-chart": ("scenario", "compare", "status-quo", "floor-2", "--chart"),
+    "scenario-show": ("scenario", "show", "national-plans"),
     "gap-sg": (*SG, "gap", "DEU", "--year", "2025"),
     "compare-sg": (*SG, "compare", "--year", "2025"),
     "history-sg": (*SG, "history", "DEU"),
@@ -71,6 +75,9 @@ def test_every_reporting_command_is_checked() -> None:
 def _pairs(report: Report) -> Iterator[tuple[Column, Cell, Scalar, dict[str, Scalar]]]:
     """Each shown cell with the value its record holds for it, and that record."""
     pivot = any(c.key.startswith("gap_") and c.key not in report.record_columns for c in report.columns)
+    if any(":" in c.key for c in report.columns):
+        yield from _scenario_pairs(report)
+        return
     if not pivot:
         # A row (or a total below the table) per record, in order; a total may have no record (NATO).
         lines = (*report.rows, *report.footer)
@@ -105,6 +112,28 @@ def _pairs(report: Report) -> Iterator[tuple[Column, Cell, Scalar, dict[str, Sca
             assert column.key == f"gap_{record['target']}", (column.key, record["target"])
             key = measure or "gap"
             yield column, cell, record[f"{key}_usd_bn" if "currency" not in record else f"{key}_bn"], record
+
+
+def _scenario_pairs(report: Report) -> Iterator[tuple[Column, Cell, Scalar, dict[str, Scalar]]]:
+    """scenario compare: a row per year, a column per scenario and measure (SCENARIO:FIELD); the records
+    are tidy, one per scenario and year. A difference column is the two scenarios' spending apart."""
+    by_key = {(r["scenario"], r["year"]): r for r in report.records}
+    first = report.records[0]["scenario"]
+    for row in report.rows:
+        year = row[0].value
+        for column, cell in zip(report.columns, row, strict=True):
+            if ":" not in column.key:
+                continue
+            scenario, field = column.key.split(":")
+            record = by_key[(scenario, year)]
+            if field == "bar":
+                assert isinstance(cell.value, str)
+            elif field == "difference_bn":
+                base, this = by_key[(first, year)]["spending_bn"], record["spending_bn"]
+                assert isinstance(base, float) and isinstance(this, float)
+                assert cell.value == pytest.approx(this - base)
+            else:
+                yield column, cell, record[field], record
 
 
 @pytest.mark.parametrize("case", sorted(REPORT_ARGS))

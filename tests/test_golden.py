@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "share": ("share", "-t", "3.5"),
     "chart": ("chart", "-t", "2", "-t", "3.5", "-t", "5"),
     "countries": ("countries",),
+    "scenario-compare": ("scenario", "compare", "status-quo", "hague-core-2035", "national-plans"),
     "targets": ("targets",),
     "path-groups": ("path", "-g", "nordic", "-g", "baltics=EST,LVA,LTU", "-t", "3.5", "--by", "2030"),
     "share-groups": ("share", "-t", "3.5", "-g", "eu", "-g", "weimar"),

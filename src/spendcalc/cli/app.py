@@ -127,6 +127,9 @@ for _command in COMMANDS:
     app.command(cls=OneValueCommand)(handled(_command))
 
 scenario_app.command("run", cls=OneValueCommand)(handled(scenarios.run))
+scenario_app.command("compare", cls=OneValueCommand)(handled(scenarios.compare))
+scenario_app.command("show", cls=OneValueCommand)(handled(scenarios.show))
+scenario_app.command("schema", cls=OneValueCommand)(handled(scenarios.schema))
 app.add_typer(scenario_app, name="scenario")
 
 

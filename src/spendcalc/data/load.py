@@ -76,6 +76,7 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Gdp,
         Group,
         NatoTable,
+        Plan,
         Pledge,
         Population,
         Rate,
@@ -117,6 +118,7 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
             int(year): Rate.model_construct(**rate) for year, rate in document["eur_per_usd"].items()
         },
         pledges=tuple(Pledge.model_construct(**p) for p in document["pledges"]),
+        plans=tuple(Plan.model_construct(**p) for p in document.get("plans", ())),
         groups=tuple(
             Group.model_construct(**{**g, "members": tuple(g["members"])}) for g in document.get("groups", ())
         ),

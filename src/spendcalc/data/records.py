@@ -188,6 +188,24 @@ class Pledge(Record):
     url: str | None = None
 
 
+class Plan(Record):
+    """A government's announced plan, pledge or position on its defence share (pledges_2026.csv), as
+    announced: in its own `measure`, which is not always NATO's, with its `status` (plan, pledge, law,
+    budget, position, ambition, ...) and how sure the collector was of it. Some give no share."""
+
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    announced: str = Field(min_length=4)
+    """YYYY, YYYY-MM or YYYY-MM-DD as far as known; a few are undated beyond a year or two."""
+    share_pct: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    by_year: Year
+    measure: str = Field(min_length=1)
+    nato_definition: bool
+    status: str = Field(min_length=1)
+    confidence: Literal["high", "medium", "low"] | None = None
+    note: str | None = None
+    url: str | None = None
+
+
 class Group(Record):
     """A group of allies (the EU members in NATO, the Baltic states, ...) with its source.
 

@@ -18,6 +18,7 @@ from spendcalc.data.records import (
     Gdp,
     Group,
     NatoTable,
+    Plan,
     Pledge,
     Population,
     Rate,
@@ -46,6 +47,7 @@ __all__ = [
     "Gdp",
     "Group",
     "NatoTable",
+    "Plan",
     "Pledge",
     "Population",
     "Rate",
@@ -142,6 +144,8 @@ class Dataset(Record):
         return _check_year_keys(years)
 
     pledges: tuple[Pledge, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    """Governments' announced plans, several per ally (the `national-plans` scenario reads them)."""
     groups: tuple[Group, ...] = ()
     """Groups of allies with their source; NATO and Europe and Canada among them in the bundled data."""
     allies: tuple[Ally, ...] = Field(min_length=1)
@@ -215,6 +219,9 @@ class Dataset(Record):
         for index, pledge in enumerate(self.pledges):
             if pledge.iso3 not in allies:
                 raise ValueError(f"pledges[{index}].iso3: {pledge.iso3!r} is not an ally in this dataset")
+        for index, plan in enumerate(self.plans):
+            if plan.iso3 not in allies:
+                raise ValueError(f"plans[{index}].iso3: {plan.iso3!r} is not an ally in this dataset")
         for index, group in enumerate(self.groups):
             for member in group.members:
                 if member not in allies:

@@ -1,0 +1,65 @@
+"""Time `scenario run` in process: every built-in scenario over all 32 allies to 2035, against 5 ms.
+
+Usage: python bench/scenarios.py [--runs N]
+
+What is timed is what the command computes once its dataset is loaded: the scenario and the run, every
+ally's path summed over NATO. "cold" is what one command does (each ally's GDP series and rates computed
+afresh: the cache of them is emptied before each run); "warm" is a second run in the same process (the API,
+`scenario compare`). Medians of N runs after one warm-up, as wall time and as CPU time (on this shared
+2-core machine the wall time also counts waiting for a core). PASS/FAIL is the cold CPU median against the
+target. A speed target lives here, never in a timed test assert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+from spendcalc.choices import Currency
+from spendcalc.data.load import load_dataset
+from spendcalc.domain.scenarios import BUILT_IN_IDS, built_in, run_scenario
+from spendcalc.domain.scenarios import run as scenario_run
+
+TARGET_MS = 5.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    dataset = load_dataset()
+    cases = [(name, "nato", Currency.USD) for name in BUILT_IN_IDS]
+    cases.append(("hague-2035", "eu", Currency.EUR))
+    failed = []
+    print(f"python {sys.version.split()[0]}, {args.runs} runs each, target {TARGET_MS:g} ms (cold, CPU)")
+    print(f"{'scenario':<48} {'cold wall':>9} {'cold CPU':>9} {'warm CPU':>9}")
+    for name, group, currency in cases:
+        run_scenario(dataset, built_in(name, dataset), group, 2035, currency)  # warm-up
+        timings: dict[str, list[float]] = {"wall": [], "cpu": [], "warm": []}
+        for _ in range(args.runs):
+            scenario_run._SERIES.clear()
+            wall, cpu = time.perf_counter(), time.process_time()
+            run = run_scenario(dataset, built_in(name, dataset), group, 2035, currency)
+            timings["cpu"].append(time.process_time() - cpu)
+            timings["wall"].append(time.perf_counter() - wall)
+            cpu = time.process_time()
+            run_scenario(dataset, built_in(name, dataset), group, 2035, currency)
+            timings["warm"].append(time.process_time() - cpu)
+        assert len(run.paths) == 31 and run.years[-1].year == 2035  # 32 allies, Iceland has no forces
+        wall_ms, cpu_ms, warm_ms = (statistics.median(timings[k]) * 1000 for k in ("wall", "cpu", "warm"))
+        ok = cpu_ms <= TARGET_MS
+        if not ok:
+            failed.append(name)
+        label = f"{name} --group {group} --currency {currency.value}"
+        print(f"{label:<48} {wall_ms:>9.2f} {cpu_ms:>9.2f} {warm_ms:>9.2f}  {'PASS' if ok else 'FAIL'}")
+    if failed:
+        print(f"FAIL: {', '.join(failed)}")
+        return 1
+    print("PASS: every built-in scenario within target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
