@@ -79,6 +79,7 @@ def emit(
         output_format,
         width=terminal_width() if to_stdout else None,
         color=use_color() if to_stdout else False,
+        terminal=to_stdout and _stdout_is_terminal(),
     )
     text = formatter.format(report)
     notes: list[str] = []
@@ -94,10 +95,7 @@ def emit(
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()
         raise typer.Exit(0) from None
-    for destination in (*([] if to_stdout else [output]), *(str(path) for path, _ in files)):
-        typer.echo(f"wrote {destination}", err=True)
-    for note in notes:
-        typer.echo(f"spendcalc: note: {note}", err=True)
+    _wrote((*([] if to_stdout else [output]), *(str(path) for path, _ in files)), notes)
 
 
 def write_document(text: str, output: str) -> None:
@@ -113,10 +111,18 @@ def write_document(text: str, output: str) -> None:
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(0) from None
-    if output != STDOUT:
-        typer.echo(f"wrote {output}", err=True)
+    _wrote(() if output == STDOUT else (output,), notes)
+
+
+def _wrote(destinations: Sequence[str], notes: Sequence[str]) -> None:
+    """What was written, on stderr: names as the user gave them, escaped (a newline in a name cannot
+    forge a line)."""
+    from spendcalc.output.escape import escaped
+
+    for destination in destinations:
+        typer.echo(f"wrote {escaped(destination)}", err=True)
     for note in notes:
-        typer.echo(f"spendcalc: note: {note}", err=True)
+        typer.echo(f"spendcalc: note: {escaped(note)}", err=True)
 
 
 def _picture_bytes(report: "Report", kind: str) -> bytes:
