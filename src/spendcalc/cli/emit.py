@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from spendcalc.reports.model import Report
 
 
+Also = tuple[Path, Callable[[], bytes]]
+"""One more file `emit` writes (a PNG): its path, and what produces its content."""
+
 _dataset_in_use: tuple[str, ...] = ()
 """The --data file of this run: never an output (set by the app's callback, on every run)."""
 
@@ -46,6 +49,14 @@ def terminal_width() -> int | None:
     if _stdout_is_terminal() or os.environ.get("COLUMNS"):
         return shutil.get_terminal_size().columns
     return None
+
+
+def png_file(path: Path | None, notes: Sequence[str], draw: Callable[[list[str]], bytes]) -> list[Also]:
+    """`--png PATH` as a file for `emit`: `draw` gets the report's source notes, for the image's foot."""
+    if path is None:
+        return []
+    sources = [note for note in notes if note.startswith("Source:")]
+    return [(path, lambda: draw(sources))]
 
 
 def emit(

@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from spendcalc.choices import ChartOrder, OutputFormat, SortKey
-from spendcalc.cli.emit import emit, terminal_width
+from spendcalc.cli.emit import emit, png_file, terminal_width
 from spendcalc.cli.options import (
     CountryArgument,
     FormatOption,
     HtmlOption,
     OutputOption,
+    PngOption,
     SvgOption,
     YearOption,
     choice_option,
@@ -31,6 +32,7 @@ def history(
     output: OutputOption = "-",
     svg: SvgOption = None,
     html: HtmlOption = None,
+    png: PngOption = None,
 ) -> None:
     """An ally's share of GDP and spending over the years, with a bar per year and the 2% line.
 
@@ -44,7 +46,14 @@ def history(
     dataset = run.dataset()
     ally = resolve_country(dataset, country)
     rows = ally_history(ally, from_year, to_year)
-    emit(history_report(dataset, rows, ally, run.generated()), output_format, output, svg, html)
+    result = history_report(dataset, rows, ally, run.generated())
+
+    def draw(sources: list[str]) -> bytes:
+        from spendcalc.output.png import history_png  # matplotlib, only for --png
+
+        return history_png(ally, rows, sources)
+
+    emit(result, output_format, output, svg, html, png_file(png, result.notes, draw))
 
 
 def share(
