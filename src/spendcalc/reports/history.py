@@ -34,6 +34,7 @@ def history_report(
             Field("iso3", lambda _: ally.iso3),
             Field("name", lambda _: ally_name),
             Field("year", lambda h: h.year, "Year", Kind.INT),
+            Field("nato_member", lambda h: ally.joined <= h.year),  # an ally that year
             *share_fields(lambda h: h.share),
             Field("gdp_usd_bn", lambda h: h.gdp.usd_bn if h.gdp else None, "GDP\n(US$ bn)", Kind.USD_BN),
             Field("gdp_kind", lambda h: h.gdp.kind if h.gdp else None),
