@@ -232,7 +232,11 @@ def test_default_year_is_latest_year_every_armed_ally_has(dataset: Dataset) -> N
 def test_check_year_rejects_years_without_shares(dataset: Dataset, year: int) -> None:
     with pytest.raises(SpendcalcError) as caught:
         core.check_year(dataset, year)
-    ahead = "; for years ahead, see `spendcalc path`" if year > 2026 else ""
+    ahead = (
+        "; for years ahead, see `spendcalc path` (an ally) or `spendcalc scenario run` (a group)"
+        if year > 2026
+        else ""
+    )
     assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2026{ahead}"
 
 
