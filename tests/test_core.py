@@ -739,4 +739,4 @@ def test_iceland_records_are_missing_not_zero(dataset: Dataset) -> None:
     assert record["spending_usd_bn"] is None
     assert record["gdp_usd_bn"] is not None
     line = CsvFormatter().format(gap_reports.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
-    assert line.startswith("ISL,Iceland,false,2025,,,")
+    assert line.startswith("ISL,Iceland,false,2025,true,,,")  # an ally (nato_member), with no share
