@@ -94,6 +94,8 @@ def main() -> int:
             [program, "path", "DEU", "-t", "3.5", "--by", "2029", "-t", "5", "--by", "2035"],
         ),
         Case("scenario run hague-core-2035", [program, "scenario", "run", "hague-core-2035"]),
+        Case("path --group eu", [program, "path", "--group", "eu", "-t", "3.5", "--by", "2035"]),
+        Case("share --group eu", [program, "share", "--group", "eu"]),
         Case("--help", [program, "--help"]),
         Case("--version", [program, "--version"], time_budget=0.5),
         Case("completion (country)", [program], env=completion_env, time_budget=0.5),

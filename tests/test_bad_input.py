@@ -979,7 +979,7 @@ def test_choices_in_any_case(argv: tuple[str, ...], column: str | None) -> None:
     ("command", "usage", "argument"),
     [
         (("gap",), "Usage: spendcalc gap [OPTIONS] COUNTRY", "COUNTRY "),
-        (("history",), "Usage: spendcalc history [OPTIONS] COUNTRY", "COUNTRY "),
+        (("history",), "Usage: spendcalc history [OPTIONS] [COUNTRY]", "[COUNTRY] "),
         (("pledges",), "Usage: spendcalc pledges [OPTIONS] [COUNTRY]", "[COUNTRY] "),
         (("compare",), "Usage: spendcalc compare [OPTIONS]", None),
     ],

@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "chart": ("chart", "-t", "2", "-t", "3.5", "-t", "5"),
     "countries": ("countries",),
     "targets": ("targets",),
+    "path-groups": ("path", "-g", "nordic", "-g", "baltics=EST,LVA,LTU", "-t", "3.5", "--by", "2030"),
+    "share-groups": ("share", "-t", "3.5", "-g", "eu", "-g", "weimar"),
+    "history-groups": ("history", "FIN", "--from", "2021", "-g", "nordic"),
+    "chart-groups": ("chart", "-t", "2", "-t", "3.5", "-g", "eu", "-g", "baltic"),
 }
 
 

@@ -450,6 +450,8 @@ PNG_COMMANDS = {
     "chart": ["chart"],
     "history": ["history", "POL", "--from", "2018"],
     "history-iceland": ["history", "ISL"],
+    "history-groups": ["history", "FIN", "--group", "nordic", "--group", "eu", "--from", "2018"],
+    "history-group-only": ["history", "--group", "baltic"],
     "path": ["path", "DEU", "-t", "3.5", "--by", "2029", "-t", "5", "--by", "2035"],
     "path-hague-eur": ["path", "ESP", "-t", "hague", "--by", "2035", "--currency", "EUR"],
 }
@@ -495,6 +497,15 @@ def test_png_differs_with_the_data(tmp_path: Path) -> None:
         assert run([*args, "--png", str(png)]).exit_code == 0
         pictures.append(png.read_bytes())
     assert len(set(pictures)) == len(pictures)
+
+
+def test_path_png_is_one_allys(tmp_path: Path) -> None:
+    """A group's path has no picture (yet): said at once, nothing written."""
+    png = tmp_path / "p.png"
+    result = run(["path", "--group", "eu", "-t", "3.5", "--by", "2030", "--png", str(png)])
+    assert result.exit_code == 2
+    assert "--png draws one ally's path" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", ["chart", "history", "path"])

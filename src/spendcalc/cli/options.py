@@ -79,7 +79,7 @@ def _data_path(ctx: typer.Context) -> str | None:
     return str(data) if data else os.environ.get(DATA_VARIABLE) or None
 
 
-def _complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from spendcalc.cli.completion import country_items
 
     return country_items(incomplete, _data_path(ctx))
@@ -148,12 +148,12 @@ def choice_option(
 
 COUNTRY_HELP = "ISO3, ISO2, name or alias: POL, PL, Poland, UK, Turkey."
 CountryArgument = Annotated[
-    str, typer.Argument(metavar="COUNTRY", autocompletion=_complete_country, help=COUNTRY_HELP)
+    str, typer.Argument(metavar="COUNTRY", autocompletion=complete_country, help=COUNTRY_HELP)
 ]
 OptionalCountryArgument = Annotated[
     str | None,
     typer.Argument(
-        metavar="[COUNTRY]", autocompletion=_complete_country, help="Only this ally's pledges. Default: all."
+        metavar="[COUNTRY]", autocompletion=complete_country, help="Only this ally's pledges. Default: all."
     ),
 ]
 TargetsOption = Annotated[

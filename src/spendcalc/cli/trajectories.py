@@ -1,13 +1,13 @@
 """`path` and `pledges`: where an ally's spending goes, and what its government has promised."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from spendcalc.choices import Baseline, Currency, OutputFormat, Shape
 from spendcalc.cli.emit import emit, png_file
 from spendcalc.cli.options import (
-    CountryArgument,
+    COUNTRY_HELP,
     CurrencyOption,
     FormatOption,
     HtmlOption,
@@ -16,19 +16,26 @@ from spendcalc.cli.options import (
     PngOption,
     SvgOption,
     choice_option,
+    complete_country,
+    complete_group,
     complete_target,
     pct,
     state,
 )
 from spendcalc.errors import UsageError
 
-if TYPE_CHECKING:
-    pass
+PathCountryArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[COUNTRY]",
+        autocompletion=complete_country,
+        help=f"{COUNTRY_HELP} Or plan groups instead, with --group.",
+    ),
+]
 
 
 def path(
     ctx: typer.Context,
-    country: CountryArgument,
     target: Annotated[
         list[str],
         typer.Option(
@@ -45,6 +52,7 @@ def path(
         list[int],
         typer.Option("--by", metavar="YEAR", help="The year the target is reached; one for each --target."),
     ],
+    country: PathCountryArgument = None,
     from_year: Annotated[
         int | None,
         typer.Option("--from", metavar="YEAR", help="Start year. Default: the latest year with a share."),
@@ -80,6 +88,17 @@ def path(
             help="Nominal GDP growth a year to use instead of the IMF projections (after the start year).",
         ),
     ] = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="ID|NAME=ISO3,...",
+            autocompletion=complete_group,
+            help="Plan a group instead of one ally: the sum of its members' own paths (eu, nordic, ...; see "
+            "`spendcalc groups`), or a group of your own, e.g. baltics=EST,LVA,LTU. Repeat for several.",
+        ),
+    ] = None,
     currency: CurrencyOption = Currency.USD,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = "-",
@@ -96,8 +115,9 @@ def path(
     from spendcalc.reports.path import path_report
 
     run = state(ctx)
+    if (country is None) == (not group):
+        raise UsageError("give a COUNTRY or --group, not both" if group else "give a COUNTRY or --group")
     dataset = run.dataset()
-    ally = resolve_country(dataset, country)
     if len(target) != len(by):
         raise UsageError(
             f"{len(target)} --target and {len(by)} --by: give one --by for each --target, in order", "--by"
@@ -109,9 +129,29 @@ def path(
         Milestone(text if hague else parse_path_target(text, dataset.targets), year)
         for text, year in zip(target, by, strict=True)
     ]
+    if group:
+        if png is not None:
+            raise UsageError("--png draws one ally's path: give a COUNTRY, not --group", "--png")
+        if current is not None:
+            raise UsageError(
+                "--current is one ally's share: a group's members start from theirs", "--current"
+            )
+        from spendcalc.domain.groups import parse_groups
+        from spendcalc.domain.trajectories import group_path
+        from spendcalc.reports.path import group_path_report
+
+        planned = [
+            group_path(
+                dataset, spec, milestones, None, from_year, shape, baseline, pct(growth, "--growth"), currency
+            )
+            for spec in parse_groups(dataset, group)
+        ]
+        emit(group_path_report(dataset, planned, run.generated()), output_format, output, svg, html)
+        return
+    assert country is not None
     result = defence_path(
         dataset,
-        ally,
+        resolve_country(dataset, country),
         milestones,
         None,
         from_year,

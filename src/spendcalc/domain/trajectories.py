@@ -8,7 +8,7 @@ last projected nominal rate, or at a rate the user gives, and those years are ma
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.choices import Baseline, Currency, Shape
 from spendcalc.data.schema import Ally, Dataset, Target
@@ -18,6 +18,9 @@ from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
 from spendcalc.domain.targets import TargetSpec, checked, format_pct, parse_pct, parse_target
 from spendcalc.domain.years import check_year
 from spendcalc.errors import SpendcalcError, UsageError
+
+if TYPE_CHECKING:
+    from spendcalc.domain.groups import GroupSpec
 
 
 def share_on_path(start: float, target: float, fraction: float, shape: Shape) -> float:
@@ -299,3 +302,154 @@ def latest_share_year(ally: Ally) -> int:
         where = f" of edition {ally.edition}" if ally.edition else ""
         raise SpendcalcError(f"{ally.name}: no defence share in any year{where}")
     return years[-1]
+
+
+# --- a group's path: the sum of its members' own paths ---------------------------------------------
+
+
+class GroupPathYear(NamedTuple):
+    """One year of a group's path: the sums over the members counted that year (allies by then), each
+    on its own path. Money in the path's currency (billions)."""
+
+    year: int
+    members: tuple[str, ...]
+    """ISO3 codes of the members counted this year: those that had joined NATO by then."""
+    gdp_bn: float
+    spending_bn: float
+    baseline_bn: float
+    extra_bn: float
+    cumulative_extra_bn: float
+    target_bn: float
+    """Σ each member's target share (the line's last) × its GDP: what the group spends at the target."""
+    shortfall_bn: float
+    """Σ over the members below their target of what lifting each to it would cost, no offsetting."""
+    assumed_gdp: bool
+    """Whether any member's GDP this year is extended beyond the dataset's projections."""
+
+    @property
+    def share_pct(self) -> float:
+        """Σspending / ΣGDP over the members of the year: never a mean of shares."""
+        return self.spending_bn / self.gdp_bn * 100
+
+    @property
+    def net_gap_bn(self) -> float:
+        """Σ target − Σ spending: members above their target offset those below."""
+        return self.target_bn - self.spending_bn
+
+
+class GroupPathLine(NamedTuple):
+    name: str
+    """As the members' lines: 'defence', or 'core' and 'related' for The Hague's 5%."""
+    years: tuple[GroupPathYear, ...]
+
+    @property
+    def label(self) -> str:
+        return LINE_LABELS.get(self.name, self.name)
+
+    @property
+    def cumulative_extra_bn(self) -> float:
+        return self.years[-1].cumulative_extra_bn
+
+
+class GroupPath(NamedTuple):
+    group: "GroupSpec"
+    from_year: int
+    by_year: int
+    shape: Shape
+    baseline: Baseline
+    currency: Currency
+    paths: tuple[DefencePath, ...]
+    """Each member's own path (members with armed forces), in the group's order."""
+    excluded: tuple[tuple[str, str], ...]
+    """(ISO3, why) for the members left out of every year: no armed forces."""
+    lines: tuple[GroupPathLine, ...]
+
+    @property
+    def money(self) -> str:
+        return self.paths[0].money
+
+    @property
+    def extra_years(self) -> tuple[int, int]:
+        return self.from_year + 1, self.by_year
+
+
+def group_start_year(name: str, allies: Sequence[Ally]) -> int:
+    """The latest year in which every member with armed forces has a share: the members' common start."""
+    planned = [a for a in allies if a.has_armed_forces]
+    if not planned:
+        raise SpendcalcError(
+            f"group {name!r}: no member has armed forces: there is no defence share to plan from"
+        )
+    return min(latest_share_year(a) for a in planned)
+
+
+def group_path(
+    dataset: Dataset,
+    group: "GroupSpec",
+    target: TargetSpec | RelativeTarget | str | Sequence[Milestone],
+    by_year: int | None = None,
+    from_year: int | None = None,
+    shape: Shape = Shape.LINEAR,
+    baseline: Baseline = Baseline.FLAT_SHARE,
+    growth_pct: float | None = None,
+    currency: Currency = Currency.USD,
+) -> GroupPath:
+    """A group's path: each member's own `defence_path` to the target (a rise `+1.5` from its own start
+    share), all from one start year, summed year by year over the members of that year (an ally counts
+    from its accession year, as NATO's aggregates do). Members without armed forces (Iceland) are left
+    out, as NATO leaves them out of its totals. The group's share is Σspending / ΣGDP."""
+    by_iso3 = {a.iso3: a for a in dataset.allies}
+    allies = [by_iso3[m] for m in group.members if m in by_iso3]
+    start = from_year if from_year is not None else group_start_year(group.name, allies)
+    check_year(dataset, start, ahead_hint=False)
+    if not any(a.has_armed_forces and a.joined <= start for a in allies):
+        raise SpendcalcError(
+            f"group {group.name!r}: no member counts in {start}: none was yet an ally with armed forces"
+        )
+    excluded = tuple((a.iso3, "n/a — no armed forces") for a in allies if not a.has_armed_forces)
+    paths = tuple(
+        defence_path(dataset, a, target, by_year, start, None, shape, baseline, growth_pct, currency)
+        for a in allies
+        if a.has_armed_forces
+    )
+    codes = {p.money for p in paths}
+    if len(codes) > 1:
+        raise UsageError(
+            f"group {group.name!r}: its members' national currencies ({', '.join(sorted(codes))}) cannot be "
+            "summed; use --currency USD or EUR",
+            "--currency",
+        )
+    first = paths[0]
+    lines = tuple(
+        _group_line(line.name, [p.lines[index] for p in paths], [p.ally for p in paths])
+        for index, line in enumerate(first.lines)
+    )
+    return GroupPath(group, start, first.by_year, shape, baseline, currency, paths, excluded, lines)
+
+
+def _group_line(name: str, lines: Sequence[PathLine], allies: Sequence[Ally]) -> GroupPathLine:
+    years = []
+    cumulative = 0.0
+    for index, first in enumerate(lines[0].years):
+        counted = [(a, line) for a, line in zip(allies, lines, strict=True) if a.joined <= first.year]
+        points = [line.years[index] for _, line in counted]
+        targets = [line.target.share_pct / 100 * line.years[index].gdp_bn for _, line in counted]
+        spending = math.fsum(p.spending_bn for p in points)
+        baseline = math.fsum(p.baseline_bn for p in points)
+        extra = math.fsum(p.extra_bn for p in points)
+        cumulative += extra
+        years.append(
+            GroupPathYear(
+                first.year,
+                tuple(a.iso3 for a, _ in counted),
+                math.fsum(p.gdp_bn for p in points),
+                spending,
+                baseline,
+                extra,
+                cumulative,
+                math.fsum(targets),
+                math.fsum(max(0.0, t - p.spending_bn) for t, p in zip(targets, points, strict=True)),
+                any(p.gdp.kind == "assumed" for p in points),
+            )
+        )
+    return GroupPathLine(name, tuple(years))

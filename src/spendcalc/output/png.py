@@ -1,5 +1,5 @@
 """Pictures as PNG images, with matplotlib from the optional `plot` extra: the chart (a bar per ally),
-an ally's history (a bar per year) and a path (share and spending year by year).
+a history (a bar per year) and a path (share and spending year by year).
 
 Imported only by `--png` (chart, history, path), so that no other command pays for matplotlib.
 """
@@ -10,9 +10,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from spendcalc.data.schema import Ally
 from spendcalc.domain.comparison import Comparison
-from spendcalc.domain.history import HistoryYear
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.trajectories import DefencePath
 from spendcalc.errors import SpendcalcError
@@ -46,21 +44,31 @@ def _png(pyplot: Any, figure: Any, source_lines: Sequence[str]) -> bytes:
     return buffer.getvalue()
 
 
-def chart_png(comparison: Comparison, source_lines: Sequence[str]) -> bytes:
-    """A horizontal bar per ally, targets as vertical lines, estimates hatched, n/a allies labelled."""
+def chart_png(
+    comparison: Comparison,
+    source_lines: Sequence[str],
+    groups: Sequence[tuple[str, float, bool]] = (),
+) -> bytes:
+    """A horizontal bar per ally, then per group (name, Σspending / ΣGDP share, estimate), targets as
+    vertical lines, estimates hatched, n/a allies labelled."""
     pyplot = _pyplot()
-    allies = list(reversed(comparison.allies))  # matplotlib draws the first bar at the bottom
+    bars: list[tuple[str, float | None, bool, str]] = [
+        (g.ally.name, g.share.pct if g.share else None, bool(g.share and g.share.estimate), g.status.value)
+        for g in comparison.allies
+    ]
+    bars += [(name, pct, estimate, "") for name, pct, estimate in groups]
+    bars.reverse()  # matplotlib draws the first bar at the bottom
     lowest = min((t.share_pct for t in comparison.targets), default=0.0)
-    figure, axes = pyplot.subplots(figsize=(9, 0.28 * len(allies) + 1.6), dpi=100)
-    for index, gaps in enumerate(allies):
-        if gaps.share is None:
-            axes.text(0.02, index, gaps.status.value, va="center", fontsize=8, color="0.4")
+    figure, axes = pyplot.subplots(figsize=(9, 0.28 * len(bars) + 1.6), dpi=100)
+    for index, (_, pct, estimate, status) in enumerate(bars):
+        if pct is None:
+            axes.text(0.02, index, status, va="center", fontsize=8, color="0.4")
             continue
         axes.barh(
             index,
-            gaps.share.pct,
-            color="#c0392b" if gaps.share.pct < lowest else "#2e86c1",
-            hatch="//" if gaps.share.estimate else None,
+            pct,
+            color="#c0392b" if pct < lowest else "#2e86c1",
+            hatch="//" if estimate else None,
             edgecolor="white",
         )
     for target, style in zip(comparison.targets, LINE_STYLES, strict=False):
@@ -71,44 +79,65 @@ def chart_png(comparison: Comparison, source_lines: Sequence[str]) -> bytes:
             linewidth=1,
             label=f"{format_pct(target.share_pct)}%",
         )
-    axes.set_yticks(range(len(allies)), [g.ally.name for g in allies], fontsize=8)
+    axes.set_yticks(range(len(bars)), [name for name, *_ in bars], fontsize=8)
     axes.set_xlabel("Defence expenditure, % of GDP (NATO definition); hatched = estimate")
     axes.set_title(f"NATO allies' defence spending, {comparison.year}", fontsize=10, loc="left")
     axes.legend(title="Targets", fontsize=8, title_fontsize=8, loc="lower right")
-    axes.set_ylim(-0.6, len(allies) - 0.4)
+    axes.set_ylim(-0.6, len(bars) - 0.4)
     return _png(pyplot, figure, source_lines)
 
 
 HISTORY_LINE_PCT = 2.0
 """The line drawn across a history's bars, as in its table."""
 
+Series = tuple[str, Sequence[tuple[int, float | None, bool]]]
+"""An ally's or a group's years: (year, share of GDP or None, estimate)."""
 
-def history_png(ally: Ally, history: Sequence[HistoryYear], source_lines: Sequence[str]) -> bytes:
-    """A bar per year of the ally's share of GDP, estimates hatched, years without a share labelled n/a,
-    and the 2% line."""
+
+def history_png(title: str, series: Sequence[Series], source_lines: Sequence[str]) -> bytes:
+    """A bar per year of each series' share of GDP (side by side, an ally then its groups), estimates
+    hatched, years without a share labelled n/a in place, and the 2% line."""
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(9, 4.5), dpi=100)
-    for year in history:
-        if year.share is None:
-            axes.text(year.year, 0.05, "n/a", ha="center", va="bottom", fontsize=8, color="0.4")
-            continue
-        axes.bar(
-            year.year,
-            year.share.pct,
-            color="#c0392b" if year.share.pct < HISTORY_LINE_PCT else "#2e86c1",
-            hatch="//" if year.share.estimate else None,
-            edgecolor="white",
-        )
-    axes.axhline(HISTORY_LINE_PCT, color="0.2", linestyle="--", linewidth=1, label="2%")
-    shares = [year.share.pct for year in history if year.share is not None]
+    years = sorted({year for _, points in series for year, _, _ in points})
+    width = 0.8 / max(len(series), 1)
+    from matplotlib.patches import Patch
+
+    colours = pyplot.rcParams["axes.prop_cycle"].by_key()["color"]
+    named: list[Any] = []
+    for index, (name, points) in enumerate(series):
+        offset = (index - (len(series) - 1) / 2) * width
+        one = len(series) == 1
+        for year, pct, estimate in points:
+            if pct is None:
+                axes.text(
+                    year + offset,
+                    0.05,
+                    "n/a",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="0.4",
+                    rotation=0 if one else 90,
+                )
+                continue
+            colour = (
+                ("#c0392b" if pct < HISTORY_LINE_PCT else "#2e86c1") if one else colours[index % len(colours)]
+            )
+            axes.bar(
+                year + offset, pct, width, color=colour, hatch="//" if estimate else None, edgecolor="white"
+            )
+        if not one:
+            named.append(Patch(color=colours[index % len(colours)], label=name))  # the legend's entry
+    line = axes.axhline(HISTORY_LINE_PCT, color="0.2", linestyle="--", linewidth=1, label="2%")
+    shares = [pct for _, points in series for _, pct, _ in points if pct is not None]
     axes.set_ylim(0, max([HISTORY_LINE_PCT, *shares]) * 1.15)  # years without a share keep their place
-    axes.set_xlim(history[0].year - 0.6, history[-1].year + 0.6)
-    axes.set_xticks([year.year for year in history], [str(year.year) for year in history], fontsize=8)
+    axes.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    axes.set_xticks(years, [str(year) for year in years], fontsize=8)
     axes.set_ylabel("Defence expenditure, % of GDP (NATO definition)")
     axes.set_xlabel("hatched = estimate")
-    first, last = history[0].year, history[-1].year
-    axes.set_title(f"{ally.name}: defence spending, {first}–{last}", fontsize=10, loc="left")
-    axes.legend(fontsize=8, loc="upper left")
+    axes.set_title(title, fontsize=10, loc="left")
+    axes.legend(handles=[line, *named], fontsize=8, loc="upper left")
     return _png(pyplot, figure, source_lines)
 
 

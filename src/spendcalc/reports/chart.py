@@ -5,7 +5,8 @@ from datetime import datetime
 
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.comparison import Comparison
-from spendcalc.domain.gaps import AllyGaps
+from spendcalc.domain.gaps import AllyGaps, ShareFigure
+from spendcalc.domain.groups import ALLIANCE, EUROPE_AND_CANADA, GroupSpec, GroupTotal
 from spendcalc.domain.targets import format_pct
 from spendcalc.errors import UsageError
 from spendcalc.reports.columns import Field, Table, share_fields
@@ -13,6 +14,7 @@ from spendcalc.reports.common import (
     metadata,
     source_notes,
 )
+from spendcalc.reports.gap import GROUP_SHARE_SOURCE
 from spendcalc.reports.model import Kind, Report
 
 TARGET_MARKS = ("│", "┃", "║", "¦", "┆", "╏")
@@ -74,6 +76,7 @@ def chart_report(
     comparison: Comparison,
     bar_width: int,
     generated: datetime | None = None,
+    groups: Sequence[GroupSpec] = (),
 ) -> Report:
     """A horizontal bar per ally with each target drawn as a mark across the bars."""
     targets = comparison.targets
@@ -83,26 +86,39 @@ def chart_report(
         )
     width = max(10, bar_width)
     shares = [g.share.pct for g in comparison.allies if g.share]
+    shares += [t.share_pct for t in chosen_totals(comparison, groups)]
     scale_max = max([*shares, *(t.share_pct for t in targets), 1.0]) * 1.04
     marks = [(t.share_pct, mark) for t, mark in zip(targets, TARGET_MARKS, strict=False)]
     lowest = min((t.share_pct for t in targets), default=None)
 
-    def below(gaps: AllyGaps) -> bool | None:
-        if gaps.share is None or lowest is None:
+    totals = chosen_totals(comparison, groups)
+
+    def figure(item: AllyGaps | GroupTotal) -> ShareFigure | None:
+        if isinstance(item, AllyGaps):
+            return item.share
+        return group_figure(item)
+
+    def below(item: AllyGaps | GroupTotal) -> bool | None:
+        share = figure(item)
+        if share is None or lowest is None:
             return None
-        return gaps.share.pct < lowest
+        return share.pct < lowest
 
-    def bar(gaps: AllyGaps) -> str:
-        share = gaps.share
-        return chart_bar(share.pct, scale_max, marks, width) if share else gaps.status.value
+    def bar(item: AllyGaps | GroupTotal) -> str:
+        share = figure(item)
+        if share is not None:
+            return chart_bar(share.pct, scale_max, marks, width)
+        return item.status.value if isinstance(item, AllyGaps) else "n/a"
 
-    table: Table[AllyGaps] = Table(
+    table: Table[AllyGaps | GroupTotal] = Table(
         (
-            Field("iso3", lambda g: g.ally.iso3),
-            Field("name", lambda g: g.ally.name, "Ally"),
-            Field("year", lambda g: g.year, kind=Kind.INT),
-            *share_fields(lambda g: g.share),
+            Field("iso3", lambda g: g.ally.iso3 if isinstance(g, AllyGaps) else None),
+            Field("name", lambda g: g.ally.name if isinstance(g, AllyGaps) else g.name, "Ally"),
+            Field("group", lambda g: not isinstance(g, AllyGaps), kind=Kind.BOOL),
+            Field("year", lambda _: comparison.year, kind=Kind.INT),
+            *share_fields(figure),
             Field("below_lowest_target", below, kind=Kind.BOOL),
+            Field("members", lambda g: None if isinstance(g, AllyGaps) else " ".join(g.members)),
             Field(
                 "bar",
                 bar,
@@ -125,12 +141,36 @@ def chart_report(
         *(f"{g.ally.name}: {g.status.value}." for g in comparison.allies if g.share is None),
         *source_notes(dataset, [g.share.source for g in comparison.allies if g.share]),
     ]
+    if totals:
+        from spendcalc.reports.groups import MEMBERSHIP_NOTE, group_note
+
+        notes[1:1] = [
+            "Group bars (below the allies): the group's share is Σspending / ΣGDP over its members of the "
+            "year, drawn like an ally's; e = some member's share is an estimate.",
+            *(group_note(dataset, spec) for spec in groups),
+            MEMBERSHIP_NOTE,
+        ]
     return Report(
         title=f"Defence spending as a share of GDP, {comparison.year}",
         columns=table.columns(),
         rows=table.rows(comparison.allies),
+        footer=table.rows(totals),
         notes=tuple(notes),
         record_columns=table.record_columns(),
-        records=table.records(comparison.allies),
+        records=table.records([*comparison.allies, *totals]),
         metadata=metadata(dataset, comparison.year, targets, generated),
     )
+
+
+def chosen_totals(comparison: Comparison, groups: Sequence[GroupSpec]) -> list[GroupTotal]:
+    """The totals of the groups asked for, in the order asked: NATO and Europe and Canada included only
+    if asked for (`compare` always totals them)."""
+    always = {"nato": ALLIANCE, "europe-canada": EUROPE_AND_CANADA}
+    by_name = {t.name: t for t in comparison.totals}
+    return [by_name[g.name if g.user_defined else always.get(g.id, g.name)] for g in groups]
+
+
+def group_figure(total: GroupTotal) -> ShareFigure:
+    """A group's share (Σspending / ΣGDP) as a figure: an estimate if any member's share is one; its
+    source says how it is made, as in `compare` (the members' sources are in the notes)."""
+    return ShareFigure(total.share_pct, total.estimate, GROUP_SHARE_SOURCE, 0.0)

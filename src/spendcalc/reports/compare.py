@@ -8,7 +8,7 @@ from spendcalc.data.schema import Dataset
 from spendcalc.domain.comparison import Comparison
 from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import AllyGaps, Status
-from spendcalc.domain.groups import GroupSpec, GroupTotal
+from spendcalc.domain.groups import GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.reports.columns import Table
 from spendcalc.reports.common import (
@@ -19,6 +19,7 @@ from spendcalc.reports.common import (
     source_notes,
 )
 from spendcalc.reports.gap import GapItem, gap_fields
+from spendcalc.reports.groups import group_note
 from spendcalc.reports.model import Cell, Report, Scalar
 
 
@@ -134,7 +135,7 @@ def compare_report(
         "(target − its share), where allies above a target offset those below. The shortfall under each "
         "total is what lifting only its allies below a target to it would cost, with no offsetting.",
     ]
-    notes += [_group_note(dataset, g) for g in comparison.groups]
+    notes += [group_note(dataset, g) for g in comparison.groups]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
     notes += not_yet_allies_note(comparison.allies, year)
     notes += within_rounding_note(comparison.allies)
@@ -161,15 +162,6 @@ def compare_report(
             "totals": [_total_record(t) for t in comparison.totals],
         },
     )
-
-
-def _group_note(dataset: Dataset, group: GroupSpec) -> str:
-    names = {a.iso3: a.name for a in dataset.allies}
-    members = ", ".join(names.get(m, m) for m in group.members)
-    if group.user_defined:
-        return f"{group.name} (given on the command line): {members}."
-    where = f", source {group.url}" if group.url else ""
-    return f"{group.name} (group {group.id}{where}): {members}."
 
 
 def _rate_notes(

@@ -8,7 +8,14 @@ from spendcalc.choices import Baseline, Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion
 from spendcalc.domain.targets import TargetSpec, format_pct
-from spendcalc.domain.trajectories import DefencePath, PathLine, PathYear
+from spendcalc.domain.trajectories import (
+    DefencePath,
+    GroupPath,
+    GroupPathLine,
+    GroupPathYear,
+    PathLine,
+    PathYear,
+)
 from spendcalc.reports.columns import Field, Table, share_decimals
 from spendcalc.reports.common import (
     GDP_MARK_NOTE,
@@ -205,3 +212,205 @@ def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str,
             f"the {first.rate_year} average (the last full year) carried forward [{first.source}]."
         )
     return notes
+
+
+# --- a group's path: the sum of its members' paths ------------------------------------------------
+
+
+class GroupPathItem(NamedTuple):
+    path: GroupPath
+    line: GroupPathLine
+    point: GroupPathYear
+
+
+def group_path_fields(paths: Sequence[GroupPath]) -> Table[GroupPathItem]:
+    money = paths[0].money
+    two_lines = any(len(p.lines) > 1 for p in paths)
+    several = len(paths) > 1
+
+    def sources(item: GroupPathItem, kind: str) -> str:
+        counted = [p for p in item.path.paths if p.ally.iso3 in item.point.members]
+        index = item.point.year - item.path.from_year
+        if kind == "gdp":
+            ids = [p.gdp.points[index].source for p in counted]
+        else:
+            ids = [s.source if (s := p.lines[0].start) else None for p in counted]
+        return " ".join(dict.fromkeys(i for i in ids if i))
+
+    def estimate(item: GroupPathItem) -> bool:
+        return any(
+            p.lines[0].start is not None and p.lines[0].start.estimate
+            for p in item.path.paths
+            if p.ally.iso3 in item.point.members
+        )
+
+    shown = (
+        "year",
+        "gdp_bn",
+        "share_pct",
+        "spending_bn",
+        "extra_bn",
+        "cumulative_extra_bn",
+        "net_gap_bn",
+        "shortfall_bn",
+    )
+    return Table(
+        (
+            Field("group", lambda i: i.path.group.name, "Group"),
+            Field("group_id", lambda i: None if i.path.group.user_defined else i.path.group.id),
+            Field("line", lambda i: i.line.name, "Line"),
+            Field("target_pct", lambda i: i.point.target_bn / i.point.gdp_bn * 100, kind=Kind.PCT),
+            Field("by_year", lambda i: i.path.by_year, kind=Kind.INT),
+            Field("year", lambda i: i.point.year, "Year", Kind.INT),
+            Field("members", lambda i: " ".join(i.point.members)),
+            Field("members_counted", lambda i: len(i.point.members), kind=Kind.INT),
+            Field("share_pct", lambda i: i.point.share_pct, "Share\n(% GDP)", Kind.PCT),
+            Field("start_share_estimate", estimate, kind=Kind.BOOL),
+            Field("currency", lambda i: i.path.money),
+            Field(
+                "gdp_bn",
+                lambda i: i.point.gdp_bn,
+                f"GDP\n({money} bn)",
+                Kind.USD_BN,
+                mark=lambda i: "a" if i.point.assumed_gdp else "",
+            ),
+            Field("spending_bn", lambda i: i.point.spending_bn, f"Spending\n({money} bn)", Kind.USD_BN),
+            Field("baseline", lambda i: i.path.baseline.value),
+            Field("baseline_bn", lambda i: i.point.baseline_bn, f"Baseline\n({money} bn)", Kind.USD_BN),
+            Field("extra_bn", lambda i: i.point.extra_bn, f"Extra\n({money} bn)", Kind.GAP_USD_BN),
+            Field(
+                "cumulative_extra_bn",
+                lambda i: i.point.cumulative_extra_bn,
+                f"Cumulative\n({money} bn)",
+                Kind.GAP_USD_BN,
+            ),
+            Field("net_gap_bn", lambda i: i.point.net_gap_bn, f"Net gap\n({money} bn)", Kind.GAP_USD_BN),
+            Field(
+                "shortfall_bn", lambda i: i.point.shortfall_bn, f"Shortfall\n({money} bn)", Kind.GAP_USD_BN
+            ),
+            Field("gdp_assumed", lambda i: i.point.assumed_gdp, kind=Kind.BOOL),
+            Field("gdp_sources", lambda i: sources(i, "gdp")),
+            Field("start_share_sources", lambda i: sources(i, "share")),
+        ),
+        shown=(*(("group",) if several else ()), *(("line",) if two_lines else ()), *shown),
+    )
+
+
+def group_path_sentence(path: GroupPath, line: GroupPathLine) -> str:
+    first, last = line.years[0], line.years[-1]
+    code = path.money
+    from_year, to_year = path.extra_years
+    baseline = (
+        "each member's own start share of each year's GDP"
+        if path.baseline is Baseline.FLAT_SHARE
+        else f"each member's {path.from_year} spending in cash"
+    )
+    if line.name == "related":
+        baseline = "nothing, since the slice is not yet measured"
+    return (
+        f"{path.group.name}, {line.label.lower()}: spending in {last.year} {_money(last.spending_bn, code)} "
+        f"({last.share_pct:.2f}% of GDP) vs {_money(first.spending_bn, code)} in {first.year} "
+        f"({first.share_pct:.2f}%). Cumulative extra {from_year}–{to_year} against {baseline}: "
+        f"{_money(line.cumulative_extra_bn, code)}."
+    )
+
+
+def group_path_report(
+    dataset: Dataset, paths: Sequence[GroupPath], generated: datetime | None = None
+) -> Report:
+    """One or more groups, each the sum of its members' own paths to the target."""
+    from spendcalc.reports.groups import GROUP_GAPS_NOTE, MEMBERSHIP_NOTE, group_note
+
+    first = paths[0]
+    table = group_path_fields(paths)
+    items = [GroupPathItem(p, line, point) for p in paths for line in p.lines for point in line.years]
+    names = {a.iso3: a.name for a in dataset.allies}
+    sentences = [group_path_sentence(p, line) for p in paths for line in p.lines]
+    notes = list(sentences)
+    notes.append(
+        "Each member follows its own path to the target (a floor: a member above it keeps its share; a "
+        "rise +N is from its own start share); the group's spending, GDP, baseline and extra are their sums "
+        "over the members of each year, and its share is Σspending / ΣGDP."
+    )
+    notes.append(
+        "Net gap and shortfall: what remains in that year, on the planned path, to each member's target "
+        f"(the last milestone). {GROUP_GAPS_NOTE}"
+    )
+    if any(len(p.lines) > 1 for p in paths):
+        notes.append(RELATED_NOTE)
+    notes += [group_note(dataset, p.group) for p in paths]
+    notes.append(MEMBERSHIP_NOTE)
+    for p in paths:
+        joined = [m for m in p.paths if m.ally.joined > p.from_year]
+        if joined:
+            listed = ", ".join(f"{m.ally.name} ({m.ally.joined})" for m in joined)
+            notes.append(f"{p.group.name}: counted only from the year each joined NATO: {listed}.")
+        notes += [f"{p.group.name}: {names.get(iso3, iso3)}: {why}; left out." for iso3, why in p.excluded]
+    if any(y.assumed_gdp for p in paths for line in p.lines for y in line.years):
+        notes.append(
+            "GDP: a = some member's GDP that year is assumed: extended beyond the dataset's projections at "
+            "its last projected nominal growth rate, or --growth (each member's rate in the JSON metadata)."
+        )
+    sources = [
+        *(s.source if (s := m.lines[0].start) else None for p in paths for m in p.paths),
+        *(pt.source for p in paths for m in p.paths for pt in m.gdp.points),
+        *(y.rate.source for p in paths for m in p.paths for y in m.lines[0].years),
+    ]
+    notes += source_notes(dataset, sources)
+    notes.append(MONEY_NOTE)
+    target_names = _group_targets_text(first.paths[0])
+    group_names = ", ".join(p.group.name for p in paths)
+    summary = (
+        ("Groups" if len(paths) > 1 else "Group", group_names),
+        ("Target", target_names),
+        ("Start", f"{first.from_year}, each member's share of GDP that year"),
+        ("Shape", f"{first.shape.value} (in share of GDP)"),
+        ("Baseline", first.baseline.value),
+    )
+    return Report(
+        title=f"{group_names}: path to {target_names}",
+        columns=table.columns(),
+        rows=table.rows(items),
+        summary=summary,
+        notes=tuple(notes),
+        record_columns=table.record_columns(),
+        records=table.records(items),
+        metadata=metadata(dataset, first.from_year, [line.target for line in first.paths[0].lines], generated)
+        | {
+            "currency": first.currency.value,
+            "by_year": first.by_year,
+            "shape": first.shape.value,
+            "baseline": first.baseline.value,
+            "groups": [
+                {
+                    "name": p.group.name,
+                    "id": None if p.group.user_defined else p.group.id,
+                    "members": list(p.group.members),
+                    "excluded": [iso3 for iso3, _ in p.excluded],
+                    "source": p.group.url,
+                    "gdp_growth_pct_after_data": {m.ally.iso3: m.gdp.growth_pct for m in p.paths},
+                }
+                for p in paths
+            ],
+            "summary": sentences,
+        },
+    )
+
+
+def _group_target_text(target: TargetSpec) -> str:
+    """A member's target as the group's: '3.5%', or for a rise '+1.5 points on each member's start'."""
+    if target.id is None and target.label and " +" in target.label:
+        return f"{target.label.split(' ', 1)[1]} on each member's start share"
+    return _target_text(target)
+
+
+def _group_targets_text(member: DefencePath) -> str:
+    """The targets of a group's path, read off one member's: every member has the same milestones."""
+    lines = member.lines
+    if all(len(line.milestones) == 1 for line in lines):
+        parts = " + ".join(f"{_group_target_text(line.target)} {line.label.lower()}" for line in lines)
+        return f"{parts} by {member.by_year}"
+    (first, first_year), *rest = lines[0].milestones
+    legs = [f"{_group_target_text(first)} {lines[0].label.lower()} by {first_year}"]
+    legs += [f"{_group_target_text(target)} by {year}" for target, year in rest]
+    return ", then ".join(legs)
