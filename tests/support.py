@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "allies.json"
 
 EXPORT_HEADER = (
-    "iso3,name,group,year,share_pct,share_estimate,share_precision,share_source,gdp_usd_bn,spending_usd_bn,"
+    "iso3,name,group,year,nato_member,share_pct,share_estimate,share_precision,share_source,gdp_usd_bn,spending_usd_bn,"
     "target,target_pct,gap_pp,gap_usd_bn,shortfall_usd_bn,gap_usd_per_capita,meets_target,allies_meeting,"
     "allies_counted,gdp_source"
 )

@@ -128,7 +128,12 @@ def test_export_through_the_cli_survives_a_full_disk(tmp_path: Path, monkeypatch
 
 needs_script = pytest.mark.skipif(SPENDCALC is None, reason="the spendcalc console script is not installed")
 needs_proc = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc/<pid>/status")
-MESSAGES: dict[int, str] = {signal.SIGINT: "spendcalc: interrupted", signal.SIGTERM: "spendcalc: terminated"}
+MESSAGES: dict[int, str] = {
+    signal.SIGINT: "spendcalc: interrupted",
+    signal.SIGTERM: "spendcalc: terminated",
+    signal.SIGHUP: "spendcalc: hung up",
+    signal.SIGQUIT: "spendcalc: quit",
+}
 DELAYS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
@@ -218,7 +223,11 @@ def check_attempt(
 
 @needs_script
 @needs_proc
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT],
+    ids=["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"],
+)
 def test_signal_during_export_leaves_old_or_new_file(signum: int, tmp_path: Path) -> None:
     """Signals from the moment spendcalc handles them to well after the work: every run is clean."""
     target = tmp_path / "out.csv"

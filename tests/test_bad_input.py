@@ -221,7 +221,9 @@ def year_cases() -> list[Case]:
                     r"Invalid value for '--year'.*valid integer",
                 )
             )
-    ahead = "; for years ahead, see `spendcalc path`"
+    ahead = re.escape(
+        "; for years ahead, see `spendcalc path` (an ally) or `spendcalc scenario run` (a group)"
+    )
     cases += [
         Case(
             "compare-year-ahead", ("compare", "--year", "2030"), 1, rf"no defence shares for 2030; .*{ahead}$"

@@ -232,7 +232,11 @@ def test_default_year_is_latest_year_every_armed_ally_has(dataset: Dataset) -> N
 def test_check_year_rejects_years_without_shares(dataset: Dataset, year: int) -> None:
     with pytest.raises(SpendcalcError) as caught:
         core.check_year(dataset, year)
-    ahead = "; for years ahead, see `spendcalc path`" if year > 2026 else ""
+    ahead = (
+        "; for years ahead, see `spendcalc path` (an ally) or `spendcalc scenario run` (a group)"
+        if year > 2026
+        else ""
+    )
     assert caught.value.message == f"no defence shares for {year}; years with data: 2014–2026{ahead}"
 
 
@@ -735,4 +739,4 @@ def test_iceland_records_are_missing_not_zero(dataset: Dataset) -> None:
     assert record["spending_usd_bn"] is None
     assert record["gdp_usd_bn"] is not None
     line = CsvFormatter().format(gap_reports.gap_report(dataset, gaps, FIXED_TIME)).splitlines()[1]
-    assert line.startswith("ISL,Iceland,false,2025,,,")
+    assert line.startswith("ISL,Iceland,false,2025,true,,,")  # an ally (nato_member), with no share

@@ -446,6 +446,89 @@ def test_chart_png(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png"]
 
 
+PNG_COMMANDS = {
+    "chart": ["chart"],
+    "history": ["history", "POL", "--from", "2018"],
+    "history-iceland": ["history", "ISL"],
+    "history-groups": ["history", "FIN", "--group", "nordic", "--group", "eu", "--from", "2018"],
+    "history-group-only": ["history", "--group", "baltic"],
+    "path": ["path", "DEU", "-t", "3.5", "--by", "2029", "-t", "5", "--by", "2035"],
+    "path-hague-eur": ["path", "ESP", "-t", "hague", "--by", "2035", "--currency", "EUR"],
+}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """A complete PNG's width and height."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert data[12:16] == b"IHDR"
+    assert data.endswith(b"IEND\xaeB`\x82")  # complete: the last chunk is there
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("case", PNG_COMMANDS)
+def test_png_on_chart_history_and_path(case: str, tmp_path: Path) -> None:
+    """--png on every command that draws something over allies or years (issue 13: history and path)."""
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "picture.png"
+    table = run(PNG_COMMANDS[case])
+    result = run([*PNG_COMMANDS[case], "--png", str(png)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"wrote {png}"]
+    assert result.stdout == table.stdout  # the table as without --png
+    width, height = png_size(png.read_bytes())
+    assert width >= 800 and height >= 400
+    assert len(png.read_bytes()) > 10_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["picture.png"]
+
+
+def test_png_differs_with_the_data(tmp_path: Path) -> None:
+    """Each picture is drawn from its own figures, not a fixed image."""
+    pytest.importorskip("matplotlib")
+    pictures = []
+    for index, args in enumerate(
+        (
+            ["history", "POL"],
+            ["history", "DEU"],
+            ["path", "DEU", "-t", "3.5", "--by", "2029"],
+            ["path", "DEU", "-t", "5", "--by", "2029"],
+        )
+    ):
+        png = tmp_path / f"{index}.png"
+        assert run([*args, "--png", str(png)]).exit_code == 0
+        pictures.append(png.read_bytes())
+    assert len(set(pictures)) == len(pictures)
+
+
+def test_path_png_is_one_allys(tmp_path: Path) -> None:
+    """A group's path has no picture (yet): said at once, nothing written."""
+    png = tmp_path / "p.png"
+    result = run(["path", "--group", "eu", "-t", "3.5", "--by", "2030", "--png", str(png)])
+    assert result.exit_code == 2
+    assert "--png draws one ally's path" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["chart", "history", "path"])
+def test_png_without_matplotlib(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> ModuleType:
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    png = tmp_path / "p.png"
+    result = run([*PNG_COMMANDS[command], "--png", str(png)])
+    assert result.exit_code == 1
+    # One line, with advice that works from a clone and from an installed package alike.
+    assert result.stderr.count("\n") == 1
+    assert "pip install matplotlib" in result.stderr
+    assert "pip install '.[plot]'" in result.stderr and "pip install 'spendcalc[plot]'" in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_chart_png_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_import = builtins.__import__
 
@@ -464,11 +547,13 @@ def test_chart_png_without_matplotlib(tmp_path: Path, monkeypatch: pytest.Monkey
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["compare", "chart"])
+@pytest.mark.parametrize(
+    "command", ["compare", "chart", "history POL", "path POL -t 5 --by 2030"], ids=lambda c: c.split()[0]
+)
 def test_table_commands_do_not_import_matplotlib(command: str) -> None:
     code = (
         "import io, sys\n"
-        f"sys.argv = ['spendcalc', {command!r}]\n"
+        f"sys.argv = ['spendcalc', *{command.split()!r}]\n"
         "real, sys.stdout = sys.stdout, io.StringIO()\n"
         "from spendcalc.__main__ import main\n"
         "try:\n"

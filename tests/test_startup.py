@@ -262,7 +262,7 @@ def test_entry_hands_everything_else_to_typer(
         __main__.main()
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[1].startswith("POL,Poland,false,2026,4.68,")
+    assert out.splitlines()[1].startswith("POL,Poland,false,2026,true,4.68,")
 
 
 def test_entry_leaves_unknown_completion_requests_to_typer(

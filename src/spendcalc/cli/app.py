@@ -212,9 +212,26 @@ def app_for(args: Sequence[str]) -> typer.Typer:
 def main() -> None:
     """Run the Typer app (the console script enters through spendcalc.__main__, which handles signals)."""
     try:
-        app_for(sys.argv[1:])(prog_name="spendcalc")
+        code = app_for(sys.argv[1:])(prog_name="spendcalc", standalone_mode=False)
     except BrokenPipeError:
         from spendcalc.output.files import silence_stdout
 
         silence_stdout()
         sys.exit(0)
+    except _CLICK_ERROR as error:
+        # Click's own messages quote the command line (an unknown command, an extra argument): escaped
+        # as spendcalc's are (click 8.2 leaves control characters raw, and no click escapes bidi).
+        from spendcalc.output.escape import escaped
+
+        if type(error).__name__ != "NoArgsIsHelpError":  # `spendcalc` alone: its message is the help
+            error.message = escaped(error.message)
+        error.show()
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+_CLICK_ERROR: Any = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException")
+"""Click's base exception, from click or from Typer's own copy of it (Typer 0.26 and later)."""

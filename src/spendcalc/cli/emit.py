@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from spendcalc.reports.model import Report
 
 
+Also = tuple[Path, Callable[[], bytes]]
+"""One more file `emit` writes (a PNG): its path, and what produces its content."""
+
 _dataset_in_use: tuple[str, ...] = ()
 """The --data file of this run: never an output (set by the app's callback, on every run)."""
 
@@ -46,6 +49,14 @@ def terminal_width() -> int | None:
     if _stdout_is_terminal() or os.environ.get("COLUMNS"):
         return shutil.get_terminal_size().columns
     return None
+
+
+def png_file(path: Path | None, notes: Sequence[str], draw: Callable[[list[str]], bytes]) -> list[Also]:
+    """`--png PATH` as a file for `emit`: `draw` gets the report's source notes, for the image's foot."""
+    if path is None:
+        return []
+    sources = [note for note in notes if note.startswith("Source:")]
+    return [(path, lambda: draw(sources))]
 
 
 def emit(
@@ -79,6 +90,7 @@ def emit(
         output_format,
         width=terminal_width() if to_stdout else None,
         color=use_color() if to_stdout else False,
+        terminal=to_stdout and _stdout_is_terminal(),
     )
     text = formatter.format(report)
     notes: list[str] = []
@@ -94,10 +106,7 @@ def emit(
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()
         raise typer.Exit(0) from None
-    for destination in (*([] if to_stdout else [output]), *(str(path) for path, _ in files)):
-        typer.echo(f"wrote {destination}", err=True)
-    for note in notes:
-        typer.echo(f"spendcalc: note: {note}", err=True)
+    _wrote((*([] if to_stdout else [output]), *(str(path) for path, _ in files)), notes)
 
 
 def write_document(text: str, output: str) -> None:
@@ -113,10 +122,18 @@ def write_document(text: str, output: str) -> None:
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(0) from None
-    if output != STDOUT:
-        typer.echo(f"wrote {output}", err=True)
+    _wrote(() if output == STDOUT else (output,), notes)
+
+
+def _wrote(destinations: Sequence[str], notes: Sequence[str]) -> None:
+    """What was written, on stderr: names as the user gave them, escaped (a newline in a name cannot
+    forge a line)."""
+    from spendcalc.output.escape import escaped
+
+    for destination in destinations:
+        typer.echo(f"wrote {escaped(destination)}", err=True)
     for note in notes:
-        typer.echo(f"spendcalc: note: {note}", err=True)
+        typer.echo(f"spendcalc: note: {escaped(note)}", err=True)
 
 
 def _picture_bytes(report: "Report", kind: str) -> bytes:

@@ -1,5 +1,8 @@
 """The one place errors become exit codes: a SpendcalcError is one line (plus one per invalid field) and
-exit 1; a UsageError is Click's usage message and exit 2. Every command is wrapped in `handled`."""
+exit 1; a UsageError is Click's usage message and exit 2. Every command is wrapped in `handled`.
+
+Messages are escaped (`output.escape`): a path, an argument or a dataset's text with a control character
+or a bidi override reaches stderr as `\x1b`, `\n`, `\u202e`, never raw."""
 
 import functools
 from collections.abc import Callable, Iterator
@@ -9,6 +12,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from spendcalc.errors import SpendcalcError, UsageError
+from spendcalc.output.escape import escaped
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -21,11 +25,11 @@ def user_errors() -> Iterator[None]:
         yield
     except UsageError as error:
         hint = f"'{error.option}'" if error.option else None
-        raise typer.BadParameter(error.message, param_hint=hint) from None
+        raise typer.BadParameter(escaped(error.message), param_hint=hint) from None
     except SpendcalcError as error:
-        typer.echo(f"spendcalc: error: {error.message}", err=True)
+        typer.echo(f"spendcalc: error: {escaped(error.message)}", err=True)
         for detail in error.details:
-            typer.echo(f"  {detail}", err=True)
+            typer.echo(f"  {escaped(detail)}", err=True)
         raise typer.Exit(1) from None
 
 

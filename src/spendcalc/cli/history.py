@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from spendcalc.choices import ChartOrder, OutputFormat, SortKey
-from spendcalc.cli.emit import emit, terminal_width
+from spendcalc.cli.emit import emit, png_file, terminal_width
 from spendcalc.cli.options import (
     COUNTRY_HELP,
     FormatOption,
     GroupsOption,
     HtmlOption,
     OutputOption,
+    PngOption,
     SvgOption,
     YearOption,
     choice_option,
@@ -44,6 +45,7 @@ def history(
     output: OutputOption = "-",
     svg: SvgOption = None,
     html: HtmlOption = None,
+    png: PngOption = None,
 ) -> None:
     """An ally's share of GDP and spending over the years, with a bar per year and the 2% line.
 
@@ -63,7 +65,24 @@ def history(
     rows = ally_history(ally, from_year, to_year) if ally is not None else ()
     groups = [(g, group_history(dataset, g, from_year, to_year)) for g in parse_groups(dataset, group or ())]
     report = history_report(dataset, rows, ally, run.generated(), groups)
-    emit(report, output_format, output, svg, html)
+
+    def draw(sources: list[str]) -> bytes:
+        from spendcalc.output.png import history_png  # matplotlib, only for --png
+
+        series = [
+            (
+                a.name,
+                [
+                    (h.year, h.share.pct if h.share else None, bool(h.share and h.share.estimate))
+                    for h in rows
+                ],
+            )
+            for a in ([ally] if ally is not None else [])
+        ]
+        series += [(g.name, [(h.year, h.share_pct, h.estimate) for h in years]) for g, years in groups]
+        return history_png(report.title, series, sources)
+
+    emit(report, output_format, output, svg, html, png_file(png, report.notes, draw))
 
 
 def share(

@@ -223,6 +223,14 @@ HtmlOption = Annotated[
     Path | None,
     typer.Option("--html", metavar="PATH", help="Also save the table, in colour, as an HTML page."),
 ]
+PngOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--png",
+        metavar="PATH",
+        help="Also save it as a PNG image (needs matplotlib: pip install matplotlib).",
+    ),
+]
 OutputOption = Annotated[
     str,
     typer.Option(

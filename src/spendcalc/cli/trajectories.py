@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from spendcalc.choices import Baseline, Currency, OutputFormat, Shape
-from spendcalc.cli.emit import emit
+from spendcalc.cli.emit import emit, png_file
 from spendcalc.cli.options import (
     COUNTRY_HELP,
     CurrencyOption,
@@ -13,6 +13,7 @@ from spendcalc.cli.options import (
     HtmlOption,
     OptionalCountryArgument,
     OutputOption,
+    PngOption,
     SvgOption,
     choice_option,
     complete_country,
@@ -103,6 +104,7 @@ def path(
     output: OutputOption = "-",
     svg: SvgOption = None,
     html: HtmlOption = None,
+    png: PngOption = None,
 ) -> None:
     """Year by year: GDP, share, spending and the extra over a stated baseline, up to a target year.
 
@@ -128,6 +130,8 @@ def path(
         for text, year in zip(target, by, strict=True)
     ]
     if group:
+        if png is not None:
+            raise UsageError("--png draws one ally's path: give a COUNTRY, not --group", "--png")
         if current is not None:
             raise UsageError(
                 "--current is one ally's share: a group's members start from theirs", "--current"
@@ -157,7 +161,14 @@ def path(
         pct(growth, "--growth"),
         currency,
     )
-    emit(path_report(dataset, result, run.generated()), output_format, output, svg, html)
+    report = path_report(dataset, result, run.generated())
+
+    def draw(sources: list[str]) -> bytes:
+        from spendcalc.output.png import path_png  # matplotlib, only for --png
+
+        return path_png(result, sources)
+
+    emit(report, output_format, output, svg, html, png_file(png, report.notes, draw))
 
 
 def pledges(

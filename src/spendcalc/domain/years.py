@@ -79,6 +79,10 @@ def check_year(dataset: Dataset, year: int | str, *, ahead_hint: bool = True) ->
     year = whole_year(year)
     years = share_years(dataset)
     if year not in _years(dataset).lookup:
-        ahead = "; for years ahead, see `spendcalc path`" if ahead_hint and years and year > years[-1] else ""
+        ahead = (
+            "; for years ahead, see `spendcalc path` (an ally) or `spendcalc scenario run` (a group)"
+            if ahead_hint and years and year > years[-1]
+            else ""
+        )
         raise SpendcalcError(f"no defence shares for {year}; years with data: {year_span(years)}{ahead}")
     return year

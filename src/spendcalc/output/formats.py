@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from spendcalc.choices import OutputFormat
+from spendcalc.output.escape import escaped, json_escaped
 
 if TYPE_CHECKING:
     from spendcalc.reports.model import Report, Scalar
@@ -98,7 +99,21 @@ def _is_number(text: str) -> bool:
 
 
 class CsvFormatter:
+    def __init__(self, *, escape: bool = False) -> None:
+        self.escape = escape
+        """Text cells escaped (`output.escape`): CSV shown on a terminal, not saved."""
+
     def format(self, report: Report) -> str:
+        if self.escape:
+            report = report._replace(
+                records=tuple(
+                    {
+                        key: escaped(value) if isinstance(value, str) else value
+                        for key, value in record.items()
+                    }
+                    for record in report.records
+                )
+            )
         columns = report.record_columns
         lines = [csv_row(columns)]
         # csv_cell for every cell, remembered per column: a grid of many targets repeats an ally's
@@ -128,12 +143,17 @@ class JsonFormatter:
                 for record in report.records
             ],
         }
-        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        # Lossless: the same values, with DEL, C1 and bidi characters escaped as C0 already is.
+        return json_escaped(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
-def formatter_for(output_format: OutputFormat, *, width: int | None = None, color: bool = False) -> Formatter:
+def formatter_for(
+    output_format: OutputFormat, *, width: int | None = None, color: bool = False, terminal: bool = False
+) -> Formatter:
+    """The formatter for `output_format`; `terminal`: the text goes to a terminal (CSV is escaped; a
+    table always is, JSON is escaped losslessly)."""
     if output_format is OutputFormat.CSV:
-        return CsvFormatter()
+        return CsvFormatter(escape=terminal)
     if output_format is OutputFormat.JSON:
         return JsonFormatter()
     from spendcalc.output.table import TableFormatter

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.cells import cell_len
 
 from spendcalc.choices import Picture
+from spendcalc.output.escape import printable
 from spendcalc.reports.model import Kind, Report, Shown, Tone, show
 
 if TYPE_CHECKING:
@@ -315,6 +316,7 @@ def picture(report: Report, kind: Picture, width: int | None = None) -> str:
 
     from rich.console import Console
 
+    report = printable(report)
     renderable, console_width = build_renderable(report, width)
     console = Console(
         file=io.StringIO(),
@@ -375,6 +377,7 @@ class TableFormatter:
         self.color = color
 
     def format(self, report: Report) -> str:
+        report = printable(report)  # no control character or bidi override reaches a terminal
         if not self.color:
             text = plain_text(report, self.width)
             if text is not None:

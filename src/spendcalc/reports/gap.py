@@ -125,6 +125,8 @@ def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
         Field("name", lambda i: i.name, "Ally"),
         Field("group", lambda i: i.group is not None, "Group", Kind.BOOL),
         Field("year", lambda i: i.gaps.year if i.gaps else i.year, "Year", Kind.INT),
+        # Whether the country was an ally that year (Finland and Sweden in 2014 were not); empty for a group.
+        Field("nato_member", _ally(lambda g: g.ally.joined <= g.year), "NATO\nally", Kind.BOOL),
         *share_fields(lambda i: i.share),
         Field("gdp_usd_bn", lambda i: i.gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
         Field("spending_usd_bn", lambda i: i.subject.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),

@@ -113,6 +113,8 @@ def history_report(
             Field("iso3", lambda r: r.iso3),
             Field("name", lambda r: r.name, "Ally" if not groups else "Ally or group"),
             Field("year", lambda r: r.year, "Year", Kind.INT),
+            # The ally's: whether it was an ally that year (a group's rows: empty).
+            Field("nato_member", lambda r: ally.joined <= r.year if ally and r.group is None else None),
             *share_fields(lambda r: r.share),
             Field("gdp_usd_bn", lambda r: r.gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
             Field("gdp_kind", lambda r: r.gdp_kind),
