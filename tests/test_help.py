@@ -87,7 +87,8 @@ def test_usage_line_is_the_readmes(command: str) -> None:
         readme_arguments.append(word)
     assert readme_arguments == arguments, (usage, ROWS[command])
     for argument in arguments:
-        assert re.fullmatch(r"\[?[A-Z]+\]?", argument), f"{argument}: rendered oddly"
+        # `COUNTRY`, `[COUNTRY]`, `NAME|FILE`, and `...` after a variadic argument; never `{X}` or `<str>`.
+        assert re.fullmatch(r"\[?[A-Z]+(\|[A-Z]+)*\]?|\.\.\.", argument), f"{argument}: rendered oddly"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
