@@ -74,7 +74,9 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Edition,
         Fx,
         Gdp,
+        GdpLcu,
         Group,
+        Growth,
         NatoTable,
         Pledge,
         Population,
@@ -88,6 +90,8 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
     parts: dict[str, Callable[[Any], Any]] = {
         "shares": lambda values: tuple(map(share, values)),
         "gdp": _Unchecked(Gdp),
+        "gdp_lcu": _Unchecked(GdpLcu),
+        "growth": _Unchecked(Growth),
         "population": _Unchecked(Population),
         "fx": _Unchecked(Fx),
     }
@@ -127,6 +131,7 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
                     **t,
                     "estimate_years": tuple(t["estimate_years"]),
                     "values": {code: tuple(row) for code, row in t["values"].items()},
+                    "currencies": t.get("currencies", {}),
                 }
             )
             for t in document["nato_tables"]

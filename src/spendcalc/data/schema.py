@@ -16,7 +16,9 @@ from spendcalc.data.records import (
     Figure,
     Fx,
     Gdp,
+    GdpLcu,
     Group,
+    Growth,
     NatoTable,
     Pledge,
     Population,
@@ -44,7 +46,9 @@ __all__ = [
     "Figure",
     "Fx",
     "Gdp",
+    "GdpLcu",
     "Group",
+    "Growth",
     "NatoTable",
     "Pledge",
     "Population",
@@ -107,6 +111,14 @@ class Ally(Record):
     def gdp(self, year: int) -> Gdp | None:
         record = self.years.get(year)
         return record.gdp if record else None
+
+    def gdp_lcu(self, year: int) -> GdpLcu | None:
+        record = self.years.get(year)
+        return record.gdp_lcu if record else None
+
+    def growth(self, year: int) -> Growth | None:
+        record = self.years.get(year)
+        return record.growth if record else None
 
     def population(self, year: int) -> Population | None:
         record = self.years.get(year)
@@ -223,7 +235,7 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("gdp", "population", "fx"):
+                for part_name in ("gdp", "gdp_lcu", "growth", "population", "fx"):
                     part = getattr(record, part_name)
                     if part is not None and part.source not in known:
                         raise ValueError(
