@@ -43,7 +43,7 @@ def history(
     run = state(ctx)
     dataset = run.dataset()
     ally = resolve_country(dataset, country)
-    rows = ally_history(ally, from_year, to_year)
+    rows = ally_history(ally, from_year, to_year, dataset)
     emit(history_report(dataset, rows, ally, run.generated()), output_format, output, svg, html)
 
 

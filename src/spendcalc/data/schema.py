@@ -161,6 +161,8 @@ class Dataset(Record):
     """NATO's own tables (money, real change, the split of spending, personnel), per edition and metric."""
 
     _edition: str | None = PrivateAttr(default=None)
+    _prices: str = PrivateAttr(default="current")
+    _tables: dict[tuple[str, str], NatoTable] | None = PrivateAttr(default=None)
 
     @field_validator("editions")
     @classmethod
@@ -311,8 +313,36 @@ class Dataset(Record):
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
+    def nato_table(self, metric: str, edition: str | None = None) -> NatoTable | None:
+        """One of NATO's tables of an edition (the chosen one by default); None where it has none."""
+        if self._tables is None:
+            self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
+        return self._tables.get((edition or self._edition or self.latest_edition.id, metric))
+
     def nato_figure(self, code: str, year: int, metric: str, edition: str | None = None) -> float | None:
         """A value of NATO's own tables (chosen edition by default), e.g. ('POL', 2026, 'spending_usd_m')."""
-        wanted = edition or self.edition.id
-        table = next((t for t in self.nato_tables if t.edition == wanted and t.metric == metric), None)
+        table = self.nato_table(metric, edition)
         return table.value(code, year) if table is not None else None
+
+    @property
+    def prices(self) -> str:
+        """'current' or 'constant' (2021 prices and exchange rates): which of NATO's money tables the
+        domain reads; chosen with `for_prices` (the CLI's --prices)."""
+        return self._prices
+
+    def for_prices(self, prices: str) -> Dataset:
+        """The same dataset giving money at `prices` ('current' or 'constant'). Constant prices are NATO's
+        tables': an edition without them has none."""
+        if prices not in ("current", "constant"):
+            raise SpendcalcError(f"prices {prices!r}: give current or constant")
+        if prices == self._prices:
+            return self
+        if prices == "constant" and self.nato_table("spending_usd_2021_m") is None:
+            with_tables = sorted({t.edition for t in self.nato_tables})
+            raise SpendcalcError(
+                f"edition {self.edition.id} has no constant-price tables; constant 2021 prices come from "
+                f"NATO's own tables ({', '.join(with_tables) or 'none in this dataset'})"
+            )
+        dataset = self.model_copy()
+        dataset._prices = prices
+        return dataset
