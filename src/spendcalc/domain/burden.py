@@ -44,10 +44,12 @@ def burden_sharing(dataset: Dataset, year: int, target: TargetSpec) -> BurdenSha
     counted = [g for g in everyone if counts_in_totals(g) and g.spending_usd_bn is not None and g.gdp]
     if not counted:
         raise SpendcalcError(f"no ally has both a share and GDP for {year}")
+    # Raised by the gap to the target (T − share) × GDP: NATO's own spending plus what the share lacks.
     raised = {
-        g.ally.iso3: max(g.spending_usd_bn or 0.0, target.share_pct / 100 * g.gdp.usd_bn)
+        g.ally.iso3: (g.spending_usd_bn or 0.0)
+        + max(target.share_pct - g.share.pct, 0.0) / 100 * g.gdp.usd_bn
         for g in counted
-        if g.gdp is not None
+        if g.gdp is not None and g.share is not None
     }
     total = math.fsum(g.spending_usd_bn or 0.0 for g in counted)
     raised_total = math.fsum(raised.values())
