@@ -214,7 +214,7 @@ def _basis(
 
 
 def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
-    if not all(math.isfinite(p.usd_bn) for p in series.points):
+    if not all(math.isfinite(p.usd_bn) for p in series.points):  # pragma: no cover - growth is bounded
         raise SpendcalcError(
             f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
         )
