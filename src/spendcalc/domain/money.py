@@ -142,6 +142,9 @@ def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = F
     if lcu_table is None or usd_table is None:
         return None
     rate_year = CONSTANT_PRICE_YEAR if constant else year
+    own = lcu_table.currencies.get(ally.iso3) if ally is not None else None
+    if euro and own == "EUR":
+        euro = False  # a euro ally's own rate: its euros are its national currency
     if euro or ally is None:
         codes = [c for c, currency in lcu_table.currencies.items() if currency == "EUR"]
         if not euro or not codes or usd_table.value(codes[0], year) is None:
