@@ -7,8 +7,8 @@ from spendcalc.domain.burden import BurdenRow, BurdenSharing
 from spendcalc.domain.targets import format_pct
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     metadata,
+    money_note,
     source_notes,
 )
 from spendcalc.reports.model import Kind, Report
@@ -58,7 +58,7 @@ def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | 
         "Shares of NATO spending are each ally's spending over the sum of all allies' (Σspending).",
         *(f"{name}: {reason}; left out of the totals." for name, reason in missing),
         *source_notes(dataset, burden.sources),
-        MONEY_NOTE,
+        money_note(dataset),
     ]
     return Report(
         title=f"Who pays: shares of NATO defence spending, {burden.year}",

@@ -12,9 +12,9 @@ from spendcalc.domain.groups import GroupSpec, GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.reports.columns import Table
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     SIGN_NOTE,
     metadata,
+    money_note,
     rate_note,
     source_notes,
 )
@@ -128,11 +128,13 @@ def compare_report(
     notes = [
         # The totals cover every ally, shown or not (--only-below): cite what they rest on too.
         *source_notes(dataset, [*_year_sources(dataset, year), *(r.source for r in rates.values() if r)]),
-        MONEY_NOTE,
+        money_note(dataset),
         SIGN_NOTE,
-        "Totals are Σspending / ΣGDP over the allies with a share; their gaps are net: the group's GDP × "
-        "(target − its share), where allies above a target offset those below. The shortfall under each "
-        "total is what lifting only its allies below a target to it would cost, with no offsetting.",
+        "Totals are Σspending / ΣGDP over the allies with a share, NATO's way where its tables give the "
+        "year (the share Σ constant-2021 spending / Σ constant-2021 GDP, Iceland's GDP counted as in NATO's "
+        "totals); their gaps are net: the group's GDP × (target − its share), where allies above a target "
+        "offset those below. The shortfall under each total is what lifting only its allies below a target "
+        "to it would cost, with no offsetting.",
     ]
     notes += [_group_note(dataset, g) for g in comparison.groups]
     notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
@@ -210,8 +212,10 @@ def _total_record(total: GroupTotal) -> dict[str, object]:
 
 def _year_sources(dataset: Dataset, year: int) -> list[str | None]:
     ids: list[str | None] = []
+    from spendcalc.domain.money import ally_money
+
     for ally in dataset.allies:
-        share, gdp = ally.share(year), ally.gdp(year)
+        share, (gdp, _) = ally.share(year), ally_money(dataset, ally, year)
         ids += [share.source if share else None, gdp.source if gdp else None]
     return ids
 

@@ -8,9 +8,9 @@ from spendcalc.domain.history import HistoryYear
 from spendcalc.reports.chart import BAR_FULL, BAR_MARK, share_bar
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     gdp_source_changes,
     metadata,
+    money_note,
     source_notes,
 )
 from spendcalc.reports.model import Kind, Report
@@ -71,9 +71,10 @@ def history_report(
         "e = estimate.",
         f"Bars: {BAR_FULL} = share of GDP, {BAR_MARK} = the 2% line.",
         "Real: NATO's own spending at constant 2021 prices and exchange rates, and its change on the year "
-        "before (the edition's tables; n/a where it has none). Spending (US$) is share × GDP.",
+        "before (the edition's tables; n/a where it has none). GDP and spending: NATO's own in its tables' "
+        "years, else the dataset's GDP and share × GDP.",
         *source_notes(dataset, sources),
-        MONEY_NOTE,
+        money_note(dataset),
     ]
     first, last = history[0].year, history[-1].year
     return Report(

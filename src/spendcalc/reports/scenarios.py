@@ -5,7 +5,7 @@ from datetime import datetime
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.scenarios import GroupYear, ScenarioRun
 from spendcalc.reports.columns import Field, Table
-from spendcalc.reports.common import GDP_MARK_NOTE, MONEY_NOTE, metadata, source_notes
+from spendcalc.reports.common import GDP_MARK_NOTE, metadata, money_note, source_notes
 from spendcalc.reports.model import Kind, Report
 
 
@@ -70,9 +70,11 @@ def scenario_report(dataset: Dataset, run: ScenarioRun, generated: datetime | No
         "share for every ally.",
         "US share of NATO: the United States' share of all allies' spending that year, under the same "
         "scenario.",
-        "GDP: the IMF's projections, then each ally's last projected nominal growth (a = a year with an "
-        "assumed GDP, an assumption, not a forecast). " + GDP_MARK_NOTE,
-        "Iceland has no armed forces: not counted. Money in current US$ at each year's GDP.",
+        "GDP: NATO's in the edition's years; then each ally's GDP in national currency grows as the "
+        "IMF's (to 2029), then at the IMF's real growth and CPI inflation (to 2031), then at the last of those "
+        "rates (a = a year with an assumed GDP, an assumption, not a forecast); US$ at the IMF's implied exchange "
+        "rates (2029's after 2029). " + GDP_MARK_NOTE,
+        "Iceland has no armed forces: not counted. Spending = share × each year's GDP.",
         *source_notes(
             dataset,
             [
@@ -80,7 +82,7 @@ def scenario_report(dataset: Dataset, run: ScenarioRun, generated: datetime | No
                 *(point.source for p in run.paths for point in p.gdp.points),
             ],
         ),
-        MONEY_NOTE,
+        money_note(dataset),
     ]
     return Report(
         title=f"{scenario.title}: {run.group}, {run.start_year}–{run.horizon}",
