@@ -22,8 +22,9 @@ def money_note(dataset: Dataset) -> str:
     """Where money figures come from, and at which prices."""
     if dataset.prices == "constant":
         return (
-            "Money at constant 2021 prices and exchange rates (US$ of 2021): NATO's own spending and GDP "
-            "in the years of the edition's tables; after them GDP grows at the IMF's real growth (an assumption)."
+            "Money at constant 2021 prices and exchange rates (US$ of 2021): NATO's own spending and "
+            "GDP in the years of the edition's tables; after them GDP grows at the IMF's real growth "
+            "(an assumption)."
         )
     return MONEY_NOTE + " Current prices (--prices constant for 2021 prices)."
 

@@ -70,10 +70,10 @@ def scenario_report(dataset: Dataset, run: ScenarioRun, generated: datetime | No
         "share for every ally.",
         "US share of NATO: the United States' share of all allies' spending that year, under the same "
         "scenario.",
-        "GDP: NATO's in the edition's years; then each ally's GDP in national currency grows as the "
-        "IMF's (to 2029), then at the IMF's real growth and CPI inflation (to 2031), then at the last of those "
-        "rates (a = a year with an assumed GDP, an assumption, not a forecast); US$ at the IMF's implied exchange "
-        "rates (2029's after 2029). " + GDP_MARK_NOTE,
+        "GDP: NATO's in the edition's years; then each ally's GDP in national currency grows as "
+        "the IMF's (to 2029), then at the IMF's real growth and CPI inflation (to 2031), then at the "
+        "last of those rates (a = a year with an assumed GDP, an assumption, not a forecast); US$ at "
+        "the IMF's implied exchange rates (2029's after 2029). " + GDP_MARK_NOTE,
         "Iceland has no armed forces: not counted. Spending = share × each year's GDP.",
         *source_notes(
             dataset,
