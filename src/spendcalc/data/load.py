@@ -131,7 +131,6 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
                     **t,
                     "estimate_years": tuple(t["estimate_years"]),
                     "values": {code: tuple(row) for code, row in t["values"].items()},
-                    "currencies": t.get("currencies", {}),
                 }
             )
             for t in document["nato_tables"]

@@ -268,6 +268,7 @@ class Dataset(Record):
         """Point every ally at the latest edition (what loading a dataset does)."""
         latest = self.latest_edition.id
         self._edition = latest
+        self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
         for ally in self.allies:
             ally._edition = latest
         return self
@@ -315,7 +316,7 @@ class Dataset(Record):
 
     def nato_table(self, metric: str, edition: str | None = None) -> NatoTable | None:
         """One of NATO's tables of an edition (the chosen one by default); None where it has none."""
-        if self._tables is None:
+        if self._tables is None:  # a dataset built without `selected` (model_construct)
             self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
         return self._tables.get((edition or self._edition or self.latest_edition.id, metric))
 

@@ -137,7 +137,14 @@ def compare_report(
         "to it would cost, with no offsetting.",
     ]
     notes += [_group_note(dataset, g) for g in comparison.groups]
-    notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
+    gdp_only = {iso3 for total in comparison.totals for iso3 in total.gdp_only}
+    notes += [
+        f"{g.ally.name}: {g.status.value}; left out of the counts; its GDP counts in the totals' GDP, as "
+        "in NATO's."
+        if g.ally.iso3 in gdp_only
+        else f"{g.ally.name}: {g.status.value}; left out of totals and counts."
+        for g in excluded
+    ]
     notes += not_yet_allies_note(comparison.allies, year)
     notes += within_rounding_note(comparison.allies)
     if not comparison.allies:

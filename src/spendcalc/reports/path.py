@@ -205,6 +205,8 @@ def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str,
             runs.append([rate])
     for run in runs:
         first, last = run[0], run[-1]
+        if first.source is None:  # US$ itself
+            continue
         if first.carried_forward:
             what = "the IMF's last implied rate" if first.method == "imf" else "the last full year's average"
             note = (
