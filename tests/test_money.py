@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -70,7 +71,7 @@ def test_no_euro_allys_gdp_in_euros_moves_beyond_imf_nominal_growth(ds: Dataset,
     path = defence_path(ds, ally_of(ds, iso3), TargetSpec(3.5), 2040, currency=Currency.EUR)
     assert path.money == "EUR"
     years = path.lines[0].years
-    for before, now in zip(years, years[1:]):
+    for before, now in itertools.pairwise(years):
         if now.year <= LAST:
             continue
         growth = (now.gdp_bn / before.gdp_bn - 1) * 100
@@ -92,12 +93,12 @@ def test_turkiyes_gdp_in_lira_rises_every_year(ds: Dataset) -> None:
     path = defence_path(ds, turkiye, TargetSpec(3.5), 2060, from_year=2014, currency=Currency.LCU)
     assert path.money == "TRY"
     lira = [y.gdp_bn for y in path.lines[0].years]
-    assert all(b > a for a, b in zip(lira, lira[1:]))
+    assert all(b > a for a, b in itertools.pairwise(lira))
     # And from the edition's last year, with the IMF's figures (the case the issue saw fall in 2027).
     series = gdp_series(turkiye, LAST, 2060, dataset=ds)
     local = [p.local_bn for p in series.points]
     assert None not in local
-    assert all(b > a for a, b in zip(local, local[1:]))  # type: ignore[operator]
+    assert all(b > a for a, b in itertools.pairwise(local))  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("iso3", ARMED)
@@ -142,7 +143,7 @@ def test_every_currency_is_the_same_gdp(
         if currency is Currency.EUR and iso3 in EURO_ALLIES:
             euro = conversion(ds, ally, point.year, currency)
             assert euro is not None and euro.per_usd == rate.per_usd
-        assert point.assumed == (growth is not None and point.year > start or point.year > 2029)
+        assert point.assumed == ((growth is not None and point.year > start) or point.year > 2029)
 
 
 def test_projections_state_their_assumptions(ds: Dataset) -> None:
@@ -201,7 +202,7 @@ def test_constant_prices_use_2021_rates_and_real_growth(ds: Dataset) -> None:
     series = gdp_series(germany, LAST, 2033, dataset=constant)
     assert series.points[0].usd_bn == ds.nato_figure("DEU", LAST, "gdp_usd_2021_m") / 1000  # type: ignore[operator]
     years = raw_ally(RAW, "DEU")["years"]
-    for before, now in zip(series.points, series.points[1:]):
+    for before, now in itertools.pairwise(series.points):
         real = years[str(min(now.year, 2031))]["growth"]["real_pct"]
         assert (now.usd_bn / before.usd_bn - 1) * 100 == pytest.approx(real, abs=1e-9)
     assert series.growth_basis is not None and "constant 2021 US$" in series.growth_basis
