@@ -184,15 +184,28 @@ def _group_note(dataset: Dataset, group: GroupSpec) -> str:
 def _rate_notes(
     allies: Sequence[AllyGaps], rates: dict[str, Conversion | None], currency: Currency
 ) -> list[str]:
-    """One note per distinct rate (all euro allies share one), then the allies with none."""
+    """One note per currency and kind of rate (the euro allies' own rates, which NATO's rounding to
+    millions makes differ in the fourth decimal, in one), then the allies with none."""
     notes: list[str] = []
+    kinds: dict[tuple[str, str, int, str | None], list[Conversion]] = {}
     for gaps in allies:
         if gaps.status is not Status.OK:
             continue
-        note = rate_note(rates[gaps.ally.iso3], currency, gaps.ally.name, gaps.ally.currency)
+        rate = rates[gaps.ally.iso3]
+        if rate is not None and rate.source is not None:
+            kinds.setdefault((rate.code, rate.method, rate.rate_year, rate.source), []).append(rate)
+            continue
+        note = rate_note(rate, currency, gaps.ally.name, gaps.ally.currency)
         if note and note not in notes:
             notes.append(note)
-    return notes
+    grouped: list[str] = []
+    for same in kinds.values():
+        note = rate_note(same[0], currency, "", "") or ""
+        low, high = min(r.per_usd for r in same), max(r.per_usd for r in same)
+        if f"{low:.4f}" != f"{high:.4f}":
+            note = note.replace(f"{same[0].per_usd:.4f}", f"{low:.4f}–{high:.4f} (each ally's own)", 1)
+        grouped.append(note)
+    return grouped + notes
 
 
 def _total_record(total: GroupTotal) -> dict[str, object]:
