@@ -134,7 +134,8 @@ def compare_report(
         "year (the share Σ constant-2021 spending / Σ constant-2021 GDP, Iceland's GDP counted as in NATO's "
         "totals); their gaps are net: the group's GDP × (target − its share), where allies above a target "
         "offset those below. The shortfall under each total is what lifting only its allies below a target "
-        "to it would cost, with no offsetting.",
+        "to it would cost, with no offsetting (NATO's weighting by constant-2021 GDP and Iceland's GDP can "
+        "make a net gap exceed it slightly).",
     ]
     notes += [_group_note(dataset, g) for g in comparison.groups]
     gdp_only = {iso3 for total in comparison.totals for iso3 in total.gdp_only}
