@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from typing import Any
 
@@ -21,7 +22,7 @@ from spendcalc.domain.money import nato_money
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.trajectories import defence_path
 from spendcalc.errors import SpendcalcError
-from support import load_raw, raw_ally
+from support import invoke, load_raw, ok, raw_ally, raw_nato
 
 RAW: dict[str, Any] = load_raw()
 LAST = 2026
@@ -231,3 +232,37 @@ def test_iceland_has_gdp_only_the_residual_of_natos_total(ds: Dataset) -> None:
         assert recorded is not None and money.gdp_usd_bn == pytest.approx(recorded.usd_bn, rel=0.1)
     # Before 2014 NATO's tables have nothing: nothing is derived.
     assert nato_money(ds, iceland, 2013) is None
+
+
+# --- the command line: --prices ------------------------------------------------------------------
+
+
+def test_prices_constant_on_the_command_line() -> None:
+    document = json.loads(ok("--prices", "constant", "gap", "POL", "--year", "2024", "-f", "json"))
+    assert document["metadata"]["prices"] == "constant"
+    assert "constant 2021 prices" in document["metadata"]["money"]
+    record = document["rows"][0]
+    assert record["gdp_usd_bn"] == pytest.approx(nato_bn("POL", 2024, "gdp_usd_2021_m"), rel=1e-11)
+    assert record["spending_usd_bn"] == pytest.approx(nato_bn("POL", 2024, "spending_usd_2021_m"), rel=1e-11)
+    current = json.loads(ok("gap", "POL", "--year", "2024", "-f", "json"))
+    assert current["metadata"]["prices"] == "current"
+    assert current["rows"][0]["spending_usd_bn"] == pytest.approx(
+        nato_bn("POL", 2024, "spending_usd_m"), rel=1e-11
+    )
+    # From the environment too, and for every command that shows money.
+    table = ok("history", "DEU", "--from", "2024", env={"SPENDCALC_PRICES": "constant"})
+    assert "Money at constant 2021 prices" in " ".join(table.split())
+    for command in (["compare"], ["path", "DEU", "-t", "3.5", "--by", "2030"], ["share"], ["pledges", "GBR"]):
+        assert "constant 2021 prices" in " ".join(ok("--prices", "constant", *command).split()), command
+
+
+def test_prices_errors_on_the_command_line() -> None:
+    wrong = invoke("--prices", "real", "gap", "POL")
+    assert wrong.exit_code == 2 and "real" in wrong.stderr
+    old = invoke("--edition", "nato-2025-08", "--prices", "constant", "gap", "POL")
+    assert old.exit_code == 1 and old.stdout == ""
+    assert old.stderr.count("\n") == 1 and "no constant-price tables" in old.stderr
+
+
+def nato_bn(code: str, year: int, metric: str) -> float:
+    return raw_nato(RAW, code, year, metric) / 1000
