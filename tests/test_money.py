@@ -47,7 +47,9 @@ def imf_nominal_growth(iso3: str, year: int) -> float:
     2031's): what GDP in national currency should grow by."""
     years = raw_ally(RAW, iso3)["years"]
     if year <= 2029:
-        return (years[str(year)]["gdp_lcu"]["lcu_bn"] / years[str(year - 1)]["gdp_lcu"]["lcu_bn"] - 1) * 100
+        return float(
+            (years[str(year)]["gdp_lcu"]["lcu_bn"] / years[str(year - 1)]["gdp_lcu"]["lcu_bn"] - 1) * 100
+        )
     growth = years[str(min(year, 2031))]["growth"]
     return float(((1 + growth["real_pct"] / 100) * (1 + growth["cpi_pct"] / 100) - 1) * 100)
 
