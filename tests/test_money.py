@@ -268,3 +268,12 @@ def test_prices_errors_on_the_command_line() -> None:
 
 def nato_bn(code: str, year: int, metric: str) -> float:
     return raw_nato(RAW, code, year, metric) / 1000
+
+
+def test_equipment_money_follows_the_prices(ds: Dataset) -> None:
+    from spendcalc.domain.equipment import equipment_check
+
+    for prices, metric in (("current", "spending_usd_m"), ("constant", "spending_usd_2021_m")):
+        check = equipment_check(ds.for_prices(prices), 2024)
+        poland = next(r for r in check.allies if r.iso3 == "POL")
+        assert poland.spending_usd_bn == pytest.approx(nato_bn("POL", 2024, metric), rel=1e-12)
