@@ -277,3 +277,40 @@ def test_equipment_money_follows_the_prices(ds: Dataset) -> None:
         check = equipment_check(ds.for_prices(prices), 2024)
         poland = next(r for r in check.allies if r.iso3 == "POL")
         assert poland.spending_usd_bn == pytest.approx(nato_bn("POL", 2024, metric), rel=1e-12)
+
+
+def test_rates_that_do_not_exist_are_none(ds: Dataset) -> None:
+    from spendcalc.domain.money import imf_rate, nato_rate
+
+    poland, iceland = ally_of(ds, "POL"), ally_of(ds, "ISL")
+    assert nato_rate(ds, poland, 2013) is None  # before NATO's tables
+    assert nato_rate(ds, None, 2024) is None  # national currency of no ally
+    assert nato_rate(ds, iceland, 2024) is None  # not in NATO's tables
+    assert nato_rate(ds.for_edition("nato-2025-08"), poland, 2024) is None  # an edition without tables
+    assert imf_rate(ds, poland, 2035) is None and imf_rate(ds, None, 2024) is None
+    constant = ds.for_prices("constant")
+    assert conversion(constant, iceland, 2024, Currency.LCU) is None
+    usa = conversion(constant, ally_of(constant, "USA"), 2030, Currency.LCU)
+    assert usa is not None and (usa.code, usa.per_usd) == ("USD", 1.0)
+
+
+def test_gdp_without_a_dataset_is_the_imfs_path(ds: Dataset) -> None:
+    """The library call without a dataset: no NATO tables, the IMF's figures and implied rates."""
+    poland = ally_of(ds, "POL")
+    series = gdp_series(poland, 2025, 2033)
+    assert series.points[0].source == "imf-weo-2026-04"
+    with_data = gdp_series(poland, 2025, 2033, dataset=ds.for_edition("nato-2025-08"))
+    for bare, full in zip(series.points, with_data.points, strict=True):
+        assert bare.usd_bn == pytest.approx(full.usd_bn, rel=1e-12)
+        assert bare.local_bn == pytest.approx(full.local_bn, rel=1e-12)
+
+
+def test_gdp_without_a_national_currency_rate_grows_in_dollars(ds: Dataset) -> None:
+    """Albania in 2020 under an edition without NATO's tables has no rate (no ECB lek): its GDP is grown in
+    US$, at the stated rate."""
+    old = ds.for_edition("nato-2025-08")
+    series = gdp_series(ally_of(old, "ALB"), 2020, 2023, 3.0, dataset=old)
+    assert all(p.local_bn is None for p in series.points)
+    assert series.points[-1].usd_bn == pytest.approx(series.points[0].usd_bn * 1.03**3, rel=1e-12)
+    recorded = gdp_series(ally_of(old, "ALB"), 2020, 2026, dataset=old)
+    assert [p.local_bn is None for p in recorded.points] == [True] * 4 + [False] * 3

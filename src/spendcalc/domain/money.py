@@ -125,12 +125,6 @@ def _iceland_gdp(dataset: "Dataset", ally: "Ally", year: int, metric: str) -> fl
     return residual if residual > 0 else None
 
 
-def nato_currency(dataset: "Dataset", code: str) -> str | None:
-    """The currency of an ally's row in NATO's national-currency tables (chosen edition)."""
-    table = dataset.nato_table("spending_lcu_m")
-    return table.currencies.get(code) if table is not None else None
-
-
 def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = False) -> Rate | None:
     """NATO's implied rate: national-currency spending ÷ US$ spending of the year (at constant prices,
     2021's for every year). `euro`: the euro's, Σ over the allies whose NATO rows are in euros."""
@@ -160,7 +154,7 @@ def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = F
     if None in lcu or None in usd:
         return None
     total_usd = math.fsum(v for v in usd if v is not None)
-    if total_usd <= 0:
+    if total_usd <= 0:  # pragma: no cover - NATO's spending is positive
         return None
     per_usd = math.fsum(v for v in lcu if v is not None) / total_usd
     return Rate(code, per_usd, rate_year, lcu_table.edition, "nato")
