@@ -316,9 +316,13 @@ class Dataset(Record):
 
     def nato_table(self, metric: str, edition: str | None = None) -> NatoTable | None:
         """One of NATO's tables of an edition (the chosen one by default); None where it has none."""
-        if self._tables is None:  # a dataset built without `selected` (model_construct)
-            self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
-        return self._tables.get((edition or self._edition or self.latest_edition.id, metric))
+        # Read straight from pydantic's private store: its __getattr__ made this the slowest part of a
+        # comparison, which asks for a table a few hundred times.
+        private = self.__pydantic_private__ or {}
+        tables = private.get("_tables")
+        if tables is None:  # a dataset built without `selected` (model_construct)
+            tables = self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
+        return tables.get((edition or private.get("_edition") or self.latest_edition.id, metric))
 
     def nato_figure(self, code: str, year: int, metric: str, edition: str | None = None) -> float | None:
         """A value of NATO's own tables (chosen edition by default), e.g. ('POL', 2026, 'spending_usd_m')."""
@@ -329,7 +333,7 @@ class Dataset(Record):
     def prices(self) -> str:
         """'current' or 'constant' (2021 prices and exchange rates): which of NATO's money tables the
         domain reads; chosen with `for_prices` (the CLI's --prices)."""
-        return self._prices
+        return str((self.__pydantic_private__ or {}).get("_prices", "current"))
 
     def for_prices(self, prices: str) -> Dataset:
         """The same dataset giving money at `prices` ('current' or 'constant'). Constant prices are NATO's
