@@ -138,7 +138,12 @@ def ecb_annual_rates(source_dir: Path) -> tuple[dict[str, dict[int, float]], str
     return rates, meta["ecb_last_day"], version
 
 
-def nato_tables(source_dir: Path, allies: list[str]) -> list[dict[str, Any]]:
+NATO_LCU_METRICS = ("spending_lcu_m", "spending_lcu_2021_m")
+
+
+def nato_tables(
+    source_dir: Path, allies: list[str], currencies: dict[str, tuple[str, str | None]]
+) -> list[dict[str, Any]]:
     """NATO's own tables of the 2026 edition, one per metric: for each ally (and NATO's two aggregates),
     the values from the edition's first year on, in NATO's units; a value NATO does not give is null."""
     edition = next(e for e in EDITIONS if e["id"] == LATEST_EDITION)
@@ -166,17 +171,22 @@ def nato_tables(source_dir: Path, allies: list[str]) -> list[dict[str, Any]]:
             for code in codes
             if any((code, year) in read[metric] for year in range(first, last + 1))
         }
-        tables.append(
-            {
-                "edition": LATEST_EDITION,
-                "metric": metric,
-                "unit": unit,
-                "table": table,
-                "first_year": first,
-                "estimate_years": estimate_years,
-                "values": values,
+        entry: dict[str, Any] = {
+            "edition": LATEST_EDITION,
+            "metric": metric,
+            "unit": unit,
+            "table": table,
+            "first_year": first,
+            "estimate_years": estimate_years,
+            "values": values,
+        }
+        if metric in NATO_LCU_METRICS:
+            # NATO's national currency is each ally's currency of the edition's last year, for every year
+            # (euros for Bulgaria, Croatia, Lithuania, Latvia from 2014), as its implied rates show.
+            entry["currencies"] = {
+                code: currency_in_year(*currencies[code], last) for code in values if code in currencies
             }
-        )
+        tables.append(entry)
     return tables
 
 
@@ -284,6 +294,20 @@ def build(source_dir: Path) -> dict[str, Any]:
             "kind": row["kind"],
             "source": row["source"],
         }
+    for row in read_csv(source_dir / "gdp_lcu.csv"):
+        year_record(row["iso3"], row["year"])["gdp_lcu"] = {
+            "lcu_bn": float(row["gdp_lcu_bn"]),
+            "currency": row["currency"].strip(),  # North Macedonia's is written 'MKD '
+            "kind": row["kind"],
+            "source": row["source"],
+        }
+    for row in read_csv(source_dir / "growth_imf.csv"):
+        year_record(row["iso3"], row["year"])["growth"] = {
+            "real_pct": float(row["real_growth_pct"]),
+            "cpi_pct": float(row["cpi_inflation_pct"]),
+            "kind": row["kind"],
+            "source": row["source"],
+        }
     for row in population:
         year_record(row["iso3"], row["year"])["population"] = {
             "millions": float(row["population_m"]),
@@ -324,7 +348,7 @@ def build(source_dir: Path) -> dict[str, Any]:
         part[key]["source"]
         for ally in allies
         for part in ally["years"].values()
-        for key in ("gdp", "population", "fx")
+        for key in ("gdp", "gdp_lcu", "growth", "population", "fx")
         if key in part
     } | {edition["id"] for edition in EDITIONS}
     sources = [
@@ -425,7 +449,11 @@ def build(source_dir: Path) -> dict[str, Any]:
         "plans": plans,
         "groups": groups(source_dir, [row["iso3"] for row in allies_rows]),
         "allies": allies,
-        "nato_tables": nato_tables(source_dir, [row["iso3"] for row in allies_rows]),
+        "nato_tables": nato_tables(
+            source_dir,
+            [row["iso3"] for row in allies_rows],
+            {row["iso3"]: split_currency(row["currency"]) for row in allies_rows},
+        ),
     }
 
 

@@ -73,3 +73,47 @@ def access_as_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
         return all(st_mode & bit for wanted, bit in bits if mode & wanted)
 
     monkeypatch.setattr(os, "access", access)
+
+
+# --- money as issue 9 (items 4 and 5) says it is, read from the JSON ---------------------------------
+
+
+def raw_nato(data: Raw, code: str, year: int, metric: str) -> float:
+    table = next(t for t in data["nato_tables"] if t["metric"] == metric)
+    value: float = table["values"][code][year - table["first_year"]]
+    return value
+
+
+def raw_nato_rate(data: Raw, code: str, year: int) -> float:
+    """NATO's implied rate: national-currency spending / US$ spending, read from the JSON."""
+    return raw_nato(data, code, year, "spending_lcu_m") / raw_nato(data, code, year, "spending_usd_m")
+
+
+def raw_imf_rate(data: Raw, iso3: str, year: int) -> float:
+    """The IMF's implied rate: NGDP / NGDPD, read from the JSON."""
+    record = raw_ally(data, iso3)["years"][str(year)]
+    return float(record["gdp_lcu"]["lcu_bn"]) / float(record["gdp"]["usd_bn"])
+
+
+def expected_local(raw: Raw, iso3: str, year: int, edition_last: int = 2026) -> float:
+    """GDP in national currency as item 5 of issue 9 says, read from the JSON: NATO's in the edition's
+    years (US$ GDP × NATO's implied rate); then the IMF's NGDP growth (to 2029), then (1 + real growth) ×
+    (1 + CPI inflation) (to 2031), then 2031's rate."""
+    if year <= edition_last:
+        return raw_nato(raw, iso3, year, "gdp_usd_m") / 1000 * raw_nato_rate(raw, iso3, year)
+    years = raw_ally(raw, iso3)["years"]
+    before = expected_local(raw, iso3, year - 1, edition_last)
+    if year <= 2029:
+        return float(
+            before * years[str(year)]["gdp_lcu"]["lcu_bn"] / years[str(year - 1)]["gdp_lcu"]["lcu_bn"]
+        )
+    growth = years[str(min(year, 2031))]["growth"]
+    return float(before * (1 + growth["real_pct"] / 100) * (1 + growth["cpi_pct"] / 100))
+
+
+def expected_gdp(raw: Raw, iso3: str, year: int) -> float:
+    """US$ GDP: NATO's in the edition's years, then national currency at the IMF's implied rate."""
+    if year <= 2026:
+        return raw_nato(raw, iso3, year, "gdp_usd_m") / 1000
+    rate = 1.0 if iso3 == "USA" else raw_imf_rate(raw, iso3, min(year, 2029))  # the dollar is the dollar
+    return expected_local(raw, iso3, year) / rate

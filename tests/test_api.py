@@ -54,8 +54,15 @@ def raw_share(iso3: str, year: int) -> float | None:
     return None if share is None else float(share["pct"])
 
 
+def raw_nato(code: str, year: int, metric: str) -> float:
+    """A value of NATO's own tables in the JSON, in US$ bn for money (NATO prints millions)."""
+    table = next(t for t in RAW["nato_tables"] if t["metric"] == metric)
+    return float(table["values"][code][year - table["first_year"]]) / 1000
+
+
 def raw_gdp(iso3: str, year: int) -> float:
-    return float(raw_ally(iso3)["years"][str(year)]["gdp"]["usd_bn"])
+    """GDP as a gap uses it: NATO's own in its tables' years (2014-2026), current US$."""
+    return raw_nato(iso3, year, "gdp_usd_m")
 
 
 def cli(*args: str) -> str:
@@ -233,14 +240,13 @@ def test_compare_totals_match_the_cli_json(data: Dataset) -> None:
 def test_compare_nato_share_from_the_data(data: Dataset) -> None:
     result = compare(data, ["2"], 2024)
     counted = [a["iso3"] for a in RAW["allies"] if raw_share(a["iso3"], 2024) is not None]
-    spending = math.fsum((raw_share(c, 2024) or 0.0) / 100 * raw_gdp(c, 2024) for c in counted)
-    gdp_total = math.fsum(raw_gdp(c, 2024) for c in counted)
+    # NATO's way: Σ constant-2021 spending / Σ constant-2021 GDP, its GDP total counting Iceland's.
+    spending = math.fsum(raw_nato(c, 2024, "spending_usd_2021_m") for c in counted)
+    gdp_total = raw_nato("NATO_TOTAL", 2024, "gdp_usd_2021_m")
     assert result.totals[0].share_pct == pytest.approx(spending / gdp_total * 100, rel=1e-12)
-    # Core defence (July 2026 edition) × IMF current-price GDP; NATO prints 2.65 on its constant-price GDP.
-    assert round(result.totals[0].share_pct, 2) == 2.68
-    assert "ISL" in result.totals[0].excluded
-    below = [c for c in counted if (raw_share(c, 2024) or 0.0) < 2]
-    assert result.totals[0].rows[0].members_meeting == len(counted) - len(below)
+    assert round(result.totals[0].share_pct, 2) == 2.65  # as NATO prints it
+    current = math.fsum(raw_nato(c, 2024, "spending_usd_m") for c in counted)
+    assert result.totals[0].spending_usd_bn == pytest.approx(current, rel=1e-12)
 
 
 def test_compare_defaults(data: Dataset) -> None:

@@ -279,7 +279,23 @@ def option_type_cases() -> list[Case]:
         ),
         Case("path-no-armed-forces", ("path", "ISL", "-t", "3", "--by", "2030"), 1, r"Iceland has no armed"),
         Case(
-            "path-lcu-no-ecb-rate", ("path", "ALB", "-t", "3", "--by", "2030", "-c", "lcu"), 1, r"no ECB rate"
+            "path-lcu-no-ecb-rate",
+            (
+                "--edition",
+                "nato-2025-08",
+                "path",
+                "ALB",
+                "-t",
+                "3",
+                "--by",
+                "2030",
+                "--from",
+                "2022",
+                "-c",
+                "lcu",
+            ),
+            1,
+            r"no ECB rate",
         ),
         Case("history-from-x", ("history", "POL", "--from", "x"), 2, r"'--from'.*valid integer"),
         Case(

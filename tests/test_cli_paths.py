@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from support import EXPORT_HEADER, Raw, invoke, ok, raw_ally
+from support import EXPORT_HEADER, Raw, expected_gdp, invoke, ok, raw_ally, raw_nato, raw_nato_rate
 
 LAST_DATA_YEAR = 2030
 
@@ -35,7 +35,8 @@ def raw_year(data: Raw, iso3: str, year: int) -> dict[str, Any]:
 
 
 def raw_gdp(data: Raw, iso3: str, year: int) -> float:
-    return float(raw_year(data, iso3, year)["gdp"]["usd_bn"])
+    """GDP as the commands use it: NATO's in its tables' years, then grown as the IMF's (support.py)."""
+    return expected_gdp(data, iso3, year)
 
 
 def raw_share(data: Raw, iso3: str, year: int) -> float:
@@ -83,11 +84,11 @@ def test_uk_gap_in_pounds(raw: Raw) -> None:
     )
     assert len(rows) == 1
     row = rows[0]
-    fx = float(raw_year(raw, "GBR", 2024)["fx"]["per_usd"])
+    fx = raw_nato_rate(raw, "GBR", 2024)  # NATO's implied rate in its tables' years
     expected = (2.5 - 2.3) / 100 * raw_gdp(raw, "GBR", 2024) * fx
     assert row["currency"] == "GBP"
     assert row["share_source"] == "user-supplied"
-    assert float(row["fx_per_usd"]) == fx
+    assert float(row["fx_per_usd"]) == pytest.approx(fx, rel=1e-11)
     assert row["fx_rate_year"] == "2024"
     assert abs(float(row["gap_bn"]) - expected) < 0.05
     assert round(float(row["gap_bn"]), 1) == 5.8
@@ -103,7 +104,9 @@ def test_path_csv_reaches_the_target_and_starts_where_gap_does(raw: Raw) -> None
     assert float(rows[-1]["share_pct"]) == 3.5
     assert rows[-1]["year"] == "2029"
     gap_rows = csv_rows(ok("gap", "DEU", "--year", "2026", "--format", "csv"))
-    assert float(rows[0]["spending_bn"]) == float(gap_rows[0]["spending_usd_bn"])
+    # The path prices its shares on the gap's GDP (NATO's), not NATO's spending, which is at current prices
+    # while the share is a ratio at constant prices (147.0 against 146.8 here).
+    assert float(rows[0]["gdp_bn"]) == float(gap_rows[0]["gdp_usd_bn"])
     assert float(rows[0]["share_pct"]) == raw_share(raw, "DEU", 2026)
     assert math.isclose(
         float(rows[0]["spending_bn"]), raw_share(raw, "DEU", 2026) / 100 * raw_gdp(raw, "DEU", 2026)
@@ -139,14 +142,15 @@ def test_path_hague_split_table(raw: Raw) -> None:
     text = flat(out)
     assert "NATO does not yet measure" in text
     assert "a = assumed" in text
-    growth = (raw_gdp(raw, "DEU", LAST_DATA_YEAR) / raw_gdp(raw, "DEU", LAST_DATA_YEAR - 1) - 1) * 100
-    assert f"GDP growth: {growth:.2f}% a year after 2030" in text
-    # Years after 2030 carry the assumed mark on GDP; 2030 itself is an IMF projection.
+    assert (
+        "2030–2031 at the IMF's real growth and CPI inflation [imf-weo-2026-04-growth], an assumption" in text
+    )
+    # Years after 2029 carry the assumed mark on GDP; 2029 itself is an IMF projection.
     for line in ("core", "related"):
-        for year in range(2031, 2036):
+        for year in range(2030, 2036):
             assert re.search(rf"^\s*{line}\s+{year}\s+[\d,]+\.\da\s", out, re.MULTILINE), (line, year)
-        assert re.search(rf"^\s*{line}\s+2030\s+[\d,]+\.\dp\s", out, re.MULTILINE)
-    gdp_2035 = raw_gdp(raw, "DEU", LAST_DATA_YEAR) * (1 + growth / 100) ** 5
+        assert re.search(rf"^\s*{line}\s+2029\s+[\d,]+\.\dp\s", out, re.MULTILINE)
+    gdp_2035 = raw_gdp(raw, "DEU", 2035)
     assert f"spending in 2035 US$ {3.5 / 100 * gdp_2035:,.1f} bn (3.50% of GDP)" in text
     assert f"spending in 2035 US$ {1.5 / 100 * gdp_2035:,.1f} bn (1.50% of GDP)" in text
 
@@ -157,7 +161,7 @@ def test_path_hague_csv_has_two_lines() -> None:
     related = [r for r in rows if r["line"] == "related"]
     assert float(related[0]["share_pct"]) == 0.0
     assert related[0]["start_share_source"] == ""
-    assert {r["gdp_kind"] for r in rows if int(r["year"]) > LAST_DATA_YEAR} == {"assumed"}
+    assert {r["gdp_kind"] for r in rows if int(r["year"]) > 2029} == {"assumed"}
 
 
 @pytest.mark.parametrize("option", ["--shape", "--baseline"])
@@ -217,10 +221,10 @@ def test_history_poland(raw: Raw) -> None:
     years = [int(m) for m in re.findall(r"^\s*(\d{4})\s", out, re.MULTILINE)]
     assert years == list(range(2014, 2027))
     assert "│" in out
-    assert "GDP source changes in 2024" in flat(out)
-    # Each year's spending, share × GDP, as shown (one decimal).
+    assert "GDP source changes" not in flat(out)  # NATO's GDP throughout
+    # Each year's spending, NATO's own, as shown (one decimal).
     for year in (2014, 2025, 2026):
-        spending = raw_share(raw, "POL", year) / 100 * raw_gdp(raw, "POL", year)
+        spending = raw_nato(raw, "POL", year, "spending_usd_m") / 1000
         row = next(line for line in out.splitlines() if line.strip().startswith(str(year)))
         assert f"{spending:,.1f}" in row
 
@@ -230,8 +234,9 @@ def test_history_poland_csv(raw: Raw) -> None:
     assert len(rows) == 13
     for row in rows:
         year = int(row["year"])
-        expected = raw_share(raw, "POL", year) * raw_gdp(raw, "POL", year) / 100
+        expected = raw_nato(raw, "POL", year, "spending_usd_m") / 1000
         assert math.isclose(float(row["spending_usd_bn"]), expected, rel_tol=1e-12)
+        assert row["gdp_source"] == "nato-2026-07"
 
 
 def test_history_iceland() -> None:
@@ -253,7 +258,7 @@ def test_share_united_states(raw: Raw) -> None:
     usa = next(r for r in rows if r["iso3"] == "USA")
     assert 55 < float(usa["share_of_total_pct"]) < 65
     spending = {
-        a["iso3"]: a["years"]["2025"]["shares"][-1]["pct"] / 100 * a["years"]["2025"]["gdp"]["usd_bn"]
+        a["iso3"]: raw_nato(raw, a["iso3"], 2025, "spending_usd_m") / 1000
         for a in raw["allies"]
         if a["has_armed_forces"]
     }
@@ -279,18 +284,17 @@ def test_export_lcu_header_and_albania(raw: Raw) -> None:
     assert out.splitlines()[0] == f"{EXPORT_HEADER},{CURRENCY_HEADER}"
     assert csv_header(out) == [*EXPORT_HEADER.split(","), *CURRENCY_HEADER.split(",")]
     rows = csv_rows(out)
-    albania = [r for r in rows if r["iso3"] == "ALB"]
-    assert albania
-    for row in albania:
-        assert row["gdp_usd_bn"] != ""
+    # NATO's tables give every armed ally's national currency, the lek and the denar too.
+    for iso3, code in (("ALB", "ALL"), ("MKD", "MKD"), ("GBR", "GBP")):
+        (row,) = [r for r in rows if r["iso3"] == iso3][:1]
+        fx = raw_nato_rate(raw, iso3, 2026)
+        assert row["currency"] == code
+        assert row["fx_source"] == "nato-2026-07"
+        assert float(row["fx_per_usd"]) == pytest.approx(fx, rel=1e-11)
         for column in LCU_MONEY_COLUMNS:
-            assert row[column] == "", column
-    # A country with an ECB rate has every currency cell filled.
-    britain = [r for r in rows if r["iso3"] == "GBR"]
-    assert britain
-    # 2026 has no annual ECB average yet: the 2025 one is carried forward.
-    fx = float(raw_year(raw, "GBR", 2025)["fx"]["per_usd"])
-    for row in britain:
-        assert row["currency"] == "GBP"
-        assert float(row["fx_per_usd"]) == fx
-        assert math.isclose(float(row["gdp_bn"]), raw_gdp(raw, "GBR", 2026) * fx, rel_tol=1e-12)
+            if column != "gap_per_capita":  # no population figure for 2026
+                assert row[column] != "", (iso3, column)
+        assert math.isclose(float(row["gdp_bn"]), raw_gdp(raw, iso3, 2026) * fx, rel_tol=1e-11)
+        assert math.isclose(
+            float(row["spending_bn"]), raw_nato(raw, iso3, 2026, "spending_lcu_m") / 1000, rel_tol=1e-9
+        )

@@ -38,17 +38,26 @@ def specs(dataset: Dataset, *texts: str) -> tuple[TargetSpec, ...]:
     return core.parse_targets(texts, dataset.targets)
 
 
+def nato_gdp(dataset: Dataset, iso3: str, year: int, metric: str = "gdp_usd_m") -> float:
+    value = dataset.nato_figure(iso3, year, metric)
+    assert value is not None
+    return value / 1000
+
+
 def independent_share(dataset: Dataset, year: int, exclude: frozenset[str] = frozenset()) -> float:
-    """Σ(share × GDP) / ΣGDP × 100 straight from the models, over that year's allies with both figures."""
-    spending = 0.0
-    gdp = 0.0
-    for a in dataset.allies:
-        share, g = a.share(year), a.gdp(year)
-        if a.iso3 in exclude or share is None or g is None or a.joined > year:
-            continue
-        spending += share.pct / 100 * g.usd_bn
-        gdp += g.usd_bn
-    return spending / gdp * 100
+    """NATO's way, straight from its tables: Σ constant-2021 spending / Σ constant-2021 GDP over that
+    year's allies, Iceland's GDP (NATO's total less the allies') counted as NATO counts it."""
+    spending = gdp = 0.0
+    allies = [a for a in dataset.allies if a.joined <= year and a.has_armed_forces]
+    for a in allies:
+        if a.iso3 not in exclude:
+            spending += nato_gdp(dataset, a.iso3, year, "spending_usd_2021_m")
+            gdp += nato_gdp(dataset, a.iso3, year, "gdp_usd_2021_m")
+    iceland = nato_gdp(dataset, "NATO_TOTAL", year, "gdp_usd_2021_m") - math.fsum(
+        nato_gdp(dataset, a.iso3, year, "gdp_usd_2021_m") for a in allies
+    )
+    assert 20 < iceland < 32  # US$ bn at 2021 prices
+    return spending / (gdp + iceland) * 100
 
 
 # --- parse_target --------------------------------------------------------------------------------
@@ -335,10 +344,11 @@ def test_iceland_excluded_from_totals_and_counts(dataset: Dataset) -> None:
     assert sorted(nato.members) == sorted(armed)
     assert all(r.members_counted == len(armed) == 31 for r in nato.rows)
     assert all(r.members_counted == 30 for r in europe.rows)
-    iceland_gdp = ally(dataset, "ISL").gdp(2025)
-    assert iceland_gdp is not None
-    armed_gdp = math.fsum(g.usd_bn for a in dataset.allies if a.has_armed_forces if (g := a.gdp(2025)))
-    assert math.isclose(nato.gdp_usd_bn, armed_gdp, rel_tol=1e-12)
+    # Iceland's GDP counts in the totals' GDP, as in NATO's: NATO's total is the allies' and Iceland's.
+    assert nato.gdp_only == europe.gdp_only == ("ISL",)
+    assert math.isclose(nato.gdp_usd_bn, nato_gdp(dataset, "NATO_TOTAL", 2025), rel_tol=1e-12)
+    armed_gdp = math.fsum(nato_gdp(dataset, a, 2025) for a in armed)
+    assert 30 < nato.gdp_usd_bn - armed_gdp < 45
 
 
 def test_current_what_if(dataset: Dataset) -> None:
@@ -351,7 +361,8 @@ def test_current_what_if(dataset: Dataset) -> None:
     assert gaps.share.estimate is False
     assert gaps.status is Status.OK
     assert gaps.spending_usd_bn is not None
-    assert math.isclose(gaps.spending_usd_bn, 0.02 * POL_GDP_2025, rel_tol=1e-12)
+    # A share given by hand prices on NATO's GDP: share × GDP, not NATO's spending.
+    assert math.isclose(gaps.spending_usd_bn, 0.02 * nato_gdp(dataset, "POL", 2025), rel_tol=1e-12)
     assert gaps.rows[0].gap_pp == 1.5
     assert not gaps.rows[0].meets
     via_gap = core.gap(dataset, "POL", ["3.5"], year=2025, current_pct=2.0)
@@ -414,12 +425,21 @@ def test_totals_are_spending_over_gdp(dataset: Dataset, year: int) -> None:
             assert row.members_meeting == sum(1 for s in shares if s >= row.target.share_pct)
             assert row.members_counted == len(counted)
             shortfall = math.fsum(
-                (row.target.share_pct - s.pct) / 100 * g.usd_bn
+                (row.target.share_pct - s.pct) / 100 * nato_gdp(dataset, a.iso3, year)
                 for a in counted
-                if (s := a.share(year)) and (g := a.gdp(year)) and s.pct < row.target.share_pct
+                if (s := a.share(year)) and s.pct < row.target.share_pct
             )
             assert math.isclose(row.shortfall_usd_bn, shortfall, rel_tol=1e-9, abs_tol=1e-9)
-            assert row.shortfall_usd_bn >= row.gap_usd_bn - 1e-9  # net ≤ gross: surpluses only offset
+            # Signed, surpluses offset shortfalls: gross ≥ net over the same weights (current GDP). The
+            # net gap is the group's GDP times NATO's gap, whose share weighs members by constant-2021
+            # GDP (and counts Iceland's GDP): the two nets differ by that weighting, under 0.1 point.
+            signed = math.fsum(
+                (row.target.share_pct - s.pct) / 100 * nato_gdp(dataset, a.iso3, year)
+                for a in counted
+                if (s := a.share(year))
+            )
+            assert row.shortfall_usd_bn >= signed - 1e-9
+            assert abs(row.gap_usd_bn - signed) <= 0.1 / 100 * total.gdp_usd_bn
 
 
 def test_europe_and_canada_excludes_usa(dataset: Dataset) -> None:
@@ -429,19 +449,13 @@ def test_europe_and_canada_excludes_usa(dataset: Dataset) -> None:
     assert "USA" not in europe.excluded
     assert "CAN" in europe.members
     assert set(nato.members) - set(europe.members) == {"USA"}
-    usa_gdp = ally(dataset, "USA").gdp(2025)
-    assert usa_gdp is not None
-    assert math.isclose(nato.gdp_usd_bn - europe.gdp_usd_bn, usa_gdp.usd_bn, rel_tol=1e-9)
+    assert math.isclose(nato.gdp_usd_bn - europe.gdp_usd_bn, nato_gdp(dataset, "USA", 2025), rel_tol=1e-9)
 
 
 def test_spending_shares_sum_to_100(dataset: Dataset) -> None:
     comparison = core.compare_allies(dataset, 2024, specs(dataset, "2"))
     assert math.isclose(sum(comparison.spending_shares.values()), 100.0, rel_tol=1e-12)
-    usa = ally(dataset, "USA")
-    share, gdp = usa.share(2024), usa.gdp(2024)
-    assert share is not None
-    assert gdp is not None
-    expected = share.pct / 100 * gdp.usd_bn / comparison.totals[0].spending_usd_bn * 100
+    expected = nato_gdp(dataset, "USA", 2024, "spending_usd_m") / comparison.totals[0].spending_usd_bn * 100
     assert math.isclose(comparison.spending_shares["USA"], expected, rel_tol=1e-12)
 
 
@@ -596,9 +610,16 @@ def synthetic_dataset(members: list[tuple[float, float]]) -> Dataset:
 
 
 def assert_between_min_and_max(total: core.GroupTotal, members: list[AllyGaps]) -> None:
-    shares = [m.share.pct for m in members if core.counts_in_totals(m) and m.share is not None]
+    counted = [m.share for m in members if core.counts_in_totals(m) and m.share is not None]
+    shares = [s.pct for s in counted]
     low, high = min(shares), max(shares)
     slack = 1e-12 * max(1.0, high)
+    if total.real_share_pct is not None:
+        # NATO's way: a mean of the exact ratios, of which the shares are NATO's rounding.
+        slack += max(s.precision for s in counted) / 2 + 0.01 * high  # and NATO rounds small allies to US$ m
+    # Iceland's GDP (no spending) lowers the share by its part of the group's GDP, a few in ten thousand.
+    iceland = math.fsum(m.gdp.usd_bn for m in members if m.ally.iso3 in total.gdp_only and m.gdp)
+    low *= 1 - 2 * iceland / total.gdp_usd_bn
     assert low - slack <= total.share_pct <= high + slack
 
 

@@ -195,7 +195,7 @@ def test_sources_match_reference(reference: Path, dataset: Dataset) -> None:
         part.source
         for a in dataset.allies
         for record in a.years.values()
-        for part in (record.gdp, record.population, getattr(record, "fx", None))
+        for part in (record.gdp, record.gdp_lcu, record.growth, record.population, record.fx)
         if part is not None
     } | {share.edition for a in dataset.allies for record in a.years.values() for share in record.shares}
     # Every cited source is described, and only cited sources are kept (SIPRI is a cross-check only).
@@ -384,3 +384,53 @@ def test_sdist_carries_the_sources_and_the_wheel_only_the_dataset(tmp_path: Path
     assert [n for n in in_wheel if "/data/" in n and not n.endswith(".py")] == ["spendcalc/data/allies.json"]
     shipped = [name for name in in_wheel if ".dist-info/" not in name]
     assert not [name for name in shipped if name.endswith((".csv", ".txt", ".md")) or "sources" in name]
+
+
+def test_imf_gdp_in_national_currency_and_growth_are_the_source_rows(
+    dataset: Dataset, reference: Path
+) -> None:
+    allies = {a.iso3: a for a in dataset.allies}
+    lcu_rows = read(reference, "gdp_lcu.csv")
+    assert len(lcu_rows) == 32 * 6
+    for row in lcu_rows:
+        gdp = allies[row["iso3"]].gdp_lcu(int(row["year"]))
+        assert gdp is not None
+        assert (gdp.lcu_bn, gdp.currency, gdp.kind, gdp.source) == (
+            float(row["gdp_lcu_bn"]),
+            row["currency"].strip(),
+            row["kind"],
+            row["source"],
+        )
+    growth_rows = read(reference, "growth_imf.csv")
+    assert len(growth_rows) == 32 * 8
+    for row in growth_rows:
+        growth = allies[row["iso3"]].growth(int(row["year"]))
+        assert growth is not None
+        assert (growth.real_pct, growth.cpi_pct, growth.source) == (
+            float(row["real_growth_pct"]),
+            float(row["cpi_inflation_pct"]),
+            row["source"],
+        )
+    tur = allies["TUR"].growth(2031)
+    assert tur is not None and tur.nominal_pct == pytest.approx(
+        ((1 + tur.real_pct / 100) * (1 + tur.cpi_pct / 100) - 1) * 100
+    )
+    mkd = allies["MKD"].gdp_lcu(2024)
+    assert mkd is not None and mkd.currency == "MKD"
+
+
+def test_natos_national_currency_is_each_allys_currency_of_the_editions_last_year(dataset: Dataset) -> None:
+    """Checked against NATO's implied rates: an ally whose row is in euros has the euro allies' rate."""
+    table = next(t for t in dataset.nato_tables if t.metric == "spending_lcu_m")
+    assert table.currencies["BGR"] == table.currencies["HRV"] == table.currencies["LTU"] == "EUR"
+    assert table.currencies["ALB"] == "ALL" and table.currencies["MKD"] == "MKD"
+    assert set(table.currencies) == {a.iso3 for a in dataset.allies if a.has_armed_forces}
+    for year in range(2014, 2027):
+        rate = {
+            code: (dataset.nato_figure(code, year, "spending_lcu_m") or 0)
+            / (dataset.nato_figure(code, year, "spending_usd_m") or 1)
+            for code in table.currencies
+        }
+        for code, currency in table.currencies.items():
+            euro_like = abs(rate[code] / rate["DEU"] - 1) < 0.011
+            assert euro_like == (currency == "EUR"), (code, year, rate[code])

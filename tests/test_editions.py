@@ -270,3 +270,32 @@ def test_no_change_reads_as_zero(dataset: Dataset) -> None:
     assert [r.share.pct for r in result.rows if r.share] == [1.09, 1.09]
     change = next(f for f in revision_fields(result).fields if f.key == "change_pp")
     assert show(change.cell(result.rows[1]), Kind.GAP_PP).text == "0.00"
+
+
+@pytest.mark.parametrize("prices", ["current", "constant"])
+def test_compare_totals_are_natos_aggregate_rows(dataset: Dataset, prices: str) -> None:
+    """The NATO and Europe-and-Canada totals that compare computes (domain/groups.py), 2014-2026: the
+    share equals NATO's printed aggregate within its rounding; spending equals NATO's aggregate row in
+    current or constant 2021 US$ within the rounding of the allies' printed millions; GDP equals NATO's
+    row (Iceland's GDP counted, as the residual of NATO's total)."""
+    from spendcalc.domain.comparison import compare_allies
+    from spendcalc.domain.targets import TargetSpec
+
+    priced = dataset.for_prices(prices)
+    suffix = "_2021_m" if prices == "constant" else "_m"
+    printed = {
+        (r["iso3"], int(r["year"])): float(r["share_pct"]) for r in read("nato_2026_core_share_of_gdp.csv")
+    }
+    for year in range(2014, 2027):
+        nato, europe = compare_allies(priced, year, (TargetSpec(2.0),)).totals
+        for total, code in ((nato, "NATO_TOTAL"), (europe, "NATO_EUROPE_AND_CANADA")):
+            assert abs(total.share_pct - printed[(code, year)]) <= 0.005, (code, year, total.share_pct)
+            spending = dataset.nato_figure(code, year, f"spending_usd{suffix}")
+            gdp = dataset.nato_figure(code, year, f"gdp_usd{suffix}")
+            assert spending is not None and gdp is not None
+            assert abs(total.spending_usd_bn * 1000 - spending) <= len(total.members) / 2, (code, year)
+            assert abs(total.gdp_usd_bn * 1000 - gdp) <= len(total.members) / 2, (code, year)
+            assert total.gdp_only == ("ISL",)
+            assert total.rows[0].gap_pp == 2.0 - total.share_pct
+        # The gap to a target in money is at the prices asked for: NATO's GDP times the gap in points.
+        assert nato.rows[0].gap_usd_bn == pytest.approx((2.0 - nato.share_pct) / 100 * nato.gdp_usd_bn)

@@ -48,24 +48,36 @@ def test_groups_equal_groups_csv(dataset: Dataset) -> None:
             assert group.rule is None
 
 
+def _nato(raw: dict[str, Any], code: str, year: int, metric: str) -> float:
+    table = next(t for t in raw["nato_tables"] if t["metric"] == metric)
+    value: float = table["values"][code][year - table["first_year"]]
+    return value
+
+
 def test_group_total_is_sum_over_members_from_the_json(dataset: Dataset) -> None:
+    """NATO's way, from NATO's own tables in the JSON: money is Σ of the members' current-US$ spending and
+    GDP; the share is Σ constant-2021 spending / Σ constant-2021 GDP."""
     raw = load_raw()
     by_iso3 = {a["iso3"]: a for a in raw["allies"]}
     eu = next(g for g in raw["groups"] if g["id"] == "eu")
     year = 2024
-    spending = gdp = 0.0
+    spending = gdp = real_spending = real_gdp = 0.0
     for iso3 in eu["members"]:
         record = by_iso3[iso3]["years"].get(str(year), {})
         share = next((s["pct"] for s in record.get("shares", []) if s["edition"] == LATEST), None)
-        if share is None or record.get("gdp") is None or by_iso3[iso3]["joined"] > year:
+        if share is None or by_iso3[iso3]["joined"] > year:
             continue
-        spending += share / 100 * record["gdp"]["usd_bn"]
-        gdp += record["gdp"]["usd_bn"]
+        spending += _nato(raw, iso3, year, "spending_usd_m") / 1000
+        gdp += _nato(raw, iso3, year, "gdp_usd_m") / 1000
+        real_spending += _nato(raw, iso3, year, "spending_usd_2021_m") / 1000
+        real_gdp += _nato(raw, iso3, year, "gdp_usd_2021_m") / 1000
     total = compare(dataset, [2], year, groups=["eu"]).totals[-1]
     assert total.name == "EU members in NATO"
+    assert total.gdp_only == ()  # Iceland is not in the EU
     assert math.isclose(total.gdp_usd_bn, gdp, rel_tol=1e-12)
     assert math.isclose(total.spending_usd_bn, spending, rel_tol=1e-12)
-    assert math.isclose(total.rows[0].gap_usd_bn, (2 - spending / gdp * 100) / 100 * gdp, rel_tol=1e-9)
+    assert math.isclose(total.share_pct, real_spending / real_gdp * 100, rel_tol=1e-12)
+    assert math.isclose(total.rows[0].gap_usd_bn, (2 - total.share_pct) / 100 * gdp, rel_tol=1e-9)
 
 
 def test_membership_by_year_nordic_2014(dataset: Dataset) -> None:

@@ -24,23 +24,60 @@ ALL = [a["iso3"] for a in RAW["allies"]]
 LATEST = "nato-2026-07"
 
 
+def _table(metric: str) -> dict[str, list[float | None]]:
+    """One of NATO's tables of the latest edition, read from the JSON: ISO3 → values from its first year."""
+    (table,) = [t for t in RAW["nato_tables"] if t["edition"] == LATEST and t["metric"] == metric]
+    assert table["first_year"] == 2014
+    return table["values"]  # type: ignore[no-any-return]
+
+
+TABLES = {m: _table(m) for m in ("spending_usd_m", "gdp_usd_m", "spending_usd_2021_m", "gdp_usd_2021_m")}
+
+
+def _nato(iso3: str, year: int, metric: str) -> float | None:
+    values = TABLES[metric].get(iso3)
+    return None if values is None else values[year - 2014]
+
+
+def _joined(iso3: str) -> int:
+    return int(next(a["joined"] for a in RAW["allies"] if a["iso3"] == iso3))
+
+
 def _raw_year(iso3: str, year: int) -> tuple[float, float] | None:
     """(share, GDP) of an ally in a year, read from the JSON, if it counts in that year's totals."""
     ally = next(a for a in RAW["allies"] if a["iso3"] == iso3)
     record = ally["years"].get(str(year), {})
     share = next((s["pct"] for s in record.get("shares", []) if s["edition"] == LATEST), None)
-    if share is None or record.get("gdp") is None or ally["joined"] > year:
+    gdp = _nato(iso3, year, "gdp_usd_m")
+    if share is None or gdp is None or ally["joined"] > year:
         return None
-    return share, record["gdp"]["usd_bn"]
+    return share, gdp / 1000
 
 
-def _sums(members: list[str] | tuple[str, ...], year: int) -> tuple[float, float, float]:
-    """Σspending, ΣGDP and Σmax(0, 3.5% of GDP − spending) over the members counted, from the JSON."""
-    figures = [f for m in members if (f := _raw_year(m, year)) is not None]
-    spending = math.fsum(s / 100 * g for s, g in figures)
-    gdp = math.fsum(g for _, g in figures)
-    shortfall = math.fsum(max(0.0, 3.5 / 100 * g - s / 100 * g) for s, g in figures)
-    return spending, gdp, shortfall
+def _iceland(year: int, metric: str) -> float:
+    """Iceland's GDP in NATO's totals: NATO's total less the other allies of the year (millions)."""
+    others = [
+        _nato(a["iso3"], year, metric) for a in RAW["allies"] if a["joined"] <= year and a["iso3"] != "ISL"
+    ]
+    return (_nato("NATO_TOTAL", year, metric) or 0.0) - math.fsum(v or 0.0 for v in others)
+
+
+def _sums(members: list[str] | tuple[str, ...], year: int) -> tuple[float, float, float, float]:
+    """Σspending, ΣGDP (Iceland's counted as in NATO's totals), Σmax(0, 3.5% − share) × GDP, and NATO's
+    share (Σ constant-2021 spending / Σ constant-2021 GDP) over the members counted, from NATO's tables in
+    the JSON."""
+    counted = [m for m in members if _raw_year(m, year) is not None]
+    iceland = "ISL" in members and _joined("ISL") <= year
+
+    def total(metric: str, gdp: bool) -> float:
+        summed = math.fsum(_nato(m, year, metric) or 0.0 for m in counted)
+        return summed + (_iceland(year, metric) if gdp and iceland else 0.0)
+
+    spending = total("spending_usd_m", False) / 1000
+    gdp = total("gdp_usd_m", True) / 1000
+    shortfall = math.fsum(max(0.0, 3.5 - s) / 100 * g for m in counted for s, g in [_raw_year(m, year)])  # type: ignore[misc]
+    share = total("spending_usd_2021_m", False) / total("gdp_usd_2021_m", True) * 100
+    return spending, gdp, shortfall, share
 
 
 # --- share ----------------------------------------------------------------------------------------
@@ -57,15 +94,16 @@ def test_share_group_row_is_sum_over_members(dataset: Dataset, members: list[str
         return
     burden = burden_sharing(dataset, year, TargetSpec(3.5), [group])
     (row,) = burden.asked
-    spending, gdp, shortfall = _sums(members, year)
+    spending, gdp, shortfall, share = _sums(members, year)
     assert row.spending_usd_bn is not None and row.share is not None and row.gdp_usd_bn is not None
-    assert math.isclose(row.spending_usd_bn, spending, rel_tol=1e-12)
-    assert math.isclose(row.gdp_usd_bn, gdp, rel_tol=1e-12)
-    assert math.isclose(row.share.pct, spending / gdp * 100, rel_tol=1e-12)
+    assert math.isclose(row.spending_usd_bn, spending, rel_tol=1e-9)
+    assert math.isclose(row.gdp_usd_bn, gdp, rel_tol=1e-9)
+    assert math.isclose(row.share.pct, share, rel_tol=1e-9)
     assert row.gap_usd_bn is not None and row.shortfall_usd_bn is not None
-    assert math.isclose(row.gap_usd_bn, 3.5 / 100 * gdp - spending, rel_tol=1e-9, abs_tol=1e-9)
+    assert math.isclose(row.gap_usd_bn, (3.5 - share) / 100 * gdp, rel_tol=1e-9, abs_tol=1e-9)
     assert math.isclose(row.shortfall_usd_bn, shortfall, rel_tol=1e-9, abs_tol=1e-9)
-    assert row.gap_usd_bn <= row.shortfall_usd_bn + 1e-9
+    # NATO's weighting (constant-2021 GDP) can put the net gap a little above the shortfall, never far.
+    assert row.gap_usd_bn <= row.shortfall_usd_bn + 0.01 * gdp
     assert math.isclose(row.share_of_total_pct or 0.0, spending / burden.total_usd_bn * 100, rel_tol=1e-12)
 
 
@@ -112,7 +150,9 @@ def test_cli_share_group_table_csv_json() -> None:
 
 
 def test_history_group_years_sum_members_of_the_year(dataset: Dataset) -> None:
-    rows = group_history(dataset, parse_group(dataset, "nordic"), 2021, 2024)
+    nordic = parse_group(dataset, "nordic")
+    assert "ISL" in nordic.members  # its GDP counts in the group's, as in NATO's totals
+    rows = group_history(dataset, nordic, 2021, 2024)
     assert [r.members for r in rows] == [
         ("DNK", "NOR"),
         ("DNK", "NOR"),
@@ -120,10 +160,11 @@ def test_history_group_years_sum_members_of_the_year(dataset: Dataset) -> None:
         ("DNK", "FIN", "NOR", "SWE"),
     ]
     for row in rows:
-        spending, gdp, _ = _sums(row.members, row.year)
+        spending, gdp, _, share = _sums(nordic.members, row.year)
         assert row.spending_usd_bn is not None and row.share_pct is not None
-        assert math.isclose(row.spending_usd_bn, spending, rel_tol=1e-12)
-        assert math.isclose(row.share_pct, spending / gdp * 100, rel_tol=1e-12)
+        assert math.isclose(row.spending_usd_bn, spending, rel_tol=1e-9)
+        assert row.gdp_usd_bn is not None and math.isclose(row.gdp_usd_bn, gdp, rel_tol=1e-9)
+        assert math.isclose(row.share_pct, share, rel_tol=1e-9)
 
 
 def test_history_group_before_any_member_joined_is_missing(dataset: Dataset) -> None:
@@ -166,8 +207,8 @@ def test_cli_chart_group_bars() -> None:
     data = json.loads(ok("chart", "-g", "nato", "-g", "mine=EST,LVA", "-f", "json"))
     groups = [r for r in data["rows"] if r["group"]]
     assert [g["name"] for g in groups] == ["NATO", "mine"]
-    spending, gdp, _ = _sums(["EST", "LVA"], 2026)
-    assert math.isclose(groups[1]["share_pct"], spending / gdp * 100, rel_tol=1e-9)
+    *_, share = _sums(["EST", "LVA"], 2026)
+    assert math.isclose(groups[1]["share_pct"], share, rel_tol=1e-9)
     assert groups[1]["members"] == "EST LVA" and groups[1]["share_source"] == "Σspending/ΣGDP"
     table = ok("chart", "-g", "baltic")
     bars = [line for line in table.splitlines() if line.startswith(" Baltic states")]
@@ -188,3 +229,16 @@ def test_history_group_year_errors(dataset: Dataset) -> None:
         group_history(dataset, baltic, 2024, 2020)
     with pytest.raises(SpendcalcError, match="group 'Baltic states': no figures for 2030–2032"):
         group_history(dataset, baltic, 2030, 2032)
+
+
+def test_share_an_allys_net_gap_is_its_shortfall_below_the_target(dataset: Dataset) -> None:
+    """For one ally there is nothing to offset: below the target its net gap is its shortfall (points to
+    the target × GDP, as `gap` has it), above it the shortfall is 0."""
+    burden = burden_sharing(dataset, 2026, TargetSpec(3.5))
+    allies = [r for r in burden.rows if r.iso3 is not None and r.share is not None]
+    assert len(allies) == 31
+    for row in allies:
+        assert row.share is not None and row.gdp_usd_bn is not None and row.gap_usd_bn is not None
+        assert math.isclose(row.gap_usd_bn, (3.5 - row.share.pct) / 100 * row.gdp_usd_bn, rel_tol=1e-12)
+        expected = max(row.gap_usd_bn, 0.0)
+        assert math.isclose(row.shortfall_usd_bn or 0.0, expected, rel_tol=1e-9, abs_tol=1e-12)

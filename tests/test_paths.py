@@ -32,7 +32,16 @@ from spendcalc.domain.trajectories import (
     share_on_path,
 )
 from spendcalc.errors import SpendcalcError, UsageError
-from support import Raw, load_raw, raw_ally
+from support import (
+    Raw,
+    expected_gdp,
+    expected_local,
+    load_raw,
+    raw_ally,
+    raw_imf_rate,
+    raw_nato,
+    raw_nato_rate,
+)
 
 LAST_DATA_YEAR = 2030
 
@@ -123,15 +132,15 @@ def test_us_national_currency_is_the_dollar(ds: Dataset) -> None:
     assert (rate.code, rate.per_usd) == ("USD", 1.0)
 
 
-def test_gbp_2024_matches_the_dataset_and_is_about_0_7823(ds: Dataset, raw: Raw) -> None:
+def test_gbp_2024_is_natos_implied_rate_about_0_7822(ds: Dataset, raw: Raw) -> None:
     rate = conversion(ds, ally_of(ds, "GBR"), 2024, Currency.LCU)
     assert rate is not None
     assert rate.code == "GBP"
     assert rate.year == rate.rate_year == 2024
     assert not rate.carried_forward
-    assert rate.source == "ecb-eurofxref"
-    assert rate.per_usd == raw_ally(raw, "GBR")["years"]["2024"]["fx"]["per_usd"]
-    assert rate.per_usd == pytest.approx(0.7823, abs=5e-5)
+    assert (rate.source, rate.method) == ("nato-2026-07", "nato")
+    assert rate.per_usd == raw_nato_rate(raw, "GBR", 2024)
+    assert rate.per_usd == pytest.approx(0.7822, abs=5e-5)
 
 
 ECB_RATES = Path(__file__).resolve().parents[1] / "data" / "sources" / "ecb_annual_rates.csv"
@@ -149,47 +158,68 @@ def _ecb_annual_mean(code: str, year: int) -> float:
     return float(row["per_usd"])
 
 
-def test_gbp_2024_agrees_with_the_ecb_history(ds: Dataset) -> None:
-    expected = _ecb_annual_mean("GBP", 2024)
-    rate = conversion(ds, ally_of(ds, "GBR"), 2024, Currency.LCU)
+def test_an_edition_without_tables_uses_the_ecb_before_the_imf_years(ds: Dataset, raw: Raw) -> None:
+    old = ds.for_edition("nato-2025-08")
+    expected = _ecb_annual_mean("GBP", 2023)
+    rate = conversion(old, ally_of(old, "GBR"), 2023, Currency.LCU)
     assert rate is not None
+    assert (rate.source, rate.method) == ("ecb-eurofxref", "ecb")
     # The dataset keeps six decimals.
     assert rate.per_usd == pytest.approx(expected, abs=1e-6)
-    assert round(expected, 4) == 0.7823
+    assert rate.per_usd == raw_ally(raw, "GBR")["years"]["2023"]["fx"]["per_usd"]
+    # From 2024, the IMF's implied rate, which NATO's and the ECB's agree with to a few in ten thousand.
+    imf = conversion(old, ally_of(old, "GBR"), 2024, Currency.LCU)
+    assert imf is not None and (imf.method, imf.per_usd) == ("imf", raw_imf_rate(raw, "GBR", 2024))
+    assert imf.per_usd == pytest.approx(_ecb_annual_mean("GBP", 2024), rel=1e-3)
+    euro = conversion(old, None, 2019, Currency.EUR)
+    assert euro is not None and not euro.carried_forward
+    assert euro.per_usd == raw["eur_per_usd"]["2019"]["per_usd"]
 
 
-def test_eur_2027_carries_the_2025_average_forward(ds: Dataset, raw: Raw) -> None:
+def test_eur_after_the_edition_is_the_imfs_implied_rate_then_2029s(ds: Dataset, raw: Raw) -> None:
     rate = conversion(ds, ally_of(ds, "DEU"), 2027, Currency.EUR)
     assert rate is not None
-    assert rate.code == "EUR"
-    assert rate.year == 2027
-    assert rate.rate_year == 2025
-    assert rate.carried_forward
-    assert rate.per_usd == raw["eur_per_usd"]["2025"]["per_usd"]
-    # The same for an ally outside the euro area, and without an ally at all.
+    assert (rate.code, rate.year, rate.rate_year, rate.method) == ("EUR", 2027, 2027, "imf")
+    assert not rate.carried_forward
+    assert rate.per_usd == raw_imf_rate(raw, "DEU", 2027)
+    # Outside the euro area, and without an ally: Σ NGDP / Σ NGDPD over the euro allies, the same rate.
     for ally in (ally_of(ds, "POL"), None):
         other = conversion(ds, ally, 2027, Currency.EUR)
         assert other is not None
-        assert (other.rate_year, other.per_usd) == (2025, rate.per_usd)
+        assert other.rate_year == 2027
+        assert other.per_usd == pytest.approx(rate.per_usd, rel=1e-4)
+    later = conversion(ds, ally_of(ds, "DEU"), 2033, Currency.EUR)
+    assert later is not None and later.carried_forward
+    assert (later.rate_year, later.per_usd) == (2029, raw_imf_rate(raw, "DEU", 2029))
 
 
-def test_eur_past_year_uses_that_years_average(ds: Dataset, raw: Raw) -> None:
+def test_eur_in_the_editions_years_is_natos_euro_rate(ds: Dataset, raw: Raw) -> None:
     rate = conversion(ds, None, 2019, Currency.EUR)
-    assert rate is not None
-    assert not rate.carried_forward
-    assert rate.per_usd == raw["eur_per_usd"]["2019"]["per_usd"]
+    assert rate is not None and not rate.carried_forward and rate.method == "nato"
+    assert rate.per_usd == pytest.approx(raw_nato_rate(raw, "DEU", 2019), rel=2e-4)
+    assert rate.per_usd == pytest.approx(raw["eur_per_usd"]["2019"]["per_usd"], rel=1e-3)
 
 
 @pytest.mark.parametrize("iso3", ["ALB", "MKD"])
-@pytest.mark.parametrize("year", [2014, 2024, 2027])
-def test_no_ecb_rate_for_lek_and_denar(ds: Dataset, iso3: str, year: int) -> None:
-    assert conversion(ds, ally_of(ds, iso3), year, Currency.LCU) is None
+@pytest.mark.parametrize("year", [2014, 2024, 2026, 2027, 2035])
+def test_lek_and_denar_have_natos_then_the_imfs_rates(ds: Dataset, raw: Raw, iso3: str, year: int) -> None:
+    rate = conversion(ds, ally_of(ds, iso3), year, Currency.LCU)
+    assert rate is not None
+    assert rate.code == ("ALL" if iso3 == "ALB" else "MKD")
+    expected = raw_nato_rate(raw, iso3, year) if year <= 2026 else raw_imf_rate(raw, iso3, min(year, 2029))
+    assert rate.per_usd == expected
+    # No ECB rate exists for them: an edition without NATO's tables has none before the IMF's years.
+    old = ds.for_edition("nato-2025-08")
+    assert (conversion(old, ally_of(old, iso3), year, Currency.LCU) is None) == (year < 2024)
 
 
-def test_croatia_kuna_until_2022_euro_from_2023(ds: Dataset, raw: Raw) -> None:
-    croatia = ally_of(ds, "HRV")
-    kuna = conversion(ds, croatia, 2022, Currency.LCU)
-    euro = conversion(ds, croatia, 2023, Currency.LCU)
+def test_croatia_kuna_until_2022_euro_from_2023_but_euros_throughout_in_natos_tables(
+    ds: Dataset, raw: Raw
+) -> None:
+    old = ds.for_edition("nato-2025-08")
+    croatia = ally_of(old, "HRV")
+    kuna = conversion(old, croatia, 2022, Currency.LCU)
+    euro = conversion(old, croatia, 2023, Currency.LCU)
     assert kuna is not None
     assert euro is not None
     assert kuna.code == "HRK"
@@ -199,6 +229,9 @@ def test_croatia_kuna_until_2022_euro_from_2023(ds: Dataset, raw: Raw) -> None:
     assert euro.per_usd == pytest.approx(raw["eur_per_usd"]["2023"]["per_usd"], rel=1e-6)
     # About 7.5 kuna to the euro, so several kuna per dollar.
     assert 6 < kuna.per_usd < 8
+    # NATO's 2026 tables give Croatia's national currency in euros for every year.
+    nato = conversion(ds, ally_of(ds, "HRV"), 2022, Currency.LCU)
+    assert nato is not None and nato.code == "EUR" and 0.8 < nato.per_usd < 1.1
 
 
 # --- paths: share_on_path and defence_path ---------------------------------------------------------
@@ -241,14 +274,18 @@ def test_deu_to_3_5_by_2029(ds: Dataset, raw: Raw) -> None:
     assert line.years[-1].share_pct == 3.5
     assert line.years[-1].year == 2029
     gaps = core.ally_gaps(ds, germany, 2026, [spec(3.5)])
-    assert gaps.share is not None
+    assert gaps.share is not None and gaps.gdp is not None
     assert line.years[0].share_pct == gaps.share.pct
-    assert line.years[0].spending_bn == gaps.spending_usd_bn
-    # Independently: 2026 share × 2026 GDP, and 3.5% of the 2029 projection.
+    # A path prices shares: share × GDP, on NATO's GDP in the edition's years (the gap's GDP).
+    assert line.years[0].gdp_bn == gaps.gdp.usd_bn
+    assert line.years[0].spending_bn == gaps.share.pct / 100 * gaps.gdp.usd_bn
+    # Independently: 2026 share × NATO's 2026 GDP, and 3.5% of the 2029 GDP grown from it as the IMF's NGDP.
     start = raw_share(raw, "DEU", 2026)
     assert start is not None
-    assert line.years[0].spending_bn == pytest.approx(start / 100 * raw_gdp(raw, "DEU", 2026), rel=1e-12)
-    assert line.years[-1].spending_bn == pytest.approx(3.5 / 100 * raw_gdp(raw, "DEU", 2029), rel=1e-12)
+    nato_gdp = raw_nato(raw, "DEU", 2026, "gdp_usd_m") / 1000
+    assert line.years[0].spending_bn == pytest.approx(start / 100 * nato_gdp, rel=1e-12)
+    expected = expected_gdp(raw, "DEU", 2029)
+    assert line.years[-1].spending_bn == pytest.approx(3.5 / 100 * expected, rel=1e-12)
     assert path.extra_years == (2027, 2029)
     assert line.years[0].extra_bn == 0.0
 
@@ -292,46 +329,60 @@ def test_flat_cash_baseline_is_the_start_years_spending(ds: Dataset, raw: Raw) -
     line = only_line(defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2029, baseline=Baseline.FLAT_CASH))
     start = raw_share(raw, "DEU", 2026)
     assert start is not None
-    cash = start / 100 * raw_gdp(raw, "DEU", 2026)
+    cash = start / 100 * expected_gdp(raw, "DEU", 2026)
     for year in line.years:
         assert math.isclose(year.baseline_bn, cash, rel_tol=1e-12)
         assert math.isclose(year.extra_bn, year.spending_bn - cash, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def test_gdp_after_2030_is_assumed_at_the_last_projected_rate(ds: Dataset, raw: Raw) -> None:
-    path = defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2035)
-    rate = raw_last_growth(raw, "DEU")
+@pytest.mark.parametrize("iso3", ["DEU", "TUR", "POL", "USA", "ALB"])
+def test_gdp_after_the_edition_follows_the_imf_then_growth_and_inflation_then_the_last_rate(
+    ds: Dataset, raw: Raw, iso3: str
+) -> None:
+    path = defence_path(ds, ally_of(ds, iso3), spec(3.5), 2035)
+    growth = raw_ally(raw, iso3)["years"]["2031"]["growth"]
+    rate = ((1 + growth["real_pct"] / 100) * (1 + growth["cpi_pct"] / 100) - 1) * 100
     assert path.gdp.growth_pct is not None
     assert math.isclose(path.gdp.growth_pct, rate, rel_tol=1e-9)
-    assert path.gdp.growth_basis is not None
-    assert f"{rate:.2f}%" in path.gdp.growth_basis
+    basis = path.gdp.growth_basis
+    assert basis is not None
+    assert "2027–2029 as the IMF's GDP in national currency grows [imf-weo-2026-04-ngdp]" in basis
+    assert (
+        "2030–2031 at the IMF's real growth and CPI inflation [imf-weo-2026-04-growth], an assumption"
+        in basis
+    )
+    assert f"from 2032 {rate:.2f}% a year" in basis and "(NGDP ÷ NGDPD)" in basis
+    kinds = {2026: "estimate", 2027: "projection", 2029: "projection", 2030: "assumed", 2035: "assumed"}
     for point in path.gdp.points:
-        if point.year <= LAST_DATA_YEAR:
-            assert point.kind != "assumed"
-            assert point.usd_bn == raw_gdp(raw, "DEU", point.year)
-        else:
-            assert point.kind == "assumed"
-            assert point.assumed
-            expected = raw_gdp(raw, "DEU", LAST_DATA_YEAR) * (1 + rate / 100) ** (point.year - LAST_DATA_YEAR)
-            assert math.isclose(point.usd_bn, expected, rel_tol=1e-9)
+        assert point.usd_bn == pytest.approx(expected_gdp(raw, iso3, point.year), rel=1e-9), point
+        assert point.local_bn == pytest.approx(expected_local(raw, iso3, point.year), rel=1e-9), point
+        assert point.kind == kinds.get(point.year, point.kind)
+        assert point.assumed == (point.year >= 2030)
 
 
-def test_no_assumed_years_within_the_data(ds: Dataset) -> None:
-    path = defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2030)
-    assert path.gdp.growth_basis is None
+def test_no_assumed_years_within_the_imfs_figures(ds: Dataset) -> None:
+    path = defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2029)
+    assert path.gdp.growth_basis is not None and "assumption" not in path.gdp.growth_basis
     assert path.gdp.growth_pct is None
     assert not any(p.assumed for p in path.gdp.points)
+    # Within the edition's years nothing is projected at all.
+    old = ds.for_edition("nato-2026-07")
+    assert defence_path(old, ally_of(old, "DEU"), spec(3.5), 2026, from_year=2024).gdp.growth_basis is None
 
 
 def test_growth_option_replaces_the_projections(ds: Dataset, raw: Raw) -> None:
     path = defence_path(ds, ally_of(ds, "DEU"), spec(3.5), 2029, growth_pct=1.0)
-    first = raw_gdp(raw, "DEU", 2026)
-    assert path.gdp.points[0].usd_bn == first
+    first = expected_local(raw, "DEU", 2026)
+    assert path.gdp.points[0].usd_bn == raw_nato(raw, "DEU", 2026, "gdp_usd_m") / 1000
     assert path.gdp.points[0].kind != "assumed"
     for point in path.gdp.points[1:]:
         assert point.kind == "assumed"
-        assert math.isclose(point.usd_bn, first * 1.01 ** (point.year - 2026), rel_tol=1e-12)
-        assert point.usd_bn != raw_gdp(raw, "DEU", point.year)
+        # 1% a year in national currency; US$ at the IMF's implied rate of the year.
+        assert point.local_bn is not None
+        assert math.isclose(point.local_bn, first * 1.01 ** (point.year - 2026), rel_tol=1e-12)
+        assert math.isclose(
+            point.usd_bn, point.local_bn / raw_imf_rate(raw, "DEU", point.year), rel_tol=1e-12
+        )
     assert path.gdp.growth_pct == 1.0
     assert path.gdp.growth_basis is not None
     assert "1%" in path.gdp.growth_basis
@@ -376,7 +427,8 @@ def test_current_share_replaces_the_nato_figure(ds: Dataset, raw: Raw) -> None:
     assert line.start is not None
     assert line.start.user_supplied
     assert line.years[0].share_pct == 2.3
-    assert math.isclose(line.years[0].spending_bn, 2.3 / 100 * raw_gdp(raw, "GBR", 2024), rel_tol=1e-12)
+    gdp = raw_nato(raw, "GBR", 2024, "gdp_usd_m") / 1000  # NATO's GDP in the edition's years
+    assert math.isclose(line.years[0].spending_bn, 2.3 / 100 * gdp, rel_tol=1e-12)
 
 
 def test_lcu_flat_cash_is_flat_in_pounds(ds: Dataset, raw: Raw) -> None:
@@ -391,17 +443,14 @@ def test_lcu_flat_cash_is_flat_in_pounds(ds: Dataset, raw: Raw) -> None:
         currency=Currency.LCU,
     )
     line = only_line(path)
-    years = raw_ally(raw, "GBR")["years"]
-    fx_2024 = years["2024"]["fx"]["per_usd"]
-    fx_2025 = years["2025"]["fx"]["per_usd"]
     assert path.money == "GBP"
-    cash_2024 = 2.3 / 100 * raw_gdp(raw, "GBR", 2024) * fx_2024
+    cash_2024 = 2.3 / 100 * expected_local(raw, "GBR", 2024)
     assert math.isclose(line.years[0].spending_bn, cash_2024, rel_tol=1e-12)
-    spend_2027 = 2.5 / 100 * raw_gdp(raw, "GBR", 2027) * fx_2025
+    spend_2027 = 2.5 / 100 * expected_local(raw, "GBR", 2027)
     assert math.isclose(line.years[-1].spending_bn, spend_2027, rel_tol=1e-9)
     assert all(math.isclose(y.baseline_bn, cash_2024, rel_tol=1e-12) for y in line.years)
-    # README worked example: £84.8bn in 2027 against £66.5bn in 2024.
-    assert round(line.years[-1].spending_bn, 1) == 84.8
+    # README worked example: £81.8bn in 2027 against £66.5bn in 2024.
+    assert round(line.years[-1].spending_bn, 1) == 81.8
     assert round(line.years[0].spending_bn, 1) == 66.5
 
 
@@ -433,10 +482,16 @@ def test_iceland_has_no_path(ds: Dataset) -> None:
 
 @pytest.mark.parametrize("iso3", ["ALB", "MKD"])
 def test_lcu_path_without_an_ecb_rate_is_an_error(ds: Dataset, iso3: str) -> None:
+    # NATO's tables give lek and denar figures; an edition without them has only the ECB's before 2024.
+    old = ds.for_edition("nato-2025-08")
     with pytest.raises(SpendcalcError, match="no ECB rate"):
-        defence_path(ds, ally_of(ds, iso3), spec(3.5), 2029, currency=Currency.LCU)
-    # In US$ the same path works.
-    assert defence_path(ds, ally_of(ds, iso3), spec(3.5), 2029).lines[0].years[-1].year == 2029
+        defence_path(old, ally_of(old, iso3), spec(3.5), 2029, from_year=2022, currency=Currency.LCU)
+    # In US$ the same path works, and so does the latest edition's in national currency.
+    assert (
+        defence_path(old, ally_of(old, iso3), spec(3.5), 2029, from_year=2022).lines[0].years[-1].year == 2029
+    )
+    lcu = defence_path(ds, ally_of(ds, iso3), spec(3.5), 2029, from_year=2022, currency=Currency.LCU)
+    assert lcu.money == ("ALL" if iso3 == "ALB" else "MKD")
 
 
 # --- hypothesis properties -----------------------------------------------------------------------
@@ -476,10 +531,19 @@ def test_flat_cash_without_growth_prices_the_rise_on_start_gdp(
 ) -> None:
     start = raw_share(raw, iso3, from_year)
     assert start is not None
-    gdp_0 = raw_gdp(raw, iso3, from_year)
+    gdp_0 = expected_local(raw, iso3, from_year)  # no growth: flat in national currency
     by_year = from_year + years
     path = defence_path(
-        ds, ally_of(ds, iso3), spec(target), by_year, from_year, None, shape, Baseline.FLAT_CASH, 0.0
+        ds,
+        ally_of(ds, iso3),
+        spec(target),
+        by_year,
+        from_year,
+        None,
+        shape,
+        Baseline.FLAT_CASH,
+        0.0,
+        Currency.LCU,
     )
     line = only_line(path)
     assert [y.year for y in line.years] == list(range(from_year, by_year + 1))
@@ -521,9 +585,10 @@ def test_uk_2_5_by_2027(ds: Dataset, raw: Raw) -> None:
     assert check.latest.pct == latest
     assert math.isclose(check.rise_pp, 2.5 - latest, rel_tol=1e-12)
     assert check.gdp.year == 2027
-    assert check.gdp.usd_bn == raw_gdp(raw, "GBR", 2027)
-    assert check.gdp_growth_basis is None
-    expected = (2.5 - latest) * raw_gdp(raw, "GBR", 2027) / 100
+    assert check.gdp.usd_bn == pytest.approx(expected_gdp(raw, "GBR", 2027), rel=1e-12)
+    assert check.gdp.kind == "projection"
+    assert check.gdp_growth_basis is None  # projected by the IMF, not assumed
+    expected = (2.5 - latest) * expected_gdp(raw, "GBR", 2027) / 100
     assert math.isclose(check.extra_usd_bn, expected, rel_tol=1e-9)
     assert math.isclose(check.hague_core_gap_pp, 3.5 - 2.5, rel_tol=1e-12)
 
@@ -536,23 +601,18 @@ def test_national_measure_pledges_are_not_natos(ds: Dataset, raw: Raw) -> None:
         assert check.pledge.nato_definition is (key not in national)
 
 
-def test_pledge_after_2030_uses_assumed_gdp(ds: Dataset, raw: Raw) -> None:
-    late = [c for c in check_pledges(ds) if c.pledge.by_year > LAST_DATA_YEAR]
+def test_pledge_after_2029_uses_assumed_gdp(ds: Dataset, raw: Raw) -> None:
+    late = [c for c in check_pledges(ds) if c.pledge.by_year > 2029]
     assert late
     for check in late:
         iso3 = check.ally.iso3
-        rate = raw_last_growth(raw, iso3)
         assert check.gdp.kind == "assumed"
         assert check.gdp_growth_basis is not None
-        assert f"{rate:.2f}%" in check.gdp_growth_basis
-        expected = raw_gdp(raw, iso3, LAST_DATA_YEAR) * (1 + rate / 100) ** (
-            check.pledge.by_year - LAST_DATA_YEAR
-        )
-        assert math.isclose(check.gdp.usd_bn, expected, rel_tol=1e-9)
+        assert "an assumption" in check.gdp_growth_basis
+        assert math.isclose(check.gdp.usd_bn, expected_gdp(raw, iso3, check.pledge.by_year), rel_tol=1e-9)
     for check in check_pledges(ds):
-        if check.pledge.by_year <= LAST_DATA_YEAR:
+        if check.pledge.by_year <= 2029:
             assert check.gdp.kind != "assumed"
-            assert check.gdp_growth_basis is None
 
 
 # --- history and burden sharing --------------------------------------------------------------------
@@ -592,8 +652,9 @@ def _raw_spending(raw: Raw, year: int) -> dict[str, float]:
     for ally in raw["allies"]:
         record = ally["years"].get(str(year), {})
         share = raw_share(raw, ally["iso3"], year)
-        if share is not None and record.get("gdp"):
-            result[ally["iso3"]] = share / 100 * record["gdp"]["usd_bn"]
+        if share is not None and record.get("gdp") and ally["joined"] <= year:
+            # NATO's own spending in its tables' years, not share × GDP
+            result[ally["iso3"]] = raw_nato(raw, ally["iso3"], year, "spending_usd_m") / 1000
     return result
 
 
@@ -636,7 +697,9 @@ def test_raised_scenario_never_lowers_spending(ds: Dataset, raw: Raw) -> None:
         if share >= 3.5:
             assert row.raised_spending_usd_bn == row.spending_usd_bn
         else:
-            expected = 3.5 / 100 * raw_gdp(raw, row.iso3, 2025)
+            # NATO's spending plus the gap to 3.5% of NATO's GDP
+            gap = (3.5 - share) / 100 * raw_nato(raw, row.iso3, 2025, "gdp_usd_m") / 1000
+            expected = raw_nato(raw, row.iso3, 2025, "spending_usd_m") / 1000 + gap
             assert math.isclose(row.raised_spending_usd_bn, expected, rel_tol=1e-12)
         checked += 1
     assert checked == len(ARMED) == 31

@@ -247,11 +247,20 @@ _DATASET = load_dataset()
 def test_money_in_euros_is_each_members_dollars_at_each_years_rate(ds: Dataset) -> None:
     run = run_scenario(ds, built_in("hague-core-2035"), "eu", currency=Currency.EUR)
     for index, year in enumerate(run.years):
-        rate = conversion(ds, None, year.year, Currency.EUR)
-        assert rate is not None and year.money is not None
+        assert year.money is not None
         assert year.money.code == "EUR"
-        assert year.money.spending_bn == pytest.approx(year.spending_usd_bn * rate.per_usd)
-        assert year.money.extra_bn == pytest.approx(year.extra_usd_bn * rate.per_usd)
+        # Each member's dollars at its own rate that year (a euro ally's euros are its own, NATO's or the
+        # IMF's implied rate, not one rate for the group).
+        members = [(p.ally, p.years[index]) for p in run.member_paths]
+        rates: dict[str, float] = {}
+        for ally, member_year in members:
+            rate = conversion(ds, ally, member_year.year, Currency.EUR)
+            assert rate is not None
+            rates[ally.iso3] = rate.per_usd
+        spending = math.fsum(y.spending_usd_bn * rates[a.iso3] for a, y in members)
+        extra = math.fsum(y.extra_usd_bn * rates[a.iso3] for a, y in members)
+        assert year.money.spending_bn == pytest.approx(spending)
+        assert year.money.extra_bn == pytest.approx(extra)
         if index:
             assert year.money.cumulative_extra_bn == pytest.approx(
                 run.years[index - 1].money.cumulative_extra_bn + year.money.extra_bn  # type: ignore[union-attr]
@@ -293,7 +302,8 @@ def test_cli_states_baseline_years_and_assumptions() -> None:
     assert [int(r["year"]) for r in rows] == list(range(2026, 2036))
     assert {r["scenario"] for r in rows} == {"hague-core-2035"} and {r["group"] for r in rows} == {"NATO"}
     assert {r["share_source"] for r in rows} == {"nato-2026-07"}
-    assert [r["assumed_gdp"] for r in rows] == ["false"] * 5 + ["true"] * 5
+    # IMF NGDP to 2029; from 2030 growth and CPI (an assumption), then the last rate.
+    assert [r["assumed_gdp"] for r in rows] == ["false"] * 4 + ["true"] * 6
     document = json.loads(ok("scenario", "run", "floor-2", "--by", "2030", "-f", "json"))
     assert document["metadata"]["horizon"] == 2030 and document["metadata"]["scenario"] == "floor-2"
     assert document["metadata"]["baseline"] == "flat-share"

@@ -47,6 +47,13 @@ class Currency(Choice):
     """The ally's national currency in each year (local currency units)."""
 
 
+class Prices(Choice):
+    CURRENT = "current"
+    """Money of each year at that year's prices and exchange rates."""
+    CONSTANT = "constant"
+    """Money at 2021 prices and exchange rates (NATO's constant-price tables)."""
+
+
 class OutputFormat(Choice):
     TABLE = "table"
     CSV = "csv"

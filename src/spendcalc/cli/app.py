@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc import __version__
+from spendcalc.choices import Prices
 from spendcalc.cli import dataset, equipment, gaps, history, listings, revisions, scenarios, trajectories
 from spendcalc.cli.emit import reading_dataset
 from spendcalc.cli.errors import handled
@@ -162,6 +163,15 @@ def main_options(
             "Default: the latest.",
         ),
     ] = None,
+    prices: Annotated[
+        Prices,
+        typer.Option(
+            "--prices",
+            envvar="SPENDCALC_PRICES",
+            case_sensitive=False,
+            help="Money at current prices, or at constant 2021 prices and exchange rates (NATO's tables).",
+        ),
+    ] = Prices.CURRENT,
     no_timestamp: Annotated[
         bool,
         typer.Option(
@@ -180,7 +190,13 @@ def main_options(
     reading_dataset(data)
     source = ctx.get_parameter_source("data")
     from_environment = source is not None and source.name == "ENVIRONMENT"
-    ctx.obj = State(data, timestamp=not no_timestamp, edition=edition, data_from_environment=from_environment)
+    ctx.obj = State(
+        data,
+        timestamp=not no_timestamp,
+        edition=edition,
+        data_from_environment=from_environment,
+        prices=prices.value,
+    )
 
 
 def app_for(args: Sequence[str]) -> typer.Typer:

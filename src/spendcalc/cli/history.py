@@ -62,7 +62,7 @@ def history(
         raise UsageError("give a COUNTRY, a --group, or both")
     dataset = run.dataset()
     ally = resolve_country(dataset, country) if country is not None else None
-    rows = ally_history(ally, from_year, to_year) if ally is not None else ()
+    rows = ally_history(ally, from_year, to_year, dataset) if ally is not None else ()
     groups = [(g, group_history(dataset, g, from_year, to_year)) for g in parse_groups(dataset, group or ())]
     report = history_report(dataset, rows, ally, run.generated(), groups)
 

@@ -30,6 +30,8 @@ class State:
     """--edition: the edition of NATO's figures every command uses (None: the dataset's latest)."""
     data_from_environment: bool = False
     """The data path came from SPENDCALC_DATA, not --data: its errors say so."""
+    prices: str = "current"
+    """--prices: money at current prices or at NATO's constant 2021 prices and exchange rates."""
     _dataset: "Dataset | None" = None
 
     def generated(self) -> "datetime | None":
@@ -61,7 +63,9 @@ class State:
             # Reading may wait (a FIFO, `--data <(...)`): a signal stops it at once.
             try:
                 with interruptible():
-                    self._dataset = load_dataset(self.data_path).for_edition(self.edition)
+                    self._dataset = (
+                        load_dataset(self.data_path).for_edition(self.edition).for_prices(self.prices)
+                    )
             except SpendcalcError as error:
                 if not self.data_from_environment:
                     raise

@@ -74,7 +74,9 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Edition,
         Fx,
         Gdp,
+        GdpLcu,
         Group,
+        Growth,
         NatoTable,
         Plan,
         Pledge,
@@ -89,6 +91,8 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
     parts: dict[str, Callable[[Any], Any]] = {
         "shares": lambda values: tuple(map(share, values)),
         "gdp": _Unchecked(Gdp),
+        "gdp_lcu": _Unchecked(GdpLcu),
+        "growth": _Unchecked(Growth),
         "population": _Unchecked(Population),
         "fx": _Unchecked(Fx),
     }

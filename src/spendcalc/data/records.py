@@ -125,6 +125,10 @@ class NatoTable(Record):
     """The years whose values are NATO's estimates (for every ally)."""
     values: dict[str, tuple[Figure | None, ...]]
     """By ISO3 code or NATO_TOTAL / NATO_EUROPE_AND_CANADA."""
+    currencies: dict[str, str] = Field(default_factory=dict)
+    """National-currency tables only: the currency of each ally's row, as NATO's implied exchange rates
+    show it (the ally's currency in the edition's last year for every year: euros for Bulgaria, Croatia,
+    Lithuania and Latvia from 2014)."""
 
     def value(self, code: str, year: int) -> float | None:
         row = self.values.get(code)
@@ -139,6 +143,29 @@ class Gdp(Record):
     usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
     kind: Literal["actual", "estimate", "projection"]
     source: SourceId
+
+
+class GdpLcu(Record):
+    """GDP at current prices in national currency, billions (IMF NGDP)."""
+
+    lcu_bn: float = Field(gt=0, le=1e12, allow_inf_nan=False)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    kind: Literal["actual", "estimate", "projection"]
+    source: SourceId
+
+
+class Growth(Record):
+    """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
+
+    real_pct: float = Field(gt=-100, le=100, allow_inf_nan=False)
+    cpi_pct: float = Field(gt=-100, le=1000, allow_inf_nan=False)
+    kind: Literal["actual", "estimate", "projection"]
+    source: SourceId
+
+    @property
+    def nominal_pct(self) -> float:
+        """Nominal growth: (1 + real) × (1 + inflation) − 1."""
+        return ((1 + self.real_pct / 100) * (1 + self.cpi_pct / 100) - 1) * 100
 
 
 class Population(Record):
@@ -170,6 +197,8 @@ class AllyYear(Record):
         return tuple(values) if isinstance(values, list) else values
 
     gdp: Gdp | None = None
+    gdp_lcu: GdpLcu | None = None
+    growth: Growth | None = None
     population: Population | None = None
     fx: Fx | None = None
 

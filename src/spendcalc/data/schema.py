@@ -16,7 +16,9 @@ from spendcalc.data.records import (
     Figure,
     Fx,
     Gdp,
+    GdpLcu,
     Group,
+    Growth,
     NatoTable,
     Plan,
     Pledge,
@@ -45,7 +47,9 @@ __all__ = [
     "Figure",
     "Fx",
     "Gdp",
+    "GdpLcu",
     "Group",
+    "Growth",
     "NatoTable",
     "Plan",
     "Pledge",
@@ -110,6 +114,14 @@ class Ally(Record):
         record = self.years.get(year)
         return record.gdp if record else None
 
+    def gdp_lcu(self, year: int) -> GdpLcu | None:
+        record = self.years.get(year)
+        return record.gdp_lcu if record else None
+
+    def growth(self, year: int) -> Growth | None:
+        record = self.years.get(year)
+        return record.growth if record else None
+
     def population(self, year: int) -> Population | None:
         record = self.years.get(year)
         return record.population if record else None
@@ -153,6 +165,8 @@ class Dataset(Record):
     """NATO's own tables (money, real change, the split of spending, personnel), per edition and metric."""
 
     _edition: str | None = PrivateAttr(default=None)
+    _prices: str = PrivateAttr(default="current")
+    _tables: dict[tuple[str, str], NatoTable] | None = PrivateAttr(default=None)
 
     @field_validator("editions")
     @classmethod
@@ -230,7 +244,7 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("gdp", "population", "fx"):
+                for part_name in ("gdp", "gdp_lcu", "growth", "population", "fx"):
                     part = getattr(record, part_name)
                     if part is not None and part.source not in known:
                         raise ValueError(
@@ -261,6 +275,7 @@ class Dataset(Record):
         """Point every ally at the latest edition (what loading a dataset does)."""
         latest = self.latest_edition.id
         self._edition = latest
+        self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
         for ally in self.allies:
             ally._edition = latest
         return self
@@ -306,8 +321,40 @@ class Dataset(Record):
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
+    def nato_table(self, metric: str, edition: str | None = None) -> NatoTable | None:
+        """One of NATO's tables of an edition (the chosen one by default); None where it has none."""
+        # Read straight from pydantic's private store: its __getattr__ made this the slowest part of a
+        # comparison, which asks for a table a few hundred times.
+        private = self.__pydantic_private__ or {}
+        tables = private.get("_tables")
+        if tables is None:  # a dataset built without `selected` (model_construct)
+            tables = self._tables = {(t.edition, t.metric): t for t in self.nato_tables}
+        return tables.get((edition or private.get("_edition") or self.latest_edition.id, metric))
+
     def nato_figure(self, code: str, year: int, metric: str, edition: str | None = None) -> float | None:
         """A value of NATO's own tables (chosen edition by default), e.g. ('POL', 2026, 'spending_usd_m')."""
-        wanted = edition or self.edition.id
-        table = next((t for t in self.nato_tables if t.edition == wanted and t.metric == metric), None)
+        table = self.nato_table(metric, edition)
         return table.value(code, year) if table is not None else None
+
+    @property
+    def prices(self) -> str:
+        """'current' or 'constant' (2021 prices and exchange rates): which of NATO's money tables the
+        domain reads; chosen with `for_prices` (the CLI's --prices)."""
+        return str((self.__pydantic_private__ or {}).get("_prices", "current"))
+
+    def for_prices(self, prices: str) -> Dataset:
+        """The same dataset giving money at `prices` ('current' or 'constant'). Constant prices are NATO's
+        tables': an edition without them has none."""
+        if prices not in ("current", "constant"):
+            raise SpendcalcError(f"prices {prices!r}: give current or constant")
+        if prices == self._prices:
+            return self
+        if prices == "constant" and self.nato_table("spending_usd_2021_m") is None:
+            with_tables = sorted({t.edition for t in self.nato_tables})
+            raise SpendcalcError(
+                f"edition {self.edition.id} has no constant-price tables; constant 2021 prices come from "
+                f"NATO's own tables ({', '.join(with_tables) or 'none in this dataset'})"
+            )
+        dataset = self.model_copy()
+        dataset._prices = prices
+        return dataset

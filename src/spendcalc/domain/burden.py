@@ -1,7 +1,7 @@
 """Burden sharing: each ally's share of alliance spending, now and if those below a target rose to it."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from spendcalc.data.schema import Dataset
@@ -13,6 +13,7 @@ from spendcalc.domain.groups import (
     NOT_EUROPE_OR_CANADA,
     GroupSpec,
     counts_in_totals,
+    group_total,
 )
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
@@ -68,10 +69,12 @@ def burden_sharing(
     counted = [g for g in everyone if counts_in_totals(g) and g.spending_usd_bn is not None and g.gdp]
     if not counted:
         raise SpendcalcError(f"no ally has both a share and GDP for {year}")
+    # Raised by the gap to the target (T − share) × GDP: NATO's own spending plus what the share lacks.
     raised = {
-        g.ally.iso3: max(g.spending_usd_bn or 0.0, target.share_pct / 100 * g.gdp.usd_bn)
+        g.ally.iso3: (g.spending_usd_bn or 0.0)
+        + max(target.share_pct - g.share.pct, 0.0) / 100 * g.gdp.usd_bn
         for g in counted
-        if g.gdp is not None
+        if g.gdp is not None and g.share is not None
     }
     total_spending = math.fsum(g.spending_usd_bn or 0.0 for g in counted)
     raised_total = math.fsum(raised.values())
@@ -95,7 +98,11 @@ def burden_sharing(
                     g.share,
                     g.gdp.source if g.gdp else None,
                     gdp_usd_bn=g.gdp.usd_bn if g.gdp else None,
-                    gap_usd_bn=(target.share_pct / 100 * g.gdp.usd_bn - now) if g.gdp else None,
+                    # As `gap` has it: the points to the target × GDP (NATO's spending ÷ GDP at
+                    # current prices is not NATO's share, a ratio at constant prices).
+                    gap_usd_bn=(target.share_pct - g.share.pct) / 100 * g.gdp.usd_bn
+                    if g.gdp and g.share
+                    else None,
                     shortfall_usd_bn=then - now,
                 )
             )
@@ -107,20 +114,29 @@ def burden_sharing(
             )
             rows.append(BurdenRow(g.ally.name, g.ally.iso3, None, None, None, None, left_out=reason))
 
-    def total(name: str, members: Sequence[AllyGaps], group: GroupSpec | None = None) -> BurdenRow:
+    def total(
+        name: str, members: Sequence[AllyGaps], pool: Collection[str], group: GroupSpec | None = None
+    ) -> BurdenRow:
+        """The total of `members` (counted allies); `pool` is every ally the total covers, so that an ally
+        without armed forces among them (Iceland) adds its GDP, as in NATO's totals."""
         now = math.fsum(g.spending_usd_bn or 0.0 for g in members)
         then = math.fsum(raised[g.ally.iso3] for g in members)
-        gdp = math.fsum(g.gdp.usd_bn for g in members if g.gdp)
+        # The share, GDP and net gap as compare's totals have them: NATO's way (Σ constant-2021 spending /
+        # Σ constant-2021 GDP where its tables give the year), Iceland's GDP counted as in NATO's totals.
+        gdp_only = [g for g in everyone if g.status is Status.NO_ARMED_FORCES and g.ally.iso3 in pool]
+        summed = group_total(name, [*members, *gdp_only], ()) if members else None
+        gdp = summed.gdp_usd_bn if summed else 0.0
         # No member with GDP (a what-if dataset, an edition without the United States): missing, not 0.
         share = (
             ShareFigure(
-                now / gdp * 100,
+                summed.share_pct,
                 any(g.share.estimate for g in members if g.share),
                 " ".join(sorted({g.share.source for g in members if g.share and g.share.source})) or None,
             )
-            if gdp > 0
+            if summed is not None and gdp > 0
             else None
         )
+        net_gap = (target.share_pct - share.pct) / 100 * gdp if share is not None else None
         return BurdenRow(
             name,
             None,
@@ -130,16 +146,22 @@ def burden_sharing(
             part(then, raised_total),
             share,
             gdp_usd_bn=gdp,
-            gap_usd_bn=target.share_pct / 100 * gdp - now if members else None,
+            gap_usd_bn=net_gap,
             shortfall_usd_bn=then - now if members else None,
             members=tuple(g.ally.iso3 for g in members),
             group=group,
         )
 
     groups = [
-        total("United States (total)", [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA]),
         total(
-            f"{EUROPE_AND_CANADA} (total)", [g for g in counted if g.ally.iso3 not in NOT_EUROPE_OR_CANADA]
+            "United States (total)",
+            [g for g in counted if g.ally.iso3 in NOT_EUROPE_OR_CANADA],
+            NOT_EUROPE_OR_CANADA,
+        ),
+        total(
+            f"{EUROPE_AND_CANADA} (total)",
+            [g for g in counted if g.ally.iso3 not in NOT_EUROPE_OR_CANADA],
+            {g.ally.iso3 for g in everyone} - NOT_EUROPE_OR_CANADA,
         ),
     ]
     asked = []
@@ -150,7 +172,12 @@ def burden_sharing(
                 f"group {group.name!r}: no member counts in {year}: none was yet an ally with a share and GDP"
             )
         asked.append(
-            total(group.name, sorted(members, key=lambda g: group.members.index(g.ally.iso3)), group)
+            total(
+                group.name,
+                sorted(members, key=lambda g: group.members.index(g.ally.iso3)),
+                group.members,
+                group,
+            )
         )
     sources = {g.share.source for g in counted if g.share and g.share.source}
     sources |= {g.gdp.source for g in counted if g.gdp}
@@ -163,7 +190,7 @@ def burden_sharing(
         raised_total,
         tuple(sorted(sources)),
         tuple(asked),
-        total(ALLIANCE, counted),
+        total(ALLIANCE, counted, {g.ally.iso3 for g in everyone}),
     )
 
 

@@ -1,4 +1,10 @@
-"""Money in US$, euros or national currency, at the dataset's annual average rates."""
+"""Money in US$, euros or national currency: which exchange rate each year's figure uses.
+
+For the chosen edition's table years, NATO's implied rates (national-currency ÷ US$ spending; 2021's at
+constant prices); then the IMF's implied rates (NGDP ÷ NGDPD) to their last year, and that last rate carried
+forward after it; the ECB's annual averages only for years neither covers (the history years of an edition
+without tables, Iceland before 2024). See domain/money.py.
+"""
 
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -15,13 +21,16 @@ class Conversion(NamedTuple):
     per_usd: float
     year: int
     rate_year: int
-    """The year whose average rate is used; earlier than `year` for projection years."""
+    """The year whose rate is used; earlier than `year` for years after the last rate, 2021 at constant
+    prices."""
     source: str | None
     """Source id of the rate; None for US$ itself."""
+    method: str = "ecb"
+    """'nato' (implied by NATO's tables), 'imf' (NGDP ÷ NGDPD), 'ecb' (annual average of daily rates)."""
 
     @property
     def carried_forward(self) -> bool:
-        return self.rate_year != self.year
+        return self.rate_year > self.year or (self.rate_year < self.year and self.method != "nato")
 
     def convert(self, usd: float | None) -> float | None:
         return None if usd is None else usd * self.per_usd
@@ -32,11 +41,45 @@ def identity(year: int) -> Conversion:
 
 
 def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Currency) -> "Conversion | None":
-    """The rate for `year`: that year's average where there is one, else (for years after the last
-    full year of rates) the last full year's; None where no rate exists, never a guess."""
+    """The rate for `year` (see the module's docstring); None where no rate exists, never a guess."""
+    from spendcalc.domain.money import (
+        CONSTANT_PRICE_YEAR,
+        imf_rate,
+        in_edition_tables,
+        last_imf_year,
+        max_imf_year,
+        nato_rate,
+    )
+
     if currency is Currency.USD:
         return identity(year)
-    if currency is Currency.EUR:
+    euro = currency is Currency.EUR
+    if ally is None and not euro:
+        return None
+    if dataset.prices == "constant":
+        rate = nato_rate(dataset, ally, CONSTANT_PRICE_YEAR, euro)
+        if rate is None:
+            return None
+        if rate.code == "USD":
+            return identity(year)
+        return Conversion(rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
+    rate = nato_rate(dataset, ally, year, euro) if in_edition_tables(dataset, year) else None
+    if rate is None:
+        rate = imf_rate(dataset, ally, year, euro)
+    if rate is None:
+        last = last_imf_year(ally) if ally is not None else max_imf_year(dataset)
+        if last is not None and year > last:
+            rate = imf_rate(dataset, ally, last, euro)
+    if rate is not None and rate.code == "USD":
+        return identity(year)  # the dollar is the dollar, whatever the rounding of an implied rate
+    if rate is not None:
+        return Conversion(rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
+    return _ecb(dataset, ally, year, euro)
+
+
+def _ecb(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool) -> "Conversion | None":
+    """The ECB's annual average of `year` (the last full year's after it)."""
+    if euro:
         eur_years = sorted(dataset.eur_per_usd)
         if not eur_years or year < eur_years[0]:
             return None
@@ -45,7 +88,7 @@ def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Cur
             return None
         rate = dataset.eur_per_usd[rate_year]
         return Conversion("EUR", rate.per_usd, year, rate_year, rate.source)
-    if ally is None:
+    if ally is None:  # pragma: no cover - the caller returns first
         return None
     fx_years = sorted(y for y, r in ally.years.items() if r.fx is not None)
     last_year = fx_years[-1] if fx_years else None

@@ -106,7 +106,8 @@ def equipment_check(dataset: Dataset, year: int | None = None) -> EquipmentCheck
 
 def _ally_row(dataset: Dataset, ally: Ally, year: int, level: float, estimate: bool) -> EquipmentRow:
     figure = {metric: dataset.nato_figure(ally.iso3, year, metric) for metric in SPLIT}
-    spending = dataset.nato_figure(ally.iso3, year, "spending_usd_m")
+    metric = "spending_usd_2021_m" if dataset.prices == "constant" else "spending_usd_m"
+    spending = dataset.nato_figure(ally.iso3, year, metric)
     return EquipmentRow(
         ally.name,
         ally.iso3,

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
 from spendcalc.domain.countries import resolve_country
+from spendcalc.domain.money import NatoMoney, ally_money
 from spendcalc.domain.targets import DEFAULT_TARGETS, TargetSpec, parse_targets
 from spendcalc.domain.years import check_year, default_year
 from spendcalc.errors import SpendcalcError, UsageError
@@ -75,6 +76,20 @@ class AllyGaps(NamedTuple):
     positions: Mapping[TargetSpec, int] = MappingProxyType({})
     """Target -> position in `targets` (and in `rows` when there are rows); shared by the allies of a
     comparison, so that looking a target up costs the same however many targets there are."""
+    money: "NatoMoney | None" = None
+    """NATO's own GDP and spending for the year (the edition's tables), when the figures come from them."""
+
+    @property
+    def spending_source(self) -> str:
+        """Where `spending_usd_bn` comes from: NATO's own figure or share × GDP."""
+        money = self.money
+        if (
+            money is not None
+            and money.spending_usd_bn is not None
+            and self.spending_usd_bn == money.spending_usd_bn
+        ):
+            return f"NATO's own figure [{money.source}]"
+        return "share × GDP"
 
     def row(self, target: TargetSpec) -> GapRow | None:
         if not self.rows:
@@ -140,28 +155,32 @@ def ally_gaps(
     """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share.
 
     `positions` is `target_index(targets)`, passed when many allies are computed for the same targets."""
-    del dataset  # the ally carries its figures; kept for a uniform signature with the other entry points
     asked = tuple(targets)
     if positions is None:
         positions = target_index(asked)
-    gdp = ally.gdp(year)
+    gdp, money = ally_money(dataset, ally, year)  # NATO's own figures in its tables' years
     population = ally.population(year)
     recorded = ally.share(year)
     if not ally.has_armed_forces:
         if current_pct is not None:
             raise SpendcalcError(f"{ally.name} has no armed forces: there is no defence share to replace")
-        return AllyGaps(ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), asked, positions)
+        return AllyGaps(
+            ally, year, Status.NO_ARMED_FORCES, None, gdp, population, None, (), asked, positions, money
+        )
     if current_pct is not None:
         share: ShareFigure | None = ShareFigure.supplied(current_pct)
     else:
         share = ShareFigure.of(recorded) if recorded is not None else None
     if share is None:
-        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), asked, positions)
+        return AllyGaps(ally, year, Status.NO_SHARE, None, gdp, population, None, (), asked, positions, money)
     gdp_bn = gdp.usd_bn if gdp else None
-    spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
+    if money is not None and money.spending_usd_bn is not None and current_pct is None:
+        spending: float | None = money.spending_usd_bn
+    else:
+        spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
     rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None)
     status = Status.OK if gdp is not None else Status.NO_GDP
-    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions)
+    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions, money)
 
 
 def gap(

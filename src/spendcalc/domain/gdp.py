@@ -1,12 +1,25 @@
-"""GDP through any year: the dataset's figures (IMF projections to 2030), then extended at a stated rate."""
+"""GDP through any year, in national currency first, then in US$ at each year's exchange rate.
+
+For the years of the chosen edition's tables GDP is NATO's own (current US$, or constant 2021 US$). After
+them GDP in national currency grows as the IMF's GDP in national currency does (NGDP, to 2029), then by the
+IMF's real growth and CPI inflation (to 2031, an assumption), then at the last of those rates or at a rate
+given with --growth (an assumption). US$ in those years is the national-currency figure at the IMF's
+implied exchange rate (NGDP ÷ NGDPD; its last one after 2029), so that a series is continuous in every
+currency. At constant prices the path is real growth only, at 2021 exchange rates. Without NATO's tables
+(an older edition) the series starts from the dataset's US$ GDP (IMF; World Bank before 2024).
+"""
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from spendcalc.choices import Currency
 from spendcalc.data.schema import Ally
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.years import year_span
 from spendcalc.errors import SpendcalcError, UsageError
+
+if TYPE_CHECKING:
+    from spendcalc.data.schema import Dataset
 
 MAX_PATH_YEAR = 2100
 
@@ -14,13 +27,18 @@ MAX_PATH_YEAR = 2100
 MAX_GROWTH_PCT = 100.0
 """Nominal growth a year; beyond this a path is not a scenario, and its figures would overflow."""
 
+NGDP_SOURCE = "imf-weo-2026-04-ngdp"
+
 
 class GdpPoint(NamedTuple):
     year: int
     usd_bn: float
     kind: str
-    """actual, estimate or projection (from the dataset), or assumed (extended at a stated growth rate)."""
+    """actual or estimate (NATO's or the dataset's), projection (the IMF's GDP in national currency), or
+    assumed (IMF real growth and inflation, or a stated rate)."""
     source: str | None
+    local_bn: float | None = None
+    """The same GDP in national currency (2021's at constant prices), where a rate is known."""
 
     @property
     def assumed(self) -> bool:
@@ -30,57 +48,173 @@ class GdpPoint(NamedTuple):
 class GdpSeries(NamedTuple):
     points: tuple[GdpPoint, ...]
     growth_pct: float | None
-    """The nominal growth used for assumed years; None when no year needed one."""
+    """The growth used for the years after the IMF's figures (or given); None when no year needed one."""
     growth_basis: str | None
-    """Where that rate comes from, in words."""
+    """Where every year after the first comes from, in words; None when all are recorded figures."""
 
     def at(self, year: int) -> GdpPoint:
         return next(p for p in self.points if p.year == year)
 
 
-def gdp_series(ally: Ally, start: int, end: int, growth_pct: float | None = None) -> GdpSeries:
-    """GDP for every year from `start` to `end`; `growth_pct` replaces the dataset after `start`."""
-    first = ally.gdp(start)
+def recorded_gdp(dataset: "Dataset | None", ally: Ally, year: int) -> GdpPoint | None:
+    """GDP of a year as recorded: NATO's (the chosen edition's tables, in the dataset's prices), else the
+    dataset's US$ GDP (current prices only)."""
+    if dataset is not None:
+        from spendcalc.domain.money import nato_money
+
+        nato = nato_money(dataset, ally, year)
+        if nato is not None:
+            return GdpPoint(year, nato.gdp_usd_bn, nato.kind, nato.source)
+        if dataset.prices == "constant":
+            return None
+    recorded = ally.gdp(year)
+    return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source) if recorded else None
+
+
+def _rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
+    """National currency per US$ in `year`, as `conversion` gives it (IMF's implied rates without a
+    dataset)."""
+    if dataset is None:
+        from spendcalc.domain.money import _imf_own, last_imf_year
+
+        last = last_imf_year(ally)
+        own = _imf_own(ally, min(year, last) if last is not None else year)
+        return own[1] if own else None
+    from spendcalc.domain.currency import conversion
+
+    rate = conversion(dataset, ally, year, Currency.LCU)
+    return rate.per_usd if rate else None
+
+
+def gdp_series(
+    ally: Ally, start: int, end: int, growth_pct: float | None = None, dataset: "Dataset | None" = None
+) -> GdpSeries:
+    """GDP for every year from `start` to `end` (see the module's docstring); `growth_pct` replaces
+    everything after `start` (growth in national currency, or real growth at constant prices)."""
+    first = recorded_gdp(dataset, ally, start)
     if first is None:
-        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {year_span(ally.gdp_years)}")
-    points = [GdpPoint(start, first.usd_bn, first.kind, first.source)]
-    if growth_pct is not None:
-        if not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
-            raise UsageError(
-                f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
-                "--growth",
-            )
-        for year in range(start + 1, end + 1):
-            points.append(GdpPoint(year, points[-1].usd_bn * (1 + growth_pct / 100), "assumed", None))
-        given = f"{format_pct(growth_pct)}% a year from {start}, as given with --growth"
-        return _finite(
-            GdpSeries(tuple(points), growth_pct if end > start else None, given if end > start else None),
-            ally,
+        years = ally.gdp_years
+        raise SpendcalcError(f"{ally.name}: no GDP for {start}; GDP years: {year_span(years)}")
+    if growth_pct is not None and not (math.isfinite(growth_pct) and -100 < growth_pct <= MAX_GROWTH_PCT):
+        raise UsageError(
+            f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
+            "--growth",
         )
-    rate: float | None = None
-    basis: str | None = None
+    constant = dataset is not None and dataset.prices == "constant"
+    rate = _rate(dataset, ally, start)
+    points = [first._replace(local_bn=first.usd_bn * rate if rate else None)]
+    segments: list[list[int | str]] = []  # [first year, last year, what]
+
+    def note(year: int, what: str) -> None:
+        if segments and segments[-1][2] == what and segments[-1][1] == year - 1:
+            segments[-1][1] = year
+        else:
+            segments.append([year, year, what])
+
+    last_growth: float | None = None
+    last_growth_years: tuple[int, int] | None = None
     for year in range(start + 1, end + 1):
-        recorded = ally.gdp(year)
-        if recorded is not None and rate is None:
-            points.append(GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source))
-            continue
-        if rate is None:
-            previous = ally.gdp(year - 2)
-            if previous is None:
-                raise SpendcalcError(
-                    f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; give --growth"
-                )
-            rate = (points[-1].usd_bn / previous.usd_bn - 1) * 100
-            basis = (
-                f"{rate:.2f}% a year after {year - 1}: the last projected nominal growth "
-                f"({year - 2}→{year - 1}, [{points[-1].source}]), an assumption"
+        previous = points[-1]
+        growth: float | None
+        if growth_pct is not None:
+            growth, kind, source = growth_pct, "assumed", None
+            note(year, "given")
+        else:
+            recorded = recorded_gdp(dataset, ally, year) if not segments else None
+            from_nato = recorded is not None and dataset is not None and recorded.source == dataset.edition.id
+            growth, kind, source = (
+                _ngdp_growth(ally, year)
+                if not constant and previous.local_bn and not from_nato
+                else (None, "", None)
             )
-        points.append(GdpPoint(year, points[-1].usd_bn * (1 + rate / 100), "assumed", None))
-    return _finite(GdpSeries(tuple(points), rate, basis), ally)
+            if growth is None and recorded is not None:
+                rate = _rate(dataset, ally, year)
+                points.append(recorded._replace(local_bn=recorded.usd_bn * rate if rate else None))
+                continue
+            if growth is None and ally.growth(year) is not None:
+                imf = ally.growth(year)
+                assert imf is not None
+                growth, kind, source = (imf.real_pct if constant else imf.nominal_pct), "assumed", imf.source
+                last_growth, last_growth_years = growth, (year - 1, year)
+            if growth is None:
+                if last_growth is None:
+                    last_growth = _last_recorded_growth(points)
+                    if last_growth is None:
+                        raise SpendcalcError(
+                            f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; "
+                            "give --growth"
+                        )
+                    last_growth_years = (year - 2, year - 1)
+                growth, kind, source = last_growth, "assumed", None
+                note(year, "last")
+            else:
+                note(year, kind)
+        local = previous.local_bn * (1 + growth / 100) if previous.local_bn is not None else None
+        rate = _rate(dataset, ally, year) if local is not None else None
+        if local is not None and rate:
+            usd = local / rate
+        else:
+            local, usd = None, previous.usd_bn * (1 + growth / 100)
+        points.append(GdpPoint(year, usd, kind, source, local))
+    basis = _basis(segments, growth_pct, start, last_growth, last_growth_years, constant, dataset is not None)
+    used = growth_pct if growth_pct is not None and end > start else last_growth
+    return _finite(GdpSeries(tuple(points), used, basis), ally)
+
+
+def _ngdp_growth(ally: Ally, year: int) -> tuple[float | None, str, str | None]:
+    """The growth of the IMF's GDP in national currency into `year` (None where it gives no two years)."""
+    now, before = ally.gdp_lcu(year), ally.gdp_lcu(year - 1)
+    if now is not None and before is not None and now.currency == before.currency:
+        return (now.lcu_bn / before.lcu_bn - 1) * 100, "projection", now.source
+    return None, "", None
+
+
+def _last_recorded_growth(points: list[GdpPoint]) -> float | None:
+    if len(points) < 2:
+        return None
+    a, b = points[-2], points[-1]
+    if a.local_bn is not None and b.local_bn is not None:
+        return (b.local_bn / a.local_bn - 1) * 100
+    return (b.usd_bn / a.usd_bn - 1) * 100
+
+
+def _basis(
+    segments: list[list[int | str]],
+    growth_pct: float | None,
+    start: int,
+    last_growth: float | None,
+    last_years: tuple[int, int] | None,
+    constant: bool,
+    with_rates: bool,
+) -> str | None:
+    if not segments:
+        return None
+    if growth_pct is not None:
+        measured = "real growth" if constant else "growth in national currency"
+        return f"{format_pct(growth_pct)}% a year from {start}, as given with --growth ({measured})"
+    parts = []
+    for first, last, label in segments:
+        span = f"{first}" if first == last else f"{first}–{last}"
+        if label == "projection":
+            parts.append(f"{span} as the IMF's GDP in national currency grows [{NGDP_SOURCE}]")
+        elif label == "assumed":
+            measure = "real growth" if constant else "real growth and CPI inflation"
+            parts.append(f"{span} at the IMF's {measure} [imf-weo-2026-04-growth], an assumption")
+        else:  # the last rate, carried on
+            rate = f"{last_growth:.2f}%" if last_growth is not None else "the last rate"
+            years = f" ({last_years[0]}→{last_years[1]})" if last_years else ""
+            parts.append(f"from {first} {rate} a year, the last rate{years}, an assumption")
+    if with_rates and not constant:
+        parts.append(
+            "US$ and euros at the IMF's implied exchange rates (NGDP ÷ NGDPD), its last one after 2029"
+        )
+    if constant:
+        parts.append("constant 2021 US$ and exchange rates")
+    return "; ".join(parts)
 
 
 def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
-    if not all(math.isfinite(p.usd_bn) for p in series.points):
+    if not all(math.isfinite(p.usd_bn) for p in series.points):  # pragma: no cover - growth is bounded
         raise SpendcalcError(
             f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
         )

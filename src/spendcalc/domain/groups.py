@@ -101,9 +101,15 @@ class GroupTotal(NamedTuple):
     rows: tuple[GroupRow, ...]
     estimate: bool = False
     """Whether any counted member's share is an estimate."""
+    real_share_pct: float | None = None
+    """Σ constant-2021 spending / Σ constant-2021 GDP, NATO's way, where every member has NATO's figures."""
+    gdp_only: tuple[str, ...] = ()
+    """Members without armed forces (Iceland) whose GDP counts in `gdp_usd_bn`, as in NATO's totals."""
 
     @property
     def share_pct(self) -> float:
+        if self.real_share_pct is not None:
+            return self.real_share_pct
         return self.spending_usd_bn / self.gdp_usd_bn * 100
 
 
@@ -120,9 +126,16 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     excluded = tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
-    gdp_total = math.fsum(m.gdp.usd_bn for m in counted if m.gdp)
+    # NATO's GDP totals include Iceland's GDP (no armed forces, no spending): so do a group's.
+    gdp_only = [
+        m for m in members if m.status is Status.NO_ARMED_FORCES and m.gdp and m.ally.joined <= m.year
+    ]
+    gdp_total = math.fsum(
+        [*(m.gdp.usd_bn for m in counted if m.gdp), *(m.gdp.usd_bn for m in gdp_only if m.gdp)]
+    )
     spending_total = math.fsum(m.spending_usd_bn for m in counted if m.spending_usd_bn is not None)
-    share = spending_total / gdp_total * 100
+    real_share = _real_share([*counted, *gdp_only], len(counted))
+    share = real_share if real_share is not None else spending_total / gdp_total * 100
     rows = []
     for target in targets:
         member_rows = [r for m in counted if (r := m.row(target)) is not None]
@@ -138,5 +151,28 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
         )
     estimate = any(m.share.estimate for m in counted if m.share is not None)
     return GroupTotal(
-        name, tuple(m.ally.iso3 for m in counted), excluded, gdp_total, spending_total, tuple(rows), estimate
+        name,
+        tuple(m.ally.iso3 for m in counted),
+        excluded,
+        gdp_total,
+        spending_total,
+        tuple(rows),
+        estimate,
+        real_share,
+        tuple(m.ally.iso3 for m in gdp_only),
     )
+
+
+def _real_share(members: Sequence[AllyGaps], with_spending: int) -> float | None:
+    """NATO's way: Σ constant-2021 spending / Σ constant-2021 GDP, where NATO's tables give every member's
+    (the first `with_spending` members count their spending, the others their GDP only); else None."""
+    figures = [m.money for m in members]
+    if not figures or any(f is None for f in figures):
+        return None
+    spending = [f.real_spending_usd_bn for f in figures[:with_spending] if f is not None]
+    if None in spending or any(
+        m.spending_usd_bn != (m.money.spending_usd_bn if m.money else None) for m in members[:with_spending]
+    ):
+        return None  # a share given by hand: NATO's figures do not apply
+    gdp = math.fsum(f.real_gdp_usd_bn for f in figures if f is not None)
+    return math.fsum(s for s in spending if s is not None) / gdp * 100 if gdp > 0 else None

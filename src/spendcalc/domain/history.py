@@ -18,8 +18,15 @@ class HistoryYear(NamedTuple):
     spending_usd_bn: float | None
 
 
-def history(ally: Ally, from_year: int | None = None, to_year: int | None = None) -> tuple[HistoryYear, ...]:
-    """An ally's share and spending for each year with a share (or with GDP, for an ally without one)."""
+def history(
+    ally: Ally, from_year: int | None = None, to_year: int | None = None, dataset: Dataset | None = None
+) -> tuple[HistoryYear, ...]:
+    """An ally's share and spending for each year with a share (or with GDP, for an ally without one).
+
+    With `dataset`, GDP and spending are NATO's own figures in the years of its tables (in the dataset's
+    prices); elsewhere spending is share × GDP."""
+    from spendcalc.domain.money import ally_money
+
     years = ally.share_years or ally.gdp_years
     if not years:
         raise SpendcalcError(f"{ally.name}: no figures in any year")
@@ -35,9 +42,12 @@ def history(ally: Ally, from_year: int | None = None, to_year: int | None = None
     rows = []
     for year in chosen:
         recorded = ally.share(year)
-        gdp = ally.gdp(year)
+        gdp, money = ally_money(dataset, ally, year) if dataset is not None else (ally.gdp(year), None)
         share = ShareFigure.of(recorded) if recorded else None
-        spending = share.pct / 100 * gdp.usd_bn if share and gdp else None
+        if money is not None and money.spending_usd_bn is not None:
+            spending: float | None = money.spending_usd_bn
+        else:
+            spending = share.pct / 100 * gdp.usd_bn if share and gdp else None
         rows.append(HistoryYear(year, share, gdp, spending))
     return tuple(rows)
 
@@ -60,12 +70,17 @@ class GroupHistoryYear(NamedTuple):
     """Σ NATO's own spending at 2021 prices of the members counted, where every one of them has it."""
     real_change_pct: float | None = None
     """The change of that sum on the year before, over the same members (like for like)."""
+    nato_share_pct: float | None = None
+    """Σ constant-2021 spending / Σ constant-2021 GDP (NATO's way), where its tables give every member's."""
 
     @property
     def share_pct(self) -> float | None:
-        """Σspending / ΣGDP; None in a year with no member counted."""
+        """NATO's way where its tables give the year, else Σspending / ΣGDP; None in a year with no member
+        counted."""
         if self.spending_usd_bn is None or not self.gdp_usd_bn:
             return None
+        if self.nato_share_pct is not None:
+            return self.nato_share_pct
         return self.spending_usd_bn / self.gdp_usd_bn * 100
 
 
@@ -75,7 +90,7 @@ def group_history(
     """A group's share and spending for each year with a share of any member, summed over the members
     of that year (an ally counts from its accession year, as NATO's aggregates do; Iceland never)."""
     from spendcalc.domain.gaps import ally_gaps
-    from spendcalc.domain.groups import counts_in_totals
+    from spendcalc.domain.groups import counts_in_totals, group_total
 
     by_iso3 = {a.iso3: a for a in dataset.allies}
     allies = [by_iso3[m] for m in group.members if m in by_iso3]
@@ -104,18 +119,21 @@ def group_history(
         members = tuple(g.ally.iso3 for g in counted)
         real = nato_sum(members, year, "spending_usd_2021_m")
         before = nato_sum(members, year - 1, "spending_usd_2021_m")
+        # Summed as compare's totals are: Iceland's GDP counted as in NATO's totals, NATO's share.
+        summed = group_total(group.name, gaps, ()) if counted else None
         rows.append(
             GroupHistoryYear(
                 year,
                 members,
-                math.fsum(g.gdp.usd_bn for g in counted if g.gdp) if counted else None,
-                math.fsum(g.spending_usd_bn or 0.0 for g in counted) if counted else None,
+                summed.gdp_usd_bn if summed else None,
+                summed.spending_usd_bn if summed else None,
                 any(g.share.estimate for g in counted if g.share),
                 tuple(dict.fromkeys(g.share.source for g in counted if g.share and g.share.source)),
                 tuple(dict.fromkeys(g.gdp.source for g in counted if g.gdp)),
                 nato_sum(members, year, "spending_usd_m"),
                 real,
                 (real / before - 1) * 100 if real is not None and before else None,
+                summed.real_share_pct if summed else None,
             )
         )
     if not any(r.members for r in rows):

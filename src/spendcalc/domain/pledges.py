@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from spendcalc.data.schema import Ally, Dataset, Pledge
 from spendcalc.domain.gaps import ShareFigure
-from spendcalc.domain.gdp import GdpPoint, gdp_series
+from spendcalc.domain.gdp import GdpPoint, gdp_series, recorded_gdp
 from spendcalc.domain.trajectories import hague_parts, latest_share_year
 from spendcalc.errors import SpendcalcError
 
@@ -50,10 +50,10 @@ def check_pledges(dataset: Dataset, ally: Ally | None = None) -> tuple[PledgeChe
         if recorded is None:  # pragma: no cover - the latest share year has a share by definition
             continue
         if pledge.by_year >= latest_year:
-            series = gdp_series(pledged, latest_year, pledge.by_year)
+            series = gdp_series(pledged, latest_year, pledge.by_year, dataset=dataset)
             gdp, basis = series.at(pledge.by_year), series.growth_basis
         else:
-            gdp, basis = _recorded_gdp(pledged, pledge.by_year), None
+            gdp, basis = _recorded_gdp(dataset, pledged, pledge.by_year), None
         checks.append(
             PledgeCheck(
                 pledge,
@@ -68,8 +68,8 @@ def check_pledges(dataset: Dataset, ally: Ally | None = None) -> tuple[PledgeChe
     return tuple(checks)
 
 
-def _recorded_gdp(ally: Ally, year: int) -> GdpPoint:
-    recorded = ally.gdp(year)
+def _recorded_gdp(dataset: Dataset, ally: Ally, year: int) -> GdpPoint:
+    recorded = recorded_gdp(dataset, ally, year)
     if recorded is None:
         raise SpendcalcError(f"{ally.name}: no GDP for {year}")
-    return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source)
+    return recorded

@@ -247,7 +247,7 @@ def defence_path(
         if recorded is None:
             raise SpendcalcError(f"{ally.name}: no defence share for {start_year}; give --current or --from")
         start = ShareFigure.of(recorded)
-    gdp = gdp_series(ally, start_year, end_year, growth_pct)
+    gdp = gdp_series(ally, start_year, end_year, growth_pct, dataset)
     rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
     known_rates = [r for r in rates if r is not None]
     if len(known_rates) != len(rates):

@@ -8,8 +8,8 @@ from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.targets import format_pct
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     metadata,
+    money_note,
     source_notes,
 )
 from spendcalc.reports.gap import GROUP_SHARE_SOURCE
@@ -75,7 +75,7 @@ def share_report(dataset: Dataset, burden: BurdenSharing, generated: datetime | 
         *(f"{name}: {reason}; left out of the totals." for name, reason in missing),
         *(_group_notes(dataset, burden) if burden.asked else ()),
         *source_notes(dataset, burden.sources),
-        MONEY_NOTE,
+        money_note(dataset),
     ]
     return Report(
         title=f"Who pays: shares of NATO defence spending, {burden.year}",

@@ -12,8 +12,21 @@ from spendcalc.domain.targets import TargetSpec
 from spendcalc.reports.model import Cell, Kind, Scalar, show
 
 MONEY_NOTE = (
-    "US$ = share of GDP × GDP in current US$ (IMF; World Bank before 2024), not NATO's own dollar tables."
+    "Money: in the years of the edition's tables, NATO's own spending and GDP (national currency and euros "
+    "at NATO's implied rates); other years share × GDP (IMF; World Bank before 2024); after the edition, GDP "
+    "grows as the IMF projects it in national currency, converted at the IMF's implied rates."
 )
+
+
+def money_note(dataset: Dataset) -> str:
+    """Where money figures come from, and at which prices."""
+    if dataset.prices == "constant":
+        return (
+            "Money at constant 2021 prices and exchange rates (US$ of 2021): NATO's own spending and "
+            "GDP in the years of the edition's tables; after them GDP grows at the IMF's real growth "
+            "(an assumption)."
+        )
+    return MONEY_NOTE + " Current prices (--prices constant for 2021 prices)."
 
 
 SIGN_NOTE = "Gaps: + is short of the target, − is above it (a surplus). e = estimate."
@@ -33,10 +46,11 @@ def rate_note(rate: Conversion | None, currency: Currency, ally_name: str, ally_
     if rate.source is None:
         return None
     carried = f", carried forward to {rate.year}" if rate.carried_forward else ""
-    return (
-        f"{rate.code} per US$: {rate.per_usd:.4f}, the {rate.rate_year} average of the ECB's daily "
-        f"reference rates{carried} [{rate.source}]."
-    )
+    what = {
+        "nato": f"the {rate.rate_year} rate implied by NATO's tables (national-currency ÷ US$ spending)",
+        "imf": f"the IMF's implied rate of {rate.rate_year} (GDP in national currency ÷ GDP in US$)",
+    }.get(rate.method, f"the {rate.rate_year} average of the ECB's daily reference rates")
+    return f"{rate.code} per US$: {rate.per_usd:.4f}, {what}{carried} [{rate.source}]."
 
 
 def metadata(
@@ -49,7 +63,8 @@ def metadata(
         "targets": [{"id": t.id, "share_pct": t.share_pct, "label": t.label} for t in targets],
         "edition": edition_record(dataset),
         "sources": [source_record(s) for s in dataset.sources],
-        "money": MONEY_NOTE,
+        "money": money_note(dataset),
+        "prices": dataset.prices,
     }
 
 
@@ -145,12 +160,17 @@ def share_text(share: ShareFigure | None) -> str:
     return show(figure_cell(share, ""), Kind.PCT).text if share is not None else "0.00"
 
 
+CHAINED_GDP_SOURCES = frozenset({"imf-weo-2026-04-ngdp", "imf-weo-2026-04-growth"})
+"""GDP grown from the year before at these sources' rates: a change of rate, not of level."""
+
+
 def gdp_source_changes(years: Sequence[tuple[int, str | None]]) -> list[str]:
-    """A note for each year where the GDP series passes from one source to another (World Bank → IMF)."""
+    """A note for each year where the GDP series passes from one source's levels to another's (World Bank →
+    IMF, NATO → IMF); none where GDP is grown on from the year before (the IMF's growth rates)."""
     notes = []
     previous: str | None = None
     for year, source in years:
-        if previous and source and source != previous:
+        if previous and source and source != previous and source not in CHAINED_GDP_SOURCES:
             notes.append(
                 f"GDP source changes in {year}: {previous} before, {source} from {year}; "
                 "the two differ by a few per cent for the same year."

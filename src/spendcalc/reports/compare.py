@@ -12,9 +12,9 @@ from spendcalc.domain.groups import GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.reports.columns import Table
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     SIGN_NOTE,
     metadata,
+    money_note,
     rate_note,
     source_notes,
 )
@@ -129,14 +129,24 @@ def compare_report(
     notes = [
         # The totals cover every ally, shown or not (--only-below): cite what they rest on too.
         *source_notes(dataset, [*_year_sources(dataset, year), *(r.source for r in rates.values() if r)]),
-        MONEY_NOTE,
+        money_note(dataset),
         SIGN_NOTE,
-        "Totals are Σspending / ΣGDP over the allies with a share; their gaps are net: the group's GDP × "
-        "(target − its share), where allies above a target offset those below. The shortfall under each "
-        "total is what lifting only its allies below a target to it would cost, with no offsetting.",
+        "Totals are Σspending / ΣGDP over the allies with a share, NATO's way where its tables give the "
+        "year (the share Σ constant-2021 spending / Σ constant-2021 GDP, Iceland's GDP counted as in NATO's "
+        "totals); their gaps are net: the group's GDP × (target − its share), where allies above a target "
+        "offset those below. The shortfall under each total is what lifting only its allies below a target "
+        "to it would cost, with no offsetting (NATO's weighting by constant-2021 GDP and Iceland's GDP can "
+        "make a net gap exceed it slightly).",
     ]
     notes += [group_note(dataset, g) for g in comparison.groups]
-    notes += [f"{g.ally.name}: {g.status.value}; left out of totals and counts." for g in excluded]
+    gdp_only = {iso3 for total in comparison.totals for iso3 in total.gdp_only}
+    notes += [
+        f"{g.ally.name}: {g.status.value}; left out of the counts; its GDP counts in the totals' GDP, as "
+        "in NATO's."
+        if g.ally.iso3 in gdp_only
+        else f"{g.ally.name}: {g.status.value}; left out of totals and counts."
+        for g in excluded
+    ]
     notes += not_yet_allies_note(comparison.allies, year)
     notes += within_rounding_note(comparison.allies)
     if not comparison.allies:
@@ -167,15 +177,28 @@ def compare_report(
 def _rate_notes(
     allies: Sequence[AllyGaps], rates: dict[str, Conversion | None], currency: Currency
 ) -> list[str]:
-    """One note per distinct rate (all euro allies share one), then the allies with none."""
+    """One note per currency and kind of rate (the euro allies' own rates, which NATO's rounding to
+    millions makes differ in the fourth decimal, in one), then the allies with none."""
     notes: list[str] = []
+    kinds: dict[tuple[str, str, int, str | None], list[Conversion]] = {}
     for gaps in allies:
         if gaps.status is not Status.OK:
             continue
-        note = rate_note(rates[gaps.ally.iso3], currency, gaps.ally.name, gaps.ally.currency)
+        rate = rates[gaps.ally.iso3]
+        if rate is not None and rate.source is not None:
+            kinds.setdefault((rate.code, rate.method, rate.rate_year, rate.source), []).append(rate)
+            continue
+        note = rate_note(rate, currency, gaps.ally.name, gaps.ally.currency)
         if note and note not in notes:
             notes.append(note)
-    return notes
+    grouped: list[str] = []
+    for same in kinds.values():
+        note = rate_note(same[0], currency, "", "") or ""
+        low, high = min(r.per_usd for r in same), max(r.per_usd for r in same)
+        if f"{low:.4f}" != f"{high:.4f}":
+            note = note.replace(f"{same[0].per_usd:.4f}", f"{low:.4f}–{high:.4f} (each ally's own)", 1)
+        grouped.append(note)
+    return grouped + notes
 
 
 def _total_record(total: GroupTotal) -> dict[str, object]:
@@ -202,8 +225,10 @@ def _total_record(total: GroupTotal) -> dict[str, object]:
 
 def _year_sources(dataset: Dataset, year: int) -> list[str | None]:
     ids: list[str | None] = []
+    from spendcalc.domain.money import ally_money
+
     for ally in dataset.allies:
-        share, gdp = ally.share(year), ally.gdp(year)
+        share, (gdp, _) = ally.share(year), ally_money(dataset, ally, year)
         ids += [share.source if share else None, gdp.source if gdp else None]
     return ids
 

@@ -13,10 +13,10 @@ from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.years import year_span
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     SIGN_NOTE,
     metadata,
     missing,
+    money_note,
     rate_note,
     share_cell,
     share_origin,
@@ -219,7 +219,7 @@ def gap_report(
     if gaps.gdp is not None:
         summary.append(("GDP", f"{amount(gaps.gdp.usd_bn)}, {gaps.gdp.kind} [{gaps.gdp.source}]"))
     if gaps.spending_usd_bn is not None:
-        summary.append(("Defence spending", f"{amount(gaps.spending_usd_bn)} (share × GDP)"))
+        summary.append(("Defence spending", f"{amount(gaps.spending_usd_bn)} ({gaps.spending_source})"))
     if gaps.population is not None:
         summary.append(("Population", f"{gaps.population.millions:,.2f} million [{gaps.population.source}]"))
     money_keys = (
@@ -233,7 +233,7 @@ def gap_report(
     sources = [share_source, gaps.gdp.source if gaps.gdp else None]
     sources += [gaps.population.source if gaps.population else None, rate.source if rate else None]
     notes = [*(f"{t.id}: {t.label}" for t in targets if t.id and t.label)]
-    notes += [*source_notes(dataset, sources), MONEY_NOTE, SIGN_NOTE]
+    notes += [*source_notes(dataset, sources), money_note(dataset), SIGN_NOTE]
     if gaps.share is not None and gaps.share.user_supplied:
         notes.append("u = share supplied by the user with --current, not a NATO figure.")
     recorded = ally.share(gaps.year) if gaps.share is not None and not gaps.share.user_supplied else None

@@ -12,7 +12,11 @@ GROUP_GAPS_NOTE = (
 
 MEMBERSHIP_NOTE = (
     "A group counts a member in a year only once it has joined NATO (Finland 2023, Sweden 2024); Iceland, "
-    "with no armed forces, is left out of group totals, as in NATO's."
+    "with no armed forces, adds its GDP but no spending, as in NATO's totals."
+)
+PATH_MEMBERSHIP_NOTE = (
+    "A group counts a member in a year only once it has joined NATO (Finland 2023, Sweden 2024); Iceland, "
+    "with no armed forces, has no path and is left out of a group's path (NATO's totals count its GDP)."
 )
 
 

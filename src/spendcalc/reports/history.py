@@ -12,9 +12,9 @@ from spendcalc.domain.years import year_span
 from spendcalc.reports.chart import BAR_FULL, BAR_MARK, share_bar
 from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
-    MONEY_NOTE,
     gdp_source_changes,
     metadata,
+    money_note,
     source_notes,
 )
 from spendcalc.reports.gap import GROUP_SHARE_SOURCE
@@ -162,7 +162,8 @@ def history_report(
         "e = estimate.",
         f"Bars: {BAR_FULL} = share of GDP, {BAR_MARK} = the 2% line.",
         "Real: NATO's own spending at constant 2021 prices and exchange rates, and its change on the year "
-        "before (the edition's tables; n/a where it has none). Spending (US$) is share × GDP.",
+        "before (the edition's tables; n/a where it has none). GDP and spending: NATO's own in its tables' "
+        "years, else the dataset's GDP and share × GDP.",
     ]
     if groups:
         from spendcalc.reports.groups import MEMBERSHIP_NOTE, group_note
@@ -187,7 +188,7 @@ def history_report(
             *(r.gdp_source.split() if r.gdp_source else ()),
         )
     ]
-    notes += [*source_notes(dataset, sources), MONEY_NOTE]
+    notes += [*source_notes(dataset, sources), money_note(dataset)]
     first, last = rows[0].year, rows[-1].year
     names = [*([ally.name] if ally is not None else []), *(g.name for g, _ in groups)]
     return Report(

@@ -20,9 +20,9 @@ from spendcalc.reports.columns import Field, Table, share_decimals
 from spendcalc.reports.common import (
     GDP_MARK_NOTE,
     GDP_MARKS,
-    MONEY_NOTE,
     gdp_source_changes,
     metadata,
+    money_note,
     rate_note,
     share_origin,
     share_text,
@@ -67,7 +67,7 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
         *(r.source for r in rates),
     ]
     notes += source_notes(dataset, sources)
-    notes.append(MONEY_NOTE)
+    notes.append(money_note(dataset))
     notes += _path_rate_notes(rates, path.currency, ally.name, ally.currency)
     if all(len(line.milestones) == 1 for line in path.lines):  # one target, or The Hague's two parts
         parts = " + ".join(f"{_target_text(line.target)} {line.label.lower()}" for line in path.lines)
@@ -199,18 +199,41 @@ def path_fields(path: DefencePath) -> Table[PathItem]:
 
 
 def _path_rate_notes(rates: Sequence[Conversion], currency: Currency, name: str, code: str) -> list[str]:
+    """One note per run of years on the same kind of rate: NATO's, the IMF's, the ECB's, carried forward."""
     notes: list[str] = []
+    runs: list[list[Conversion]] = []
     for rate in rates:
-        note = None if rate.carried_forward else rate_note(rate, currency, name, code)
+        if runs and (runs[-1][-1].method, runs[-1][-1].carried_forward) == (
+            rate.method,
+            rate.carried_forward,
+        ):
+            runs[-1].append(rate)
+        else:
+            runs.append([rate])
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first.source is None:  # US$ itself
+            continue
+        if first.carried_forward:
+            what = "the IMF's last implied rate" if first.method == "imf" else "the last full year's average"
+            note = (
+                f"{first.code} per US$ for {first.year}–{last.year}: {first.per_usd:.4f}, "
+                f"{what} ({first.rate_year}) carried forward [{first.source}]."
+            )
+        elif len(run) == 1:
+            note = rate_note(first, currency, name, code) or ""
+        else:
+            low, high = min(r.per_usd for r in run), max(r.per_usd for r in run)
+            what = {
+                "nato": "the rates implied by NATO's tables (national-currency ÷ US$ spending)",
+                "imf": "the IMF's implied rates (GDP in national currency ÷ GDP in US$)",
+            }.get(first.method, "annual averages of the ECB's daily reference rates")
+            note = (
+                f"{first.code} per US$ for {first.year}–{last.year}: {low:.4f}–{high:.4f}, {what} "
+                f"[{first.source}]."
+            )
         if note and note not in notes:
             notes.append(note)
-    carried = [r for r in rates if r.carried_forward]
-    if carried:
-        first = carried[0]
-        notes.append(
-            f"{first.code} per US$ for {first.year}–{carried[-1].year}: {first.per_usd:.4f}, "
-            f"the {first.rate_year} average (the last full year) carried forward [{first.source}]."
-        )
     return notes
 
 
@@ -319,7 +342,7 @@ def group_path_report(
     dataset: Dataset, paths: Sequence[GroupPath], generated: datetime | None = None
 ) -> Report:
     """One or more groups, each the sum of its members' own paths to the target."""
-    from spendcalc.reports.groups import GROUP_GAPS_NOTE, MEMBERSHIP_NOTE, group_note
+    from spendcalc.reports.groups import GROUP_GAPS_NOTE, PATH_MEMBERSHIP_NOTE, group_note
 
     first = paths[0]
     table = group_path_fields(paths)
@@ -339,7 +362,7 @@ def group_path_report(
     if any(len(p.lines) > 1 for p in paths):
         notes.append(RELATED_NOTE)
     notes += [group_note(dataset, p.group) for p in paths]
-    notes.append(MEMBERSHIP_NOTE)
+    notes.append(PATH_MEMBERSHIP_NOTE)
     for p in paths:
         joined = [m for m in p.paths if m.ally.joined > p.from_year]
         if joined:
@@ -357,7 +380,7 @@ def group_path_report(
         *(y.rate.source for p in paths for m in p.paths for y in m.lines[0].years),
     ]
     notes += source_notes(dataset, sources)
-    notes.append(MONEY_NOTE)
+    notes.append(money_note(dataset))
     target_names = _group_targets_text(first.paths[0])
     group_names = ", ".join(p.group.name for p in paths)
     summary = (

@@ -10,8 +10,8 @@ from spendcalc.reports.columns import Field, Table, share_fields
 from spendcalc.reports.common import (
     GDP_MARK_NOTE,
     GDP_MARKS,
-    MONEY_NOTE,
     metadata,
+    money_note,
     source_notes,
 )
 from spendcalc.reports.model import Kind, Report
@@ -100,7 +100,7 @@ def pledges_report(
         *notes,
         *source_notes(dataset, [c.latest.source for c in checks] + [c.gdp.source for c in checks]),
         "Pledges: national announcements; each row's source URL is in the CSV/JSON output.",
-        MONEY_NOTE,
+        money_note(dataset),
     ]
     if not checks:
         notes.insert(0, "No pledges recorded for this selection.")

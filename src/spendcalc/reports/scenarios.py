@@ -14,7 +14,7 @@ from spendcalc.domain.scenarios import PLAN_RULE, Scenario, ScenarioRun, read_pl
 from spendcalc.domain.targets import format_pct
 from spendcalc.reports.chart import BAR_MARK, chart_bar
 from spendcalc.reports.columns import Field, Table
-from spendcalc.reports.common import GDP_MARK_NOTE, GDP_MARKS, MONEY_NOTE, metadata, source_notes
+from spendcalc.reports.common import GDP_MARK_NOTE, GDP_MARKS, metadata, money_note, source_notes
 from spendcalc.reports.model import Kind, Report, Scalar
 
 HAGUE_MARK = "┃"
@@ -288,7 +288,7 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
             *(pt.rate.source for r in runs for p in r.member_paths for pt in p.years if pt.rate),
         ],
     )
-    notes.append(MONEY_NOTE)
+    notes.append(money_note(dataset))
     return notes
 
 

@@ -247,7 +247,7 @@ def _legs(start_pct: float, start: int, steps: Sequence[Step]) -> list[tuple[int
     return legs
 
 
-_SERIES: dict[tuple[int, int, int, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
+_SERIES: dict[tuple[int, int, int, str, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
 """GDP and rates of an ally over a run's years, computed once: datasets are immutable, and a run (or a
 comparison of several) asks for the same series again. Keyed by the ally's identity, checked on use."""
 _SERIES_LIMIT = 4096
@@ -256,11 +256,11 @@ _SERIES_LIMIT = 4096
 def _series(
     dataset: Dataset, ally: Ally, start: int, end: int, currency: Currency
 ) -> tuple[GdpSeries, tuple[Conversion | None, ...]]:
-    key = (id(ally), start, end, currency.value)
+    key = (id(ally), start, end, currency.value, dataset.prices)
     cached = _SERIES.get(key)
     if cached is not None and cached[0] is ally:
         return cached[1], cached[2]
-    gdp = gdp_series(ally, start, end)
+    gdp = gdp_series(ally, start, end, dataset=dataset)
     rates = tuple(
         conversion(dataset, ally, point.year, currency) if currency is not Currency.USD else None
         for point in gdp.points

@@ -1,0 +1,217 @@
+"""Money from NATO's own tables for the years an edition covers, and the exchange rates of every year.
+
+For a year of the chosen edition's tables an ally's spending and GDP are NATO's (current US$, or constant
+2021 US$ with `Dataset.for_prices('constant')`), never share × GDP; its exchange rate is the one NATO's tables
+imply (national-currency spending ÷ US$ spending), so every ally with armed forces, Albania and North
+Macedonia included, has national-currency figures. Iceland, which NATO's tables leave out, has its GDP as
+the residual of NATO's own total (NATO's GDP totals include it): it counts in a group's GDP, never in its
+spending, as in NATO's aggregates.
+
+Outside the tables' years a rate is, in this order: the IMF's implied rate (NGDP ÷ NGDPD, 2024-2029), the
+IMF's last implied rate carried forward (after 2029), or the ECB's annual average (history years of an
+edition without tables). No rate is ever guessed: where none applies there is none.
+"""
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from spendcalc.data.schema import Ally, Dataset, Gdp
+
+CONSTANT_PRICE_YEAR = 2021
+"""NATO's constant-price tables are at 2021 prices and exchange rates."""
+
+IMF_RATE_SOURCE = "imf-weo-2026-04-ngdp"
+
+
+class NatoMoney(NamedTuple):
+    """An ally's GDP and spending in one year from NATO's tables, US$ bn, in the dataset's prices."""
+
+    year: int
+    gdp_usd_bn: float
+    spending_usd_bn: float | None
+    """None for Iceland (no armed forces: GDP only)."""
+    real_gdp_usd_bn: float
+    """Constant 2021 US$, whatever the prices shown: NATO's shares and aggregates are ratios of these."""
+    real_spending_usd_bn: float | None
+    estimate: bool
+    source: str
+    """The edition's id."""
+    residual: bool = False
+    """GDP derived as NATO's total less the allies' (Iceland), not printed per ally by NATO."""
+
+    @property
+    def kind(self) -> str:
+        return "estimate" if self.estimate else "actual"
+
+
+class Rate(NamedTuple):
+    code: str
+    per_usd: float
+    rate_year: int
+    source: str | None
+    method: str
+    """'nato' (implied by NATO's tables), 'imf' (NGDP ÷ NGDPD), 'ecb' (annual average), 'usd'."""
+
+
+def _usd_metrics(prices: str) -> tuple[str, str]:
+    return (
+        ("spending_usd_2021_m", "gdp_usd_2021_m") if prices == "constant" else ("spending_usd_m", "gdp_usd_m")
+    )
+
+
+def nato_money(dataset: "Dataset", ally: "Ally", year: int) -> NatoMoney | None:
+    """NATO's own figures for an ally in `year` of the chosen edition's tables; None outside them."""
+    spending_metric, gdp_metric = _usd_metrics(dataset.prices)
+    table = dataset.nato_table(gdp_metric)
+    if table is None:
+        return None
+    edition = table.edition
+    estimate = year in table.estimate_years
+    gdp = table.value(ally.iso3, year)
+    if gdp is None:
+        if ally.has_armed_forces or ally.iso3 in table.values:
+            return None
+        residual = _iceland_gdp(dataset, ally, year, gdp_metric)
+        real = _iceland_gdp(dataset, ally, year, "gdp_usd_2021_m")
+        if residual is None or real is None:
+            return None
+        return NatoMoney(year, residual / 1000, None, real / 1000, None, estimate, edition, True)
+    real_gdp = dataset.nato_figure(ally.iso3, year, "gdp_usd_2021_m")
+    spending = dataset.nato_figure(ally.iso3, year, spending_metric)
+    real_spending = dataset.nato_figure(ally.iso3, year, "spending_usd_2021_m")
+    if real_gdp is None:  # pragma: no cover - NATO's tables give both GDP series wherever they give one
+        return None
+    return NatoMoney(
+        year,
+        gdp / 1000,
+        None if spending is None else spending / 1000,
+        real_gdp / 1000,
+        None if real_spending is None else real_spending / 1000,
+        estimate,
+        edition,
+    )
+
+
+def ally_money(dataset: "Dataset", ally: "Ally", year: int) -> "tuple[Gdp | None, NatoMoney | None]":
+    """An ally's GDP record for `year`, and NATO's figures where they are the source: NATO's GDP (its
+    source the edition) in the years of the chosen edition's tables, else the dataset's (IMF; World Bank
+    before 2024), none at constant prices outside NATO's tables."""
+    money = nato_money(dataset, ally, year)
+    if money is None:
+        return (None if dataset.prices == "constant" else ally.gdp(year)), None
+    return _gdp_record({"usd_bn": money.gdp_usd_bn, "kind": money.kind, "source": money.source}), money
+
+
+def _gdp_record(fields: "dict[str, object]") -> "Gdp":
+    """A Gdp record of figures already valid (NATO's, from a validated dataset), built as the loader builds
+    the bundled ones: pydantic's model_construct was most of a comparison's time."""
+    global _GDP
+    if _GDP is None:
+        from spendcalc.data.load import _Unchecked
+        from spendcalc.data.schema import Gdp
+
+        _GDP = _Unchecked(Gdp)
+    return _GDP(fields)
+
+
+_GDP: "Callable[[dict[str, object]], Gdp] | None" = None
+
+
+def _iceland_gdp(dataset: "Dataset", ally: "Ally", year: int, metric: str) -> float | None:
+    """An ally without armed forces that NATO's tables leave out: NATO's total GDP less the other allies'
+    of that year (millions). NATO's GDP totals include Iceland's GDP; this is it, within rounding."""
+    if ally.joined > year:
+        return None
+    total = dataset.nato_figure("NATO_TOTAL", year, metric)
+    if total is None:
+        return None
+    others = [
+        dataset.nato_figure(a.iso3, year, metric)
+        for a in dataset.allies
+        if a.joined <= year and a is not ally
+    ]
+    known = [value for value in others if value is not None]
+    if len(known) != sum(1 for a in dataset.allies if a.joined <= year and a.has_armed_forces):
+        return None
+    residual = total - math.fsum(known)
+    return residual if residual > 0 else None
+
+
+def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = False) -> Rate | None:
+    """NATO's implied rate: national-currency spending ÷ US$ spending of the year (at constant prices,
+    2021's for every year). `euro`: the euro's, Σ over the allies whose NATO rows are in euros."""
+    constant = dataset.prices == "constant"
+    lcu_metric, usd_metric = (
+        ("spending_lcu_2021_m", "spending_usd_2021_m") if constant else ("spending_lcu_m", "spending_usd_m")
+    )
+    lcu_table, usd_table = dataset.nato_table(lcu_metric), dataset.nato_table(usd_metric)
+    if lcu_table is None or usd_table is None:
+        return None
+    rate_year = CONSTANT_PRICE_YEAR if constant else year
+    own = lcu_table.currencies.get(ally.iso3) if ally is not None else None
+    if euro and own == "EUR":
+        euro = False  # a euro ally's own rate: its euros are its national currency
+    if euro or ally is None:
+        codes = [c for c, currency in lcu_table.currencies.items() if currency == "EUR"]
+        if not euro or not codes or usd_table.value(codes[0], year) is None:
+            return None
+        code = "EUR"
+    else:
+        currency = lcu_table.currencies.get(ally.iso3)
+        if currency is None:
+            return None
+        codes, code = [ally.iso3], currency
+    lcu = [lcu_table.value(c, year) for c in codes]
+    usd = [usd_table.value(c, year) for c in codes]
+    if None in lcu or None in usd:
+        return None
+    total_usd = math.fsum(v for v in usd if v is not None)
+    if total_usd <= 0:  # pragma: no cover - NATO's spending is positive
+        return None
+    per_usd = math.fsum(v for v in lcu if v is not None) / total_usd
+    return Rate(code, per_usd, rate_year, lcu_table.edition, "nato")
+
+
+def imf_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = False) -> Rate | None:
+    """The IMF's implied rate of `year`: GDP in national currency ÷ GDP in US$ (NGDP ÷ NGDPD). `euro`: the
+    euro's, Σ NGDP ÷ Σ NGDPD over the allies whose NGDP is in euros (an ally's own where it is one)."""
+    if ally is not None:
+        own = _imf_own(ally, year)
+        if own is not None and (not euro or own[0] == "EUR"):
+            return Rate(own[0], own[1], year, IMF_RATE_SOURCE, "imf")
+    if not euro:
+        return None
+    lcu = usd = 0.0
+    for other in dataset.allies:
+        gdp_lcu, gdp = other.gdp_lcu(year), other.gdp(year)
+        if gdp_lcu is not None and gdp is not None and gdp_lcu.currency == "EUR":
+            lcu, usd = lcu + gdp_lcu.lcu_bn, usd + gdp.usd_bn
+    return Rate("EUR", lcu / usd, year, IMF_RATE_SOURCE, "imf") if usd > 0 else None
+
+
+def _imf_own(ally: "Ally", year: int) -> tuple[str, float] | None:
+    gdp_lcu, gdp = ally.gdp_lcu(year), ally.gdp(year)
+    if gdp_lcu is None or gdp is None or not gdp.source.startswith("imf-"):
+        return None
+    return gdp_lcu.currency, gdp_lcu.lcu_bn / gdp.usd_bn
+
+
+def last_imf_year(ally: "Ally") -> int | None:
+    years = [y for y in ally.years if _imf_own(ally, y) is not None]
+    return max(years) if years else None
+
+
+def max_imf_year(dataset: "Dataset") -> int | None:
+    years = [year for year in map(last_imf_year, dataset.allies) if year is not None]
+    return max(years) if years else None
+
+
+def in_edition_tables(dataset: "Dataset", year: int) -> bool:
+    """Whether `year` is one of the chosen edition's table years."""
+    table = dataset.nato_table("gdp_usd_m")
+    if table is None:
+        return False
+    width = max((len(row) for row in table.values.values()), default=0)
+    return table.first_year <= year < table.first_year + width
