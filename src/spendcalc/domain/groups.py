@@ -1,10 +1,10 @@
 """Group totals computed as NATO computes its aggregates: Σspending / ΣGDP over the members of a year."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from spendcalc.domain.gaps import AllyGaps, Status
+from spendcalc.domain.gaps import AllyGaps, GapRow, Status
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -123,17 +123,23 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     gdp_total = math.fsum(m.gdp.usd_bn for m in counted if m.gdp)
     spending_total = math.fsum(m.spending_usd_bn for m in counted if m.spending_usd_bn is not None)
     share = spending_total / gdp_total * 100
+    if all(m.targets is targets or m.targets == targets for m in counted):
+        # Every member's rows follow `targets`: read them a target (a column) at a time, not looked up
+        # per member and target.
+        columns: Iterable[Sequence[GapRow]] = zip(*(m.rows for m in counted), strict=True)
+    else:
+        columns = ([r for m in counted if (r := m.row(target)) is not None] for target in targets)
     rows = []
-    for target in targets:
-        member_rows = [r for m in counted if (r := m.row(target)) is not None]
+    for target, column in zip(targets, columns, strict=True):
+        gap_pp = target.share_pct - share
         rows.append(
             GroupRow(
                 target,
-                target.share_pct - share,
-                (target.share_pct - share) / 100 * gdp_total,
-                math.fsum(r.gap_usd_bn for r in member_rows if r.gap_usd_bn is not None and r.gap_pp > 0),
-                sum(1 for r in member_rows if r.meets),
-                len(member_rows),
+                gap_pp,
+                gap_pp / 100 * gdp_total,
+                math.fsum([r.gap_usd_bn for r in column if r.gap_pp > 0 and r.gap_usd_bn is not None]),
+                sum([1 for r in column if r.gap_pp <= 0]),
+                len(column),
             )
         )
     estimate = any(m.share.estimate for m in counted if m.share is not None)
