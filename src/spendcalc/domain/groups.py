@@ -1,10 +1,11 @@
 """Group totals computed as NATO computes its aggregates: Σspending / ΣGDP over the members of a year."""
 
 import math
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from spendcalc.domain.gaps import AllyGaps, GapRow, Status
+from spendcalc.domain.gaps import AllyGaps, Status
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -123,23 +124,26 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     gdp_total = math.fsum(m.gdp.usd_bn for m in counted if m.gdp)
     spending_total = math.fsum(m.spending_usd_bn for m in counted if m.spending_usd_bn is not None)
     share = spending_total / gdp_total * 100
-    if all(m.targets is targets or m.targets == targets for m in counted):
-        # Every member's rows follow `targets`: read them a target (a column) at a time, not looked up
-        # per member and target.
-        columns: Iterable[Sequence[GapRow]] = zip(*(m.rows for m in counted), strict=True)
-    else:
-        columns = ([r for m in counted if (r := m.row(target)) is not None] for target in targets)
+    # A member's gap to a target is target − share (the same float as its row's gap_pp, gaps.gap_rows),
+    # positive exactly when its share is below the target: with the members in order of share, those
+    # below a target come first, and those meeting it are the rest (a look-up, not a pass over them).
+    # The shortfall sums the below members' gaps in money, computed as their rows compute them
+    # (tests/test_scale.py holds the two to be the same floats).
+    ranked = sorted((m.share.pct, m.gdp.usd_bn) for m in counted if m.share is not None and m.gdp is not None)
+    shares = [pct for pct, _ in ranked]
     rows = []
-    for target, column in zip(targets, columns, strict=True):
-        gap_pp = target.share_pct - share
+    for target in targets:
+        pct = target.share_pct
+        gap_pp = pct - share
+        below = bisect_left(shares, pct)
         rows.append(
             GroupRow(
                 target,
                 gap_pp,
                 gap_pp / 100 * gdp_total,
-                math.fsum([r.gap_usd_bn for r in column if r.gap_pp > 0 and r.gap_usd_bn is not None]),
-                sum([1 for r in column if r.gap_pp <= 0]),
-                len(column),
+                math.fsum([(pct - own) / 100 * gdp for own, gdp in ranked[:below]]),
+                len(ranked) - below,
+                len(ranked),
             )
         )
     estimate = any(m.share.estimate for m in counted if m.share is not None)
