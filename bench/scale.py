@@ -133,7 +133,12 @@ def generate(allies: int, years: int, bundled: dict[str, Any]) -> dict[str, Any]
             seed = (index * 7919 + offset * 104729) % 1000
             records[str(year)] = {
                 "shares": [
-                    {"edition": EDITION, "pct": round(0.5 + seed / 250, 2), "estimate": False, "precision": 0.01}
+                    {
+                        "edition": EDITION,
+                        "pct": round(0.5 + seed / 250, 2),
+                        "estimate": False,
+                        "precision": 0.01,
+                    }
                 ],
                 "gdp": {"usd_bn": round(size * 1.03**offset, 3), "kind": "actual", "source": source},
                 "population": {"millions": round(1 + seed / 10, 3), "source": source},
