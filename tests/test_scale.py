@@ -326,3 +326,21 @@ def test_export_streams_the_same_csv_to_stdout_and_to_a_file(tmp_path: Path) -> 
     assert invoke("export", "-t", "0.1:5:0.1", "-g", "eu", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8") == streamed.stdout
     assert streamed.stdout.count("\n") == 1 + (32 + 3) * 50
+
+
+def test_every_text_field_of_the_records_is_checked_for_printable_text() -> None:
+    """TEXT_FIELDS names every field of a record that can hold text (Literal choices aside: fixed
+    texts), so that the printable-text check misses none."""
+    import typing
+
+    from spendcalc.data import schema
+    from spendcalc.data.records import TEXT_FIELDS, Record
+
+    def holds_text(annotation: object) -> bool:
+        if typing.get_origin(annotation) in (typing.Literal, dict):
+            return False
+        return annotation is str or any(holds_text(a) for a in typing.get_args(annotation))
+
+    records = [c for c in vars(schema).values() if isinstance(c, type) and issubclass(c, Record)]
+    found = {n for c in records for n, f in c.model_fields.items() if holds_text(f.annotation)}
+    assert found == set(TEXT_FIELDS)
