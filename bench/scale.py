@@ -2,9 +2,10 @@
 
 Usage: python bench/scale.py [--runs N] [--quick]
 
-Datasets are generated from the bundled one (its sources and targets) with 32, 200 and 500 allies
-over 12 and 75 years, written compact to a temporary directory. For each, `compare`, `export --format csv`
-and `history` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
+Datasets are generated from the bundled one (its targets, a GDP source, an edition of their own, the
+groups NATO and Europe and Canada) with 32, 200 and 500 allies over 12 and 75 years, written compact to a
+temporary directory. For each, `compare`, `export --format csv`, `history` and `scenario run
+hague-core-2035` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
 the child's maximum resident set size, read with os.wait4) with 4, 100 and 500 targets (the defaults;
 sweeps 0.05:5:0.05 and 0.01:5:0.01). The Python API is timed in-process: `compare()` for every year of a
 dataset, the result rows being allies x years x targets. The growth exponents are least-squares slopes of
