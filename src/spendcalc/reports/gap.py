@@ -100,10 +100,17 @@ def _ally(read: Callable[[AllyGaps], Scalar]) -> Callable[[GapItem], Scalar]:
 RowReader = Callable[[GapItem, GapRow | GroupRow], Scalar]
 
 
-def _by_row(key: str, read: RowReader | str, header: str, kind: Kind) -> Field[GapItem]:
+_EVERY_ROW = "(read every row)"
+
+
+def _by_row(
+    key: str, read: RowReader | str, header: str, kind: Kind, ally: str | None = _EVERY_ROW
+) -> Field[GapItem]:
     """A figure of the item's row (the subject's for the item's target), None without one: read item by
     item, or for a grid a subject's rows at once (`Field.across`), through the same `read` (a function,
-    or the name of an attribute both kinds of row have)."""
+    or the name of an attribute both kinds of row have). `ally` says what `read` gives for an ally's
+    rows, for a grid to read them at once: an attribute of GapRow, or None for none (a group's figure);
+    tests/test_scale.py holds the grid's records to `read`'s."""
     if isinstance(read, str):
         name = read
 
@@ -124,7 +131,11 @@ def _by_row(key: str, read: RowReader | str, header: str, kind: Kind) -> Field[G
 
     def column_read(item: GapItem, targets: Sequence[object]) -> list[Scalar] | None:
         rows = item.rows_for(targets)
-        return None if rows is None else [reader(item, row) for row in rows]
+        if rows is None:
+            return None
+        if ally is not _EVERY_ROW and isinstance(item.subject, AllyGaps):
+            return [None] * len(rows) if ally is None else list(map(attrgetter(ally), rows))
+        return [reader(item, row) for row in rows]
 
     return Field(key, value_read, header, kind, across=column_read)
 
@@ -179,19 +190,23 @@ def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
         _by_row("gap_pp", "gap_pp", "Gap\n(pp of GDP)", Kind.GAP_PP),
         _by_row("gap_usd_bn", "gap_usd_bn", "Gap\n(US$ bn)", Kind.GAP_USD_BN),
         _by_row("shortfall_usd_bn", _shortfall, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN),
-        _by_row("gap_usd_per_capita", _per_capita, "Gap per\nperson (US$)", Kind.GAP_USD),
+        _by_row(
+            "gap_usd_per_capita", _per_capita, "Gap per\nperson (US$)", Kind.GAP_USD, "gap_usd_per_capita"
+        ),
         _by_row("meets_target", lambda _, r: r.gap_pp <= 0, "Met", Kind.BOOL),
         _by_row(
             "allies_meeting",
             lambda _, r: r.members_meeting if isinstance(r, GroupRow) else None,
             "Meeting",
             Kind.INT,
+            None,
         ),
         _by_row(
             "allies_counted",
             lambda _, r: r.members_counted if isinstance(r, GroupRow) else None,
             "Counted",
             Kind.INT,
+            None,
         ),
         Field("gdp_source", _ally(lambda g: g.gdp.source if g.gdp else None), "GDP source", per=subject),
     ]
