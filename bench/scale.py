@@ -2,9 +2,10 @@
 
 Usage: python bench/scale.py [--runs N] [--quick]
 
-Datasets are generated from the bundled one (its sources and targets) with 32, 200 and 500 allies
-over 12 and 75 years, written compact to a temporary directory. For each, `compare`, `export --format csv`
-and `history` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
+Datasets are generated from the bundled one (its targets, a GDP source, an edition of their own, the
+groups NATO and Europe and Canada) with 32, 200 and 500 allies over 12 and 75 years, written compact to a
+temporary directory. For each, `compare`, `export --format csv`, `history` and `scenario run
+hague-core-2035` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
 the child's maximum resident set size, read with os.wait4) with 4, 100 and 500 targets (the defaults;
 sweeps 0.05:5:0.05 and 0.01:5:0.01). The Python API is timed in-process: `compare()` for every year of a
 dataset, the result rows being allies x years x targets. The growth exponents are least-squares slopes of
@@ -51,8 +52,8 @@ MIB = 1024 * 1024
 
 PANDAS = """
 import json, sys, pandas as pd
-d = json.load(open(sys.argv[1]))
-rows = [{"iso3": a["iso3"], "name": a["name"], "year": int(y), "share_pct": (r.get("share") or {}).get("pct"), "share_estimate": (r.get("share") or {}).get("estimate"), "gdp_usd_bn": (r.get("gdp") or {}).get("usd_bn"), "population_m": (r.get("population") or {}).get("millions"), "share_source": (r.get("share") or {}).get("source"), "gdp_source": (r.get("gdp") or {}).get("source")} for a in d["allies"] for y, r in a["years"].items() if int(y) == int(sys.argv[2])]
+d = json.load(open(sys.argv[1])); e = next(e["id"] for e in d["editions"] if e["latest"])
+rows = [{"iso3": a["iso3"], "name": a["name"], "year": int(y), "share_pct": s.get("pct"), "share_estimate": s.get("estimate"), "gdp_usd_bn": (r.get("gdp") or {}).get("usd_bn"), "population_m": (r.get("population") or {}).get("millions"), "share_source": s.get("edition"), "gdp_source": (r.get("gdp") or {}).get("source")} for a in d["allies"] for y, r in a["years"].items() if int(y) == int(sys.argv[2]) for s in [next((s for s in r.get("shares", []) if s["edition"] == e), {})]]
 f = pd.DataFrame(rows).merge(pd.DataFrame({"target_pct": [i / 100 for i in range(1, 501)]}), how="cross")
 f["spending_usd_bn"] = f.share_pct / 100 * f.gdp_usd_bn
 f["gap_pp"] = f.target_pct - f.share_pct
@@ -106,24 +107,41 @@ def code(index: int, width: int) -> str:
     return letters
 
 
+EDITION = "bench-edition"
+
+
 def generate(allies: int, years: int, bundled: dict[str, Any]) -> dict[str, Any]:
-    """A dataset of `allies` allies with a share, GDP and population in each of `years` years."""
-    source = bundled["sources"][0]["id"]
+    """A dataset of `allies` allies with a share (one edition), GDP and population in each of `years`
+    years, and the groups NATO and Europe and Canada (`scenario run` totals the latter)."""
+    source = next(s["id"] for s in bundled["sources"] if s["id"].startswith("imf"))
     first = LAST_YEAR - years + 1
+    edition = {
+        "id": EDITION,
+        "title": "Generated for bench/scale.py",
+        "publisher": "spendcalc",
+        "published": f"{LAST_YEAR}-12-31",
+        "basis": "core defence",
+        "first_year": first,
+        "last_year": LAST_YEAR,
+        "latest": True,
+    }
     members = []
     for index in range(allies):
         iso3 = "USA" if index == 0 else code(index + 1, 3)
         records = {}
+        size = 5 + (index * 7919 % 1000) * 3.7 + index  # GDP grows 3% a year from it
         for offset, year in enumerate(range(first, LAST_YEAR + 1)):
             seed = (index * 7919 + offset * 104729) % 1000
             records[str(year)] = {
-                "share": {
-                    "pct": round(0.5 + seed / 250, 2),
-                    "estimate": False,
-                    "precision": 0.01,
-                    "source": source,
-                },
-                "gdp": {"usd_bn": round(5 + seed * 3.7 + index, 3), "kind": "actual", "source": source},
+                "shares": [
+                    {
+                        "edition": EDITION,
+                        "pct": round(0.5 + seed / 250, 2),
+                        "estimate": False,
+                        "precision": 0.01,
+                    }
+                ],
+                "gdp": {"usd_bn": round(size * 1.03**offset, 3), "kind": "actual", "source": source},
                 "population": {"millions": round(1 + seed / 10, 3), "source": source},
             }
         members.append(
@@ -138,10 +156,19 @@ def generate(allies: int, years: int, bundled: dict[str, Any]) -> dict[str, Any]
                 "years": records,
             }
         )
+    codes = [m["iso3"] for m in members]
     return {
         "schema_version": bundled["schema_version"],
-        "sources": bundled["sources"],
+        "editions": [edition],
+        "sources": [
+            *(s for s in bundled["sources"] if s["id"] == source),
+            {k: edition[k] for k in ("id", "title", "publisher", "published")},
+        ],
         "targets": bundled["targets"],
+        "groups": [
+            {"id": "nato", "name": "NATO", "members": codes},
+            {"id": "europe-canada", "name": "Europe and Canada", "members": codes[1:]},
+        ],
         "allies": members,
     }
 
@@ -245,11 +272,13 @@ def main() -> int:
                         f"{command:<10} {allies:>6} {years:>5} {count:>7} {timing.seconds:>7.3f} "
                         f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
                     )
-            timing = time_command([*data, "history", "USA"], runs)
-            print(
-                f"{'history':<10} {allies:>6} {years:>5} {'':>7} {timing.seconds:>7.3f} "
-                f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
-            )
+            for command, extra in (("history", ["USA"]), ("scenario", ["run", "hague-core-2035"])):
+                timing = time_command([*data, command, *extra], runs)
+                commands[command, allies, years, 0] = timing
+                print(
+                    f"{command:<10} {allies:>6} {years:>5} {'':>7} {timing.seconds:>7.3f} "
+                    f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
+                )
 
         print("\nAPI: compare() for every year; rows = allies x years x targets")
         print(f"{'allies':>6} {'years':>5} {'targets':>7} {'cpu s':>8} {'rows':>10} {'rows/s':>11}")

@@ -744,7 +744,7 @@ def test_export_csv_parses_cleanly() -> None:
 def test_export_csv_opens_in_pandas() -> None:
     pandas = pytest.importorskip("pandas")
     frame = pandas.read_csv(io.StringIO(run(["export"]).stdout))
-    assert frame.shape == (128, 14)
+    assert frame.shape == (136, 20)  # 32 allies and 2 totals x 4 targets
     assert str(frame["share_pct"].dtype).startswith("float")
     assert str(frame["gap_usd_bn"].dtype).startswith("float")
     assert str(frame["meets_target"].dtype) in ("bool", "object", "boolean")

@@ -202,3 +202,145 @@ def test_cached_years_follow_the_edition(dataset: Dataset) -> None:
     assert older.share_years == tuple(y for y in older.years if older.share(y) is not None)
     assert older.share_years != latest_years
     assert poland.share_years == latest_years
+
+
+# --- group totals, the grid of records and its CSV --------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    members=st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=100, allow_nan=False),
+            st.floats(min_value=1e-3, max_value=1e6, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    targets=st.lists(target_specs, min_size=1, max_size=12),
+)
+def test_group_rows_are_what_the_members_rows_give(
+    members: list[tuple[float, float]], targets: list[TargetSpec]
+) -> None:
+    """The shortfall and the count from the members' shares in order are exactly the sums and counts
+    over the members' own rows (the same floats, not merely close ones)."""
+    import math
+
+    from spendcalc.data.schema import Gdp
+    from spendcalc.domain.gaps import ShareFigure
+    from spendcalc.domain.groups import group_total
+
+    specs = tuple(targets)
+    allies = []
+    for pct, usd_bn in members:
+        share = ShareFigure(pct, False, "s")
+        gdp = Gdp.model_construct(usd_bn=usd_bn, kind="actual", source="s")
+        rows = gap_rows(specs, pct, usd_bn, None)
+        spending = pct / 100 * usd_bn
+        allies.append(AllyGaps(_ALLY, 2025, Status.OK, share, gdp, None, spending, rows, specs))
+    total = group_total("G", allies, specs)
+    for position, row in enumerate(total.rows):
+        own = [a.rows[position] for a in allies]
+        assert row.shortfall_usd_bn == math.fsum(r.gap_usd_bn for r in own if r.gap_usd_bn and r.gap_pp > 0)
+        assert row.members_meeting == sum(1 for r in own if r.meets)
+        assert row.members_counted == len(allies)
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "LCU"])
+def test_grid_records_are_the_fields_read_item_by_item(dataset: Dataset, currency: str) -> None:
+    """Each record of the grid (read through `per` and `across`) is Table.record of its item, and the
+    CSV written a subject at a time is the CSV written record by record."""
+    from spendcalc.choices import Currency
+    from spendcalc.output.formats import CsvFormatter
+    from spendcalc.reports.columns import Grid
+    from spendcalc.reports.compare import _grid_items, export_report
+
+    comparison = compare(dataset, ["1:4:0.5", "nato-2pct", "2"], groups=["eu", "x=EST,LVA"])
+    report = export_report(dataset, comparison, currency=Currency(currency), table=False)
+    grid = report.records
+    assert isinstance(grid, Grid)
+    items = _grid_items(comparison, *_rates(dataset, comparison, Currency(currency)))
+    expected = [grid.table.record(item) for item in items]
+    assert list(grid) == expected
+    assert len(grid) == len(expected)
+    assert [grid[i] for i in (0, 5, -1)] == [expected[0], expected[5], expected[-1]]
+    assert grid[2:9:3] == expected[2:9:3]
+    with pytest.raises(IndexError):
+        grid[len(grid)]
+    plain = report._replace(records=tuple(expected))
+    assert CsvFormatter().format(report) == CsvFormatter().format(plain)
+
+
+def _rates(dataset: Dataset, comparison: Any, currency: Any) -> tuple[Any, Any]:
+    from spendcalc.reports.compare import _rates as rates
+    from spendcalc.reports.compare import _total_rate
+
+    return rates(dataset, comparison, currency), _total_rate(dataset, comparison.year, currency)
+
+
+def test_a_grid_reads_item_by_item_where_rows_do_not_follow_the_targets(dataset: Dataset) -> None:
+    """A subject whose rows are not one per target in order (built by hand) is read item by item."""
+    from spendcalc.choices import Currency
+    from spendcalc.reports.columns import Grid
+    from spendcalc.reports.gap import GapItem, gap_fields
+
+    comparison = compare(dataset, ["2", "3"])
+    table = gap_fields(Currency.USD)
+    subjects = [GapItem(g, None) for g in comparison.allies[:3]]
+    targets = (*comparison.targets[::-1], TargetSpec(4.0))
+    grid = Grid(table, subjects, targets, lambda s, t: s._replace(target=t))
+    assert list(grid) == [table.record(s._replace(target=t)) for s in subjects for t in targets]
+    assert list(Grid(table, [], targets, lambda s, t: s)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True)
+        | st.floats(min_value=-1e13, max_value=1e13).map(lambda v: round(v, 3))
+        | st.integers(min_value=-(10**13), max_value=10**13).map(float),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_float_texts_are_csv_cell_texts(values: list[float]) -> None:
+    """The quick float texts (one at a time, and a column at once) are csv_cell's, byte for byte."""
+    from spendcalc.output.formats import _float_text, _float_texts, csv_cell
+
+    expected = [csv_cell(v) for v in values]
+    assert [_float_text(v) for v in values] == expected
+    assert _float_texts(values) == expected
+
+
+def test_csv_columns_of_missing_and_boolean_cells_and_of_mixed_cells() -> None:
+    from spendcalc.output.formats import _column_texts
+
+    assert _column_texts({}, [None, True, False]) == ["", "true", "false"]
+    assert _column_texts({}, [1, 1.0, True, "a,b", None]) == ["1", "1.0", "true", '"a,b"', ""]
+
+
+def test_export_streams_the_same_csv_to_stdout_and_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "grid.csv"
+    streamed = invoke("export", "-t", "0.1:5:0.1", "-g", "eu")
+    assert streamed.exit_code == 0
+    assert invoke("export", "-t", "0.1:5:0.1", "-g", "eu", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == streamed.stdout
+    assert streamed.stdout.count("\n") == 1 + (32 + 3) * 50
+
+
+def test_every_text_field_of_the_records_is_checked_for_printable_text() -> None:
+    """TEXT_FIELDS names every field of a record that can hold text (Literal choices aside: fixed
+    texts), so that the printable-text check misses none."""
+    import typing
+
+    from spendcalc.data import schema
+    from spendcalc.data.records import TEXT_FIELDS, Record
+
+    def holds_text(annotation: object) -> bool:
+        if typing.get_origin(annotation) in (typing.Literal, dict):
+            return False
+        return annotation is str or any(holds_text(a) for a in typing.get_args(annotation))
+
+    records = [c for c in vars(schema).values() if isinstance(c, type) and issubclass(c, Record)]
+    found = {n for c in records for n, f in c.model_fields.items() if holds_text(f.annotation)}
+    assert found == set(TEXT_FIELDS)

@@ -2,7 +2,7 @@
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,16 +92,31 @@ def emit(
         color=use_color() if to_stdout else False,
         terminal=to_stdout and _stdout_is_terminal(),
     )
-    text = formatter.format(report)
+    # A formatter with `chunks` (CSV) gives its text a block at a time: a large grid is tens of megabytes,
+    # so it goes to stdout as it is made, or to a file's bytes, never held whole as a string.
+    chunks: Callable[[Report], Iterable[str]] | None = getattr(formatter, "chunks", None)
+    pieces: Iterable[str] = ()
+    payload = bytearray()
+    if chunks is not None and to_stdout and not files:
+        pieces = chunks(report)
+    elif chunks is not None and not to_stdout:
+        for piece in chunks(report):
+            payload += piece.encode()
+    elif to_stdout:
+        pieces = (formatter.format(report),)
+    else:
+        payload += formatter.format(report).encode()
     notes: list[str] = []
     for path, produce in files:
         content = produce()
         checkpoint()
         notes += write_bytes(content, str(path), _dataset_in_use)
     try:
-        notes += (
-            write_text(text, output) if to_stdout else write_bytes(text.encode(), output, _dataset_in_use)
-        )
+        if to_stdout:
+            for piece in pieces:
+                notes += write_text(piece, output)
+        else:
+            notes += write_bytes(payload, output, _dataset_in_use)
     except BrokenPipeError:
         # The reader (head, a closed pager) has all it wants: that is success, not an error.
         silence_stdout()

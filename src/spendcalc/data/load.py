@@ -180,6 +180,7 @@ def bundled_bytes() -> bytes:
 def parse_dataset(raw: bytes, name: str) -> Dataset:
     from pydantic import ValidationError
 
+    from spendcalc.collector import collector_paused
     from spendcalc.data.schema import Dataset
 
     if not raw.strip():
@@ -203,7 +204,8 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     except RecursionError:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
     try:
-        return Dataset.model_validate_json(text, strict=True)
+        with collector_paused():  # tens of thousands of records, none in a cycle
+            return Dataset.model_validate_json(text, strict=True)
     except ValidationError as error:
         if any(
             e["loc"] == ("schema_version",) and type(e.get("input")) is int and e.get("input") == 1

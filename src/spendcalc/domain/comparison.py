@@ -5,6 +5,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from spendcalc.choices import SortKey
+from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.countries import fold
 from spendcalc.domain.gaps import AllyGaps, ally_gaps, target_index
@@ -128,4 +129,6 @@ def compare(
         raise UsageError(f"sort {sort!r} is not one of {choices}", "--sort") from None
     if isinstance(groups, str):
         groups = [groups]
-    return compare_allies(dataset, chosen, specs, key, only_below, parse_groups(dataset, groups))
+    chosen_groups = parse_groups(dataset, groups)
+    with collector_paused():  # allies x targets rows, none in a cycle
+        return compare_allies(dataset, chosen, specs, key, only_below, chosen_groups)

@@ -7,6 +7,8 @@ sources they rest on; compliance is decided on the unrounded values.
 import math
 from collections.abc import Mapping, Sequence
 from enum import Enum
+from functools import partial
+from itertools import repeat
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -121,27 +123,17 @@ def gap_row(
 def gap_rows(
     targets: Sequence[TargetSpec], share_pct: float, gdp_usd_bn: float | None, population_m: float | None
 ) -> tuple[GapRow, ...]:
-    """`gap_row` for each target, the same figures computed the same way, without a call per row."""
-    new = tuple.__new__
+    """`gap_row` for each target, the same figures computed the same way, a column at a time: a
+    comparison makes allies x targets rows, and a call (or a Python-level tuple) per row was most of it."""
+    new = partial(tuple.__new__, GapRow)
+    gaps = [t[0] - share_pct for t in targets]  # t[0]: TargetSpec.share_pct
     if gdp_usd_bn is None:
-        return tuple([new(GapRow, (t, t.share_pct - share_pct, None, None)) for t in targets])
+        return tuple(map(new, zip(targets, gaps, repeat(None), repeat(None), strict=False)))
+    usd = [gap / 100 * gdp_usd_bn for gap in gaps]
     if not population_m:
-        return tuple(
-            [
-                new(GapRow, (t, gap, gap / 100 * gdp_usd_bn, None))
-                for t in targets
-                for gap in (t.share_pct - share_pct,)
-            ]
-        )
+        return tuple(map(new, zip(targets, gaps, usd, repeat(None), strict=False)))
     people = population_m * 1e6
-    return tuple(
-        [
-            new(GapRow, (t, gap, usd, usd * 1e9 / people))
-            for t in targets
-            for gap in (t.share_pct - share_pct,)
-            for usd in (gap / 100 * gdp_usd_bn,)
-        ]
-    )
+    return tuple(map(new, zip(targets, gaps, usd, [bn * 1e9 / people for bn in usd], strict=True)))
 
 
 def ally_gaps(

@@ -1,6 +1,7 @@
 """Group totals computed as NATO computes its aggregates: Σspending / ΣGDP over the members of a year."""
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -136,17 +137,26 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     spending_total = math.fsum(m.spending_usd_bn for m in counted if m.spending_usd_bn is not None)
     real_share = _real_share([*counted, *gdp_only], len(counted))
     share = real_share if real_share is not None else spending_total / gdp_total * 100
+    # A member's gap to a target is target − share (the same float as its row's gap_pp, gaps.gap_rows),
+    # positive exactly when its share is below the target: with the members in order of share, those
+    # below a target come first, and those meeting it are the rest (a look-up, not a pass over them).
+    # The shortfall sums the below members' gaps in money, computed as their rows compute them
+    # (tests/test_scale.py holds the two to be the same floats).
+    ranked = sorted((m.share.pct, m.gdp.usd_bn) for m in counted if m.share is not None and m.gdp is not None)
+    shares = [pct for pct, _ in ranked]
     rows = []
     for target in targets:
-        member_rows = [r for m in counted if (r := m.row(target)) is not None]
+        pct = target.share_pct
+        gap_pp = pct - share
+        below = bisect_left(shares, pct)
         rows.append(
             GroupRow(
                 target,
-                target.share_pct - share,
-                (target.share_pct - share) / 100 * gdp_total,
-                math.fsum(r.gap_usd_bn for r in member_rows if r.gap_usd_bn is not None and r.gap_pp > 0),
-                sum(1 for r in member_rows if r.meets),
-                len(member_rows),
+                gap_pp,
+                gap_pp / 100 * gdp_total,
+                math.fsum([(pct - own) / 100 * gdp for own, gdp in ranked[:below]]),
+                len(ranked) - below,
+                len(ranked),
             )
         )
     estimate = any(m.share.estimate for m in counted if m.share is not None)

@@ -256,7 +256,9 @@ def in_encoding(text: str, encoding: str) -> str:
     return text
 
 
-def write_bytes(data: bytes, destination: str, protected: tuple[str, ...] = ()) -> tuple[str, ...]:
+def write_bytes(
+    data: bytes | bytearray, destination: str, protected: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     """Write a whole file (or stream; see the module's doc). Returns notes for the user: what replacing
     the file changed besides its content (its owner, its other hard links)."""
     target = _destination(destination, protected=protected)
@@ -283,7 +285,7 @@ def write_bytes(data: bytes, destination: str, protected: tuple[str, ...] = ()) 
         raise SpendcalcError(f"{destination}: {_reason(error)}") from None
 
 
-def _write_descriptor(target: Destination, data: bytes) -> None:
+def _write_descriptor(target: Destination, data: bytes | bytearray) -> None:
     """Through one of this process's descriptors, after what Python buffered for it."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
@@ -299,13 +301,13 @@ def _write_descriptor(target: Destination, data: bytes) -> None:
         raise
 
 
-def _write_all(descriptor: int, data: bytes) -> None:
+def _write_all(descriptor: int, data: bytes | bytearray) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(descriptor, view) :]
 
 
-def _replace_atomically(target: Destination, data: bytes) -> tuple[str, ...]:
+def _replace_atomically(target: Destination, data: bytes | bytearray) -> tuple[str, ...]:
     existing = target.existing
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else _default_mode()
     # Ctrl-C or SIGTERM waits until the file is either replaced or untouched and its temporary gone:
@@ -351,7 +353,9 @@ def temporary_prefix(directory: str | Path, name: str) -> str:
     return f".{short}~."
 
 
-def _write_and_rename(path: Path, data: bytes, mode: int, existing: os.stat_result | None) -> bool:
+def _write_and_rename(
+    path: Path, data: bytes | bytearray, mode: int, existing: os.stat_result | None
+) -> bool:
     """Returns whether the file's owner or group could not be kept."""
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=temporary_prefix(path.parent, path.name), suffix=_TEMPORARY_SUFFIX

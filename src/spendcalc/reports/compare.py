@@ -10,7 +10,7 @@ from spendcalc.domain.currency import Conversion, conversion, unit
 from spendcalc.domain.gaps import AllyGaps, Status
 from spendcalc.domain.groups import GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
-from spendcalc.reports.columns import Table
+from spendcalc.reports.columns import Grid, Table
 from spendcalc.reports.common import (
     SIGN_NOTE,
     metadata,
@@ -20,7 +20,7 @@ from spendcalc.reports.common import (
 )
 from spendcalc.reports.gap import GapItem, gap_fields
 from spendcalc.reports.groups import group_note
-from spendcalc.reports.model import Cell, Report, Scalar
+from spendcalc.reports.model import Cell, Report
 
 
 def _target_header(target: TargetSpec, unit: str, heading: str = "Gap") -> str:
@@ -242,21 +242,30 @@ def _records(
     rates: dict[str, Conversion | None],
     total_rate: Conversion | None,
     currency: Currency,
-) -> tuple[dict[str, Scalar], ...]:
-    """A record per ally and target, then per group total and target (`group` true)."""
-    return gap_fields(currency).records(_grid_items(comparison, rates, total_rate))
+) -> Grid[GapItem, TargetSpec]:
+    """A record per ally and target, then per group total and target (`group` true), built as read."""
+    return Grid(gap_fields(currency), _subjects(comparison, rates, total_rate), comparison.targets, _at)
+
+
+def _subjects(
+    comparison: Comparison, rates: dict[str, Conversion | None], total_rate: Conversion | None
+) -> list[GapItem]:
+    """The grid's subjects in order: each ally, then each group total (without a target)."""
+    items = [GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies]
+    items += [GapItem(t, None, total_rate, comparison.year) for t in comparison.totals]
+    return items
+
+
+def _at(subject: GapItem, target: TargetSpec) -> GapItem:
+    return GapItem(subject.subject, target, subject.rate, subject.year)
 
 
 def _grid_items(
     comparison: Comparison, rates: dict[str, Conversion | None], total_rate: Conversion | None
 ) -> list[GapItem]:
     """The grid's items in order: each ally × target, then each group total × target."""
-    targets = comparison.targets
-    items = [GapItem(g, target, rates[g.ally.iso3]) for g in comparison.allies for target in targets]
-    items += [
-        GapItem(t, target, total_rate, comparison.year) for t in comparison.totals for target in targets
-    ]
-    return items
+    subjects = _subjects(comparison, rates, total_rate)
+    return [_at(subject, target) for subject in subjects for target in comparison.targets]
 
 
 def _total_rate(dataset: Dataset, year: int, currency: Currency) -> Conversion | None:

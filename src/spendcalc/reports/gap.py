@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from spendcalc.choices import Currency
@@ -22,7 +23,7 @@ from spendcalc.reports.common import (
     share_origin,
     source_notes,
 )
-from spendcalc.reports.model import MISSING, Kind, Report, Scalar, plain
+from spendcalc.reports.model import MISSING, Kind, Per, Report, Scalar, plain
 
 
 class GapItem(NamedTuple):
@@ -56,6 +57,14 @@ class GapItem(NamedTuple):
             return self.subject.row(self.target)
         return next((r for r in self.subject.rows if r.target == self.target), None)
 
+    def rows_for(self, targets: Sequence[object]) -> tuple[GapRow, ...] | tuple[GroupRow, ...] | None:
+        """The subject's rows, if they are one for each of `targets` in order (as a comparison makes
+        them); else None."""
+        rows = self.subject.rows
+        if len(rows) != len(targets) or [r.target for r in rows] != list(targets):
+            return None
+        return rows
+
     @property
     def share(self) -> ShareFigure | None:
         if isinstance(self.subject, AllyGaps):
@@ -68,30 +77,6 @@ class GapItem(NamedTuple):
         if isinstance(self.subject, AllyGaps):
             return self.subject.gdp.usd_bn if self.subject.gdp else None
         return self.subject.gdp_usd_bn
-
-    @property
-    def gap_usd_bn(self) -> float | None:
-        row = self.row
-        return row.gap_usd_bn if row else None
-
-    @property
-    def gap_usd_per_capita(self) -> float | None:
-        row = self.row
-        return row.gap_usd_per_capita if isinstance(row, GapRow) else None
-
-    @property
-    def shortfall_usd_bn(self) -> float | None:
-        """What lifting those below the target costs: the ally's gap if it is short (else 0); for a
-        group, the sum over its members below the target, with no offsetting."""
-        row = self.row
-        if isinstance(row, GroupRow):
-            return row.shortfall_usd_bn
-        return max(row.gap_usd_bn, 0.0) if row and row.gap_usd_bn is not None else None
-
-    @property
-    def meets(self) -> bool | None:
-        row = self.row
-        return row.gap_pp <= 0 if row else None
 
     def convert(self, usd: float | None) -> float | None:
         return self.rate.convert(usd) if self.rate is not None else None
@@ -112,62 +97,149 @@ def _ally(read: Callable[[AllyGaps], Scalar]) -> Callable[[GapItem], Scalar]:
     return lambda item: read(item.gaps) if item.gaps else None
 
 
-def _group(read: Callable[[GroupRow], Scalar]) -> Callable[[GapItem], Scalar]:
-    """A figure of a group's total for the item's target, which an ally does not have."""
-    return lambda item: read(row) if isinstance(row := item.row, GroupRow) else None
+RowReader = Callable[[GapItem, GapRow | GroupRow], Scalar]
+
+
+_EVERY_ROW = "(read every row)"
+
+
+def _by_row(
+    key: str, read: RowReader | str, header: str, kind: Kind, ally: str | None = _EVERY_ROW
+) -> Field[GapItem]:
+    """A figure of the item's row (the subject's for the item's target), None without one: read item by
+    item, or for a grid a subject's rows at once (`Field.across`), through the same `read` (a function,
+    or the name of an attribute both kinds of row have). `ally` says what `read` gives for an ally's
+    rows, for a grid to read them at once: an attribute of GapRow, or None for none (a group's figure);
+    tests/test_scale.py holds the grid's records to `read`'s."""
+    if isinstance(read, str):
+        name = read
+
+        def value(item: GapItem) -> Scalar:
+            row = item.row
+            return getattr(row, name) if row is not None else None
+
+        def column(item: GapItem, targets: Sequence[object]) -> list[Scalar] | None:
+            rows = item.rows_for(targets)
+            return None if rows is None else list(map(attrgetter(name), rows))
+
+        return Field(key, value, header, kind, across=column)
+    reader = read
+
+    def value_read(item: GapItem) -> Scalar:
+        row = item.row
+        return reader(item, row) if row is not None else None
+
+    def column_read(item: GapItem, targets: Sequence[object]) -> list[Scalar] | None:
+        rows = item.rows_for(targets)
+        if rows is None:
+            return None
+        if ally is not _EVERY_ROW and isinstance(item.subject, AllyGaps):
+            return [None] * len(rows) if ally is None else list(map(attrgetter(ally), rows))
+        return [reader(item, row) for row in rows]
+
+    return Field(key, value_read, header, kind, across=column_read)
+
+
+def _shortfall(_: GapItem, row: GapRow | GroupRow) -> float | None:
+    """What lifting those below the target costs: the ally's gap if it is short (else 0); for a group,
+    the sum over its members below the target, with no offsetting."""
+    if isinstance(row, GroupRow):
+        return row.shortfall_usd_bn
+    return max(row.gap_usd_bn, 0.0) if row.gap_usd_bn is not None else None
+
+
+def _per_capita(_: GapItem, row: GapRow | GroupRow) -> float | None:
+    return row.gap_usd_per_capita if isinstance(row, GapRow) else None
+
+
+def _converted(read: RowReader) -> RowReader:
+    return lambda item, row: item.convert(read(item, row))  # type: ignore[arg-type]
+
+
+def _gap_usd_bn(_: GapItem, row: GapRow | GroupRow) -> float | None:
+    return row.gap_usd_bn
 
 
 def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
     """Every field of an ally's (or a group's) gap to a target, declared once for `gap`, `compare` and
-    `export`. With --currency EUR or LCU the same money follows in that currency (`money`), with the rate."""
+    `export`. With --currency EUR or LCU the same money follows in that currency (`money`), with the rate.
+    `per` says which fields are the subject's alone and which the target's, for a grid of both."""
+    subject, target = Per.SUBJECT, Per.TARGET
     fields: list[Field[GapItem]] = [
-        Field("iso3", _ally(lambda g: g.ally.iso3), "ISO3"),
-        Field("name", lambda i: i.name, "Ally"),
-        Field("group", lambda i: i.group is not None, "Group", Kind.BOOL),
-        Field("year", lambda i: i.gaps.year if i.gaps else i.year, "Year", Kind.INT),
+        Field("iso3", _ally(lambda g: g.ally.iso3), "ISO3", per=subject),
+        Field("name", lambda i: i.name, "Ally", per=subject),
+        Field("group", lambda i: i.group is not None, "Group", Kind.BOOL, per=subject),
+        Field("year", lambda i: i.gaps.year if i.gaps else i.year, "Year", Kind.INT, per=subject),
         # Whether the country was an ally that year (Finland and Sweden in 2014 were not); empty for a group.
-        Field("nato_member", _ally(lambda g: g.ally.joined <= g.year), "NATO\nally", Kind.BOOL),
-        *share_fields(lambda i: i.share),
-        Field("gdp_usd_bn", lambda i: i.gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN),
-        Field("spending_usd_bn", lambda i: i.subject.spending_usd_bn, "Spending\n(US$ bn)", Kind.USD_BN),
-        Field("target", lambda i: i.target.name if i.target else None, "Target"),
-        Field("target_pct", lambda i: i.target.share_pct if i.target else None, "Target\n(% GDP)", Kind.PCT),
-        Field("gap_pp", lambda i: r.gap_pp if (r := i.row) else None, "Gap\n(pp of GDP)", Kind.GAP_PP),
-        Field("gap_usd_bn", lambda i: i.gap_usd_bn, "Gap\n(US$ bn)", Kind.GAP_USD_BN),
-        Field("shortfall_usd_bn", lambda i: i.shortfall_usd_bn, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN),
-        Field("gap_usd_per_capita", lambda i: i.gap_usd_per_capita, "Gap per\nperson (US$)", Kind.GAP_USD),
-        Field("meets_target", lambda i: i.meets, "Met", Kind.BOOL),
-        Field("allies_meeting", _group(lambda r: r.members_meeting), "Meeting", Kind.INT),
-        Field("allies_counted", _group(lambda r: r.members_counted), "Counted", Kind.INT),
-        Field("gdp_source", _ally(lambda g: g.gdp.source if g.gdp else None), "GDP source"),
+        Field("nato_member", _ally(lambda g: g.ally.joined <= g.year), "NATO\nally", Kind.BOOL, per=subject),
+        *share_fields(lambda i: i.share, per=subject),
+        Field("gdp_usd_bn", lambda i: i.gdp_usd_bn, "GDP\n(US$ bn)", Kind.USD_BN, per=subject),
+        Field(
+            "spending_usd_bn",
+            lambda i: i.subject.spending_usd_bn,
+            "Spending\n(US$ bn)",
+            Kind.USD_BN,
+            per=subject,
+        ),
+        Field("target", lambda i: i.target.name if i.target else None, "Target", per=target),
+        Field(
+            "target_pct",
+            lambda i: i.target.share_pct if i.target else None,
+            "Target\n(% GDP)",
+            Kind.PCT,
+            per=target,
+        ),
+        _by_row("gap_pp", "gap_pp", "Gap\n(pp of GDP)", Kind.GAP_PP),
+        _by_row("gap_usd_bn", "gap_usd_bn", "Gap\n(US$ bn)", Kind.GAP_USD_BN),
+        _by_row("shortfall_usd_bn", _shortfall, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN),
+        _by_row(
+            "gap_usd_per_capita", _per_capita, "Gap per\nperson (US$)", Kind.GAP_USD, "gap_usd_per_capita"
+        ),
+        _by_row("meets_target", lambda _, r: r.gap_pp <= 0, "Met", Kind.BOOL),
+        _by_row(
+            "allies_meeting",
+            lambda _, r: r.members_meeting if isinstance(r, GroupRow) else None,
+            "Meeting",
+            Kind.INT,
+            None,
+        ),
+        _by_row(
+            "allies_counted",
+            lambda _, r: r.members_counted if isinstance(r, GroupRow) else None,
+            "Counted",
+            Kind.INT,
+            None,
+        ),
+        Field("gdp_source", _ally(lambda g: g.gdp.source if g.gdp else None), "GDP source", per=subject),
     ]
     if currency is not Currency.USD:
         fields += [
             # The currency even where there is no rate to it: the ally's own with LCU.
-            Field("currency", lambda i: i.rate.code if i.rate else _code(i, currency), "Cur."),
-            Field("fx_per_usd", lambda i: i.rate.per_usd if i.rate else None, "Per US$", Kind.RATE),
-            Field("fx_rate_year", lambda i: i.rate.rate_year if i.rate else None, "Rate year", Kind.INT),
-            Field("gdp_bn", lambda i: i.convert(i.gdp_usd_bn), f"GDP\n({money} bn)", Kind.USD_BN),
+            Field("currency", lambda i: i.rate.code if i.rate else _code(i, currency), "Cur.", per=subject),
+            Field(
+                "fx_per_usd", lambda i: i.rate.per_usd if i.rate else None, "Per US$", Kind.RATE, per=subject
+            ),
+            Field(
+                "fx_rate_year",
+                lambda i: i.rate.rate_year if i.rate else None,
+                "Rate year",
+                Kind.INT,
+                per=subject,
+            ),
+            Field(
+                "gdp_bn", lambda i: i.convert(i.gdp_usd_bn), f"GDP\n({money} bn)", Kind.USD_BN, per=subject
+            ),
             Field(
                 "spending_bn",
                 lambda i: i.convert(i.subject.spending_usd_bn),
                 f"Spending\n({money} bn)",
                 Kind.USD_BN,
+                per=subject,
             ),
-            Field("gap_bn", lambda i: i.convert(i.gap_usd_bn), f"Gap\n({money} bn)", Kind.GAP_USD_BN),
-            Field(
-                "shortfall_bn",
-                lambda i: i.convert(i.shortfall_usd_bn),
-                f"Shortfall\n({money} bn)",
-                Kind.GAP_USD_BN,
-            ),
-            Field(
-                "gap_per_capita",
-                lambda i: i.convert(i.gap_usd_per_capita),
-                f"Gap per\nperson ({money})",
-                Kind.GAP_USD,
-            ),
-            Field("fx_source", lambda i: i.rate.source if i.rate else None, "Rate source"),
+            _by_row("gap_bn", _converted(_gap_usd_bn), f"Gap\n({money} bn)", Kind.GAP_USD_BN),
+            _by_row("shortfall_bn", _converted(_shortfall), f"Shortfall\n({money} bn)", Kind.GAP_USD_BN),
+            _by_row("gap_per_capita", _converted(_per_capita), f"Gap per\nperson ({money})", Kind.GAP_USD),
+            Field("fx_source", lambda i: i.rate.source if i.rate else None, "Rate source", per=subject),
         ]
     return Table(fields)
 

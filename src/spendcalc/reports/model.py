@@ -3,8 +3,9 @@
 A Report knows nothing of Rich, CSV or JSON; the formatters in `spendcalc.output` render it.
 """
 
+from collections.abc import Iterator, Sequence
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, runtime_checkable
 
 Scalar = str | int | float | bool | None
 
@@ -26,6 +27,17 @@ class Kind(str, Enum):
     BOOL = "bool"
     BAR = "bar"
     """A bar drawn in text; its cell's mark 'below' flags it as short of the lowest target."""
+
+
+class Per(str, Enum):
+    """What a field's value varies with in a grid of subjects (allies, groups) x targets."""
+
+    ITEM = "item"
+    """Both: each subject's value for each target (a gap)."""
+    SUBJECT = "subject"
+    """The subject only: the same on each of its rows (a name, a share)."""
+    TARGET = "target"
+    """The target only: the same on each subject's row for it (the target's share of GDP)."""
 
 
 class Column(NamedTuple):
@@ -52,8 +64,27 @@ class Report(NamedTuple):
     notes: tuple[str, ...] = ()
     """Caption lines: sources, markers, baselines."""
     record_columns: tuple[str, ...] = ()
-    records: tuple[dict[str, Scalar], ...] = ()
+    records: Sequence[dict[str, Scalar]] = ()
+    """One per tidy row; a tuple, or a `columns.Grid` built as it is read (see `GridRecords`)."""
     metadata: dict[str, object] = {}  # noqa: RUF012 - never mutated; a NamedTuple field default
+
+
+@runtime_checkable
+class GridRecords(Protocol):
+    """Records over subjects x targets, readable a subject at a time (`columns.Grid`), which a writer
+    can use to turn each subject's and each target's figures into text once rather than on every row."""
+
+    columns: tuple[str, ...]
+    layout: tuple[Per, ...]
+    """For each of `columns`, what it varies with."""
+
+    def target_values(self) -> list[tuple[Scalar, ...]]:
+        """Per target: its TARGET columns' values, in order."""
+        ...
+
+    def subject_values(self) -> Iterator[tuple[tuple[Scalar, ...], list[Sequence[Scalar]]]]:
+        """Per subject: its SUBJECT columns' values, and for each ITEM column its values per target."""
+        ...
 
 
 class Tone(str, Enum):
