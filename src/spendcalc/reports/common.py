@@ -29,6 +29,13 @@ def money_note(dataset: Dataset) -> str:
     return MONEY_NOTE + " Current prices (--prices constant for 2021 prices)."
 
 
+ASSUMED_GDP_NOTE = (
+    "GDP after the edition: in national currency as the IMF projects it (NGDP, to 2029), then by the IMF's "
+    "real growth and CPI inflation (to 2031), then at the last of those rates or --growth; in US$ at the "
+    "IMF's implied exchange rates (NGDP ÷ NGDPD). a = a year with an assumed GDP (past the IMF's NGDP "
+    "years: an assumption, not a forecast); each ally's basis in the JSON metadata."
+)
+
 SIGN_NOTE = "Gaps: + is short of the target, − is above it (a surplus). e = estimate."
 
 

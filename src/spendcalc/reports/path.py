@@ -18,6 +18,7 @@ from spendcalc.domain.trajectories import (
 )
 from spendcalc.reports.columns import Field, Table, share_decimals
 from spendcalc.reports.common import (
+    ASSUMED_GDP_NOTE,
     GDP_MARK_NOTE,
     GDP_MARKS,
     gdp_source_changes,
@@ -370,10 +371,7 @@ def group_path_report(
             notes.append(f"{p.group.name}: counted only from the year each joined NATO: {listed}.")
         notes += [f"{p.group.name}: {names.get(iso3, iso3)}: {why}; left out." for iso3, why in p.excluded]
     if any(y.assumed_gdp for p in paths for line in p.lines for y in line.years):
-        notes.append(
-            "GDP: a = some member's GDP that year is assumed: extended beyond the dataset's projections at "
-            "its last projected nominal growth rate, or --growth (each member's rate in the JSON metadata)."
-        )
+        notes.append(f"{ASSUMED_GDP_NOTE} In a group, a = some member's GDP that year is assumed.")
     sources = [
         *(s.source if (s := m.lines[0].start) else None for p in paths for m in p.paths),
         *(pt.source for p in paths for m in p.paths for pt in m.gdp.points),

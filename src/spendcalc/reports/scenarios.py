@@ -14,7 +14,14 @@ from spendcalc.domain.scenarios import PLAN_RULE, Scenario, ScenarioRun, read_pl
 from spendcalc.domain.targets import format_pct
 from spendcalc.reports.chart import BAR_MARK, chart_bar
 from spendcalc.reports.columns import Field, Table
-from spendcalc.reports.common import GDP_MARK_NOTE, GDP_MARKS, metadata, money_note, source_notes
+from spendcalc.reports.common import (
+    ASSUMED_GDP_NOTE,
+    GDP_MARK_NOTE,
+    GDP_MARKS,
+    metadata,
+    money_note,
+    source_notes,
+)
 from spendcalc.reports.model import Kind, Report, Scalar
 
 HAGUE_MARK = "┃"
@@ -268,18 +275,13 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
             + " are stated in a national measure (not NATO's definition) and applied to NATO's share as if "
             "they were one (national_measure in CSV/JSON)."
         )
-    notes.append(
-        "GDP: the IMF's projections, then each ally's last projected nominal growth (a = a year with an "
-        "assumed GDP, an assumption, not a forecast). " + GDP_MARK_NOTE
-    )
+    notes.append(f"{ASSUMED_GDP_NOTE} {GDP_MARK_NOTE}")
     if run.currency is not Currency.USD:
         notes.append(
-            f"{run.currency.value}: each ally's US$ converted at the annual average of the ECB's reference "
-            "rates for each year, the last full year's carried forward for later years; national currencies "
-            "are not added up (a group's total in LCU is n/a unless its members share one currency)."
+            f"{run.currency.value}: each ally's money at its own rate each year (NATO's implied rate in the "
+            "edition's years, the IMF's after; see Money below); national currencies are not added up (a "
+            "group's total in LCU is n/a unless its members share one currency)."
         )
-    else:
-        notes.append("Money in current US$ at each year's GDP.")
     notes += source_notes(
         dataset,
         [
