@@ -227,7 +227,7 @@ def test_cli_group_path_milestones_flat_cash_and_assumed_gdp() -> None:
     # GDP after 2030 is extended beyond the IMF's projections: marked, and the note says how.
     (row_2035,) = [line for line in table.splitlines() if line.startswith(" 2035 ")]
     assert row_2035.split()[1].endswith("a")
-    assert "GDP: a = some member's GDP that year is assumed" in table
+    assert "In a group, a = some member's GDP that year is assumed." in " ".join(table.split())
 
 
 def test_cli_group_path_relative_target() -> None:
