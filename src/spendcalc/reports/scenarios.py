@@ -250,7 +250,9 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
     last = run.years[-1]
     notes.append(
         f"{run.group.name}: {last.allies_counted} allies in {run.horizon}, counted from the year each "
-        "joined; spending and share are Σspending / ΣGDP over them. Iceland has no armed forces: not counted."
+        "joined; spending and share are Σspending / ΣGDP over them, at the prices shown. Iceland has no "
+        "armed forces: not counted. (NATO's own aggregate, in compare and share, divides constant-2021 "
+        "sums and counts Iceland's GDP: in the start year it can differ by a few hundredths of a point.)"
     )
     if any(r.scenario.related is not None for r in runs):
         notes.append(
