@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -314,3 +315,32 @@ def test_gdp_without_a_national_currency_rate_grows_in_dollars(ds: Dataset) -> N
     assert series.points[-1].usd_bn == pytest.approx(series.points[0].usd_bn * 1.03**3, rel=1e-12)
     recorded = gdp_series(ally_of(old, "ALB"), 2020, 2026, dataset=old)
     assert [p.local_bn is None for p in recorded.points] == [True] * 4 + [False] * 3
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("compare", "-t", "3.5"),
+        ("gap", "DEU"),
+        ("history", "POL", "--from", "2024"),
+        ("scenario", "run", "hague-core-2035"),
+        ("share",),
+    ],
+)
+def test_tables_at_constant_prices_say_2021_dollars(command: tuple[str, ...]) -> None:
+    """Every dollar label above a table's rule (summary lines, title, headers) says '2021 US$' at constant
+    prices, and current prices keep plain 'US$'; CSV field names stay the same."""
+
+    def head(text: str) -> str:
+        return text.split("───", 1)[0]
+
+    current_dollars = re.compile(r"(?<!2021 )US\$")
+    constant = head(ok("--prices", "constant", *command))
+    current = head(ok(*command))
+    assert "2021 US$" in constant and "2021 2021" not in constant
+    assert current_dollars.search(constant) is None, constant
+    assert current_dollars.search(current) is not None, current
+    assert (
+        ok("--prices", "constant", *command, "-f", "csv").splitlines()[0]
+        == ok(*command, "-f", "csv").splitlines()[0]
+    )

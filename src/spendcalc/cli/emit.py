@@ -73,6 +73,7 @@ def emit(
     from spendcalc.output.formats import formatter_for
     from spendcalc.signals import checkpoint
 
+    report = report.at_its_prices()
     files: list[tuple[Path, Callable[[], bytes]]] = list(also)
     options = ["--output"] + ["--png"] * len(files)
     for path, kind in ((svg, "svg"), (html, "html")):

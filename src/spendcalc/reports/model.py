@@ -68,6 +68,21 @@ class Report(NamedTuple):
     """One per tidy row; a tuple, or a `columns.Grid` built as it is read (see `GridRecords`)."""
     metadata: dict[str, object] = {}  # noqa: RUF012 - never mutated; a NamedTuple field default
 
+    def at_its_prices(self) -> "Report":
+        """The report with its dollar labels saying '2021 US$' when its money is at NATO's constant 2021
+        prices (--prices constant), so that no table or summary line passes 2021 dollars off as current
+        ones; CSV/JSON field names stay the same and the metadata says `prices`."""
+        if self.metadata.get("prices") != "constant":
+            return self
+        return self._replace(
+            columns=tuple(c._replace(header=_constant(c.header)) for c in self.columns),
+            summary=tuple((label, _constant(value)) for label, value in self.summary),
+        )
+
+
+def _constant(text: str) -> str:
+    return text.replace("2021 US$", "US$").replace("US$", "2021 US$")
+
 
 @runtime_checkable
 class GridRecords(Protocol):
