@@ -44,15 +44,20 @@ BAD = ("swallowed", "wrong status", "traceback", "exception ignored", "left-over
 APART = ("before-handlers traceback", "before-handlers swallowed by Python", "interpreter start-up error")
 
 
+PF_EXITING = 0x4
+"""The kernel's flag for a process inside exit(): its program has ended, and a signal sent now is lost
+whatever the program did (the teardown of its memory can take milliseconds on a busy machine)."""
+
+
 def alive(pid: int) -> bool:
-    """Running, not a zombie that has already finished its work."""
+    """Running its program: not a zombie, and not already inside the kernel's exit."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("State:"):
-                return "Z" not in line.split()[1]
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     except OSError:
         return False
-    return False
+    # pid (comm) state ppid pgrp session tty_nr tpgid flags ...: comm may hold spaces, so split after it.
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[0] != "Z" and not int(fields[6]) & PF_EXITING
 
 
 def handlers_installed(pid: int) -> bool:
