@@ -9,6 +9,14 @@ without tables, Iceland before 2024). See domain/money.py.
 from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.choices import Currency
+from spendcalc.domain.money import (
+    CONSTANT_PRICE_YEAR,
+    imf_rate,
+    in_edition_tables,
+    last_imf_year,
+    max_imf_year,
+    nato_rate,
+)
 
 if TYPE_CHECKING:
     from spendcalc.data.schema import Ally, Dataset
@@ -42,15 +50,6 @@ def identity(year: int) -> Conversion:
 
 def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Currency) -> "Conversion | None":
     """The rate for `year` (see the module's docstring); None where no rate exists, never a guess."""
-    from spendcalc.domain.money import (
-        CONSTANT_PRICE_YEAR,
-        imf_rate,
-        in_edition_tables,
-        last_imf_year,
-        max_imf_year,
-        nato_rate,
-    )
-
     if currency is Currency.USD:
         return identity(year)
     euro = currency is Currency.EUR

@@ -10,10 +10,13 @@ currency. At constant prices the path is real growth only, at 2021 exchange rate
 """
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Ally
+from spendcalc.domain.currency import conversion
+from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_money
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.years import year_span
 from spendcalc.errors import SpendcalcError, UsageError
@@ -60,8 +63,6 @@ def recorded_gdp(dataset: "Dataset | None", ally: Ally, year: int) -> GdpPoint |
     """GDP of a year as recorded: NATO's (the chosen edition's tables, in the dataset's prices), else the
     dataset's US$ GDP (current prices only)."""
     if dataset is not None:
-        from spendcalc.domain.money import nato_money
-
         nato = nato_money(dataset, ally, year)
         if nato is not None:
             return GdpPoint(year, nato.gdp_usd_bn, nato.kind, nato.source)
@@ -71,17 +72,36 @@ def recorded_gdp(dataset: "Dataset | None", ally: Ally, year: int) -> GdpPoint |
     return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source) if recorded else None
 
 
+def _rates(
+    dataset: "Dataset | None", ally: Ally, constant: bool
+) -> "Callable[[Dataset | None, Ally, int], float | None]":
+    """`_rate` for one series, remembering the rate of years that share one: at constant prices every
+    year's (2021's), and after the IMF's last year and the edition's tables, the IMF's last implied rate
+    (`conversion`'s rule), so a long path does not look the same rate up again each year."""
+    last_imf = last_imf_year(ally) if dataset is not None else None
+    memo: dict[int, float | None] = {}
+
+    def rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
+        key = year
+        if dataset is not None:
+            if constant:
+                key = 0
+            elif last_imf is not None and year > last_imf and not in_edition_tables(dataset, year):
+                key = last_imf
+        if key not in memo:
+            memo[key] = _rate(dataset, ally, year)
+        return memo[key]
+
+    return rate
+
+
 def _rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
     """National currency per US$ in `year`, as `conversion` gives it (IMF's implied rates without a
     dataset)."""
     if dataset is None:
-        from spendcalc.domain.money import _imf_own, last_imf_year
-
         last = last_imf_year(ally)
         own = _imf_own(ally, min(year, last) if last is not None else year)
         return own[1] if own else None
-    from spendcalc.domain.currency import conversion
-
     rate = conversion(dataset, ally, year, Currency.LCU)
     return rate.per_usd if rate else None
 
@@ -101,6 +121,7 @@ def gdp_series(
             "--growth",
         )
     constant = dataset is not None and dataset.prices == "constant"
+    _rate = _rates(dataset, ally, constant)
     rate = _rate(dataset, ally, start)
     points = [first._replace(local_bn=first.usd_bn * rate if rate else None)]
     segments: list[list[int | str]] = []  # [first year, last year, what]

@@ -14,7 +14,7 @@ edition without tables). No rate is ever guessed: where none applies there is no
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from spendcalc.data.schema import Ally, Dataset, Gdp
@@ -183,12 +183,19 @@ def imf_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = Fa
             return Rate(own[0], own[1], year, IMF_RATE_SOURCE, "imf")
     if not euro:
         return None
+    cached = _EURO_RATE.get((id(dataset), year))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
     lcu = usd = 0.0
     for other in dataset.allies:
         gdp_lcu, gdp = other.gdp_lcu(year), other.gdp(year)
         if gdp_lcu is not None and gdp is not None and gdp_lcu.currency == "EUR":
             lcu, usd = lcu + gdp_lcu.lcu_bn, usd + gdp.usd_bn
-    return Rate("EUR", lcu / usd, year, IMF_RATE_SOURCE, "imf") if usd > 0 else None
+    rate = Rate("EUR", lcu / usd, year, IMF_RATE_SOURCE, "imf") if usd > 0 else None
+    if len(_EURO_RATE) >= _MEMO_LIMIT:
+        _EURO_RATE.clear()
+    _EURO_RATE[(id(dataset), year)] = (dataset, rate)
+    return rate
 
 
 def _imf_own(ally: "Ally", year: int) -> tuple[str, float] | None:
@@ -199,8 +206,13 @@ def _imf_own(ally: "Ally", year: int) -> tuple[str, float] | None:
 
 
 def last_imf_year(ally: "Ally") -> int | None:
-    years = [y for y in ally.years if _imf_own(ally, y) is not None]
-    return max(years) if years else None
+    """The last year of the IMF's NGDP and NGDPD for `ally` (remembered: a run asks for every year)."""
+    cached = _LAST_IMF_YEAR.get(id(ally))
+    if cached is not None and cached[0] is ally:
+        return cached[1]
+    last = next((y for y in sorted(ally.years, reverse=True) if _imf_own(ally, y) is not None), None)
+    _remember(_LAST_IMF_YEAR, ally, last)
+    return last
 
 
 def max_imf_year(dataset: "Dataset") -> int | None:
@@ -213,5 +225,23 @@ def in_edition_tables(dataset: "Dataset", year: int) -> bool:
     table = dataset.nato_table("gdp_usd_m")
     if table is None:
         return False
-    width = max((len(row) for row in table.values.values()), default=0)
-    return table.first_year <= year < table.first_year + width
+    cached = _TABLE_WIDTH.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, max((len(row) for row in table.values.values()), default=0))
+        _remember(_TABLE_WIDTH, table, cached[1])
+    return table.first_year <= year < table.first_year + cached[1]
+
+
+# Per-object memos: datasets and their records are immutable, and a scenario or a path asks the same
+# question for every year of every ally. Keyed by identity, checked on use, bounded.
+_LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_TABLE_WIDTH: "dict[int, tuple[object, int]]" = {}
+_EURO_RATE: "dict[tuple[int, int], tuple[object, Rate | None]]" = {}
+"""The euro's IMF implied rate of a year, summed over the euro allies: the same for every ally asking."""
+_MEMO_LIMIT = 4096
+
+
+def _remember(memo: "dict[int, tuple[object, Any]]", key: object, value: object) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[id(key)] = (key, value)
