@@ -344,3 +344,18 @@ def test_tables_at_constant_prices_say_2021_dollars(command: tuple[str, ...]) ->
         ok("--prices", "constant", *command, "-f", "csv").splitlines()[0]
         == ok(*command, "-f", "csv").splitlines()[0]
     )
+
+
+@pytest.mark.parametrize("prices", list(Prices))
+def test_conversions_of_many_years_are_each_years_conversion(prices: Prices) -> None:
+    """`conversions` looks a shared rate up once; every year's result is still `conversion`'s, for every
+    ally (and for none, in euros), in euros and national currency, at both prices, through 2060."""
+    from spendcalc.domain.currency import conversion, conversions
+
+    dataset = load_dataset().for_prices(prices.value)
+    years = list(range(2014, 2061))
+    for ally in [*dataset.allies, None]:
+        for currency in (Currency.EUR, Currency.LCU, Currency.USD):
+            assert conversions(dataset, ally, years, currency) == tuple(
+                conversion(dataset, ally, year, currency) for year in years
+            ), (ally.iso3 if ally else None, currency)

@@ -19,6 +19,8 @@ from spendcalc.domain.money import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spendcalc.data.schema import Ally, Dataset
 
 
@@ -103,6 +105,39 @@ def _ecb(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool) -> "Con
     if fx is None:  # pragma: no cover - rate_year is taken from the years that have one
         return None
     return Conversion(fx.currency, fx.per_usd, year, rate_year, fx.source)
+
+
+def conversions(
+    dataset: "Dataset", ally: "Ally | None", years: "Sequence[int]", currency: Currency
+) -> "tuple[Conversion | None, ...]":
+    """`conversion` for each of `years`, looking up once the rate that every year from some year on shares:
+    past the edition's tables, the IMF's years (every ally's) and the ECB's, each year converts at the same
+    last rate, carried forward (a 2035 path asks for it nine times)."""
+    if currency is Currency.USD:
+        return tuple(identity(year) for year in years)
+    ends = [max_imf_year(dataset) or 0, max(dataset.eur_per_usd, default=0)]
+    if ally is not None:
+        ends += [
+            last_imf_year(ally) or 0,
+            max((y for y, r in ally.years.items() if r.fx is not None), default=0),
+        ]
+    shared_from = max(ends) + 1
+    while in_edition_tables(dataset, shared_from):
+        shared_from += 1
+    shared: Conversion | None = None
+    found: list[Conversion | None] = []
+    for year in years:
+        if year < shared_from or dataset.prices == "constant":
+            found.append(conversion(dataset, ally, year, currency))
+            continue
+        if shared is None:
+            shared = conversion(dataset, ally, year, currency)
+            if shared is None:
+                found.append(None)
+                continue
+        # The dollar is the dollar each year (rate year = year); any other shared rate is carried forward.
+        found.append(identity(year) if shared == identity(shared.year) else shared._replace(year=year))
+    return tuple(found)
 
 
 def unit(conversions: "list[Conversion | None]", currency: Currency) -> str:

@@ -79,15 +79,16 @@ def _rates(
     year's (2021's), and after the IMF's last year and the edition's tables, the IMF's last implied rate
     (`conversion`'s rule), so a long path does not look the same rate up again each year."""
     last_imf = last_imf_year(ally) if dataset is not None else None
+    # From `shared_from` on, every year converts at the IMF's last implied rate (after the edition's tables).
+    shared_from = shared_key = 10_000  # no year
+    if dataset is not None and last_imf is not None:
+        shared_from, shared_key = last_imf + 1, last_imf
+        while in_edition_tables(dataset, shared_from):
+            shared_from += 1
     memo: dict[int, float | None] = {}
 
     def rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
-        key = year
-        if dataset is not None:
-            if constant:
-                key = 0
-            elif last_imf is not None and year > last_imf and not in_edition_tables(dataset, year):
-                key = last_imf
+        key = 0 if constant else shared_key if year >= shared_from else year
         if key not in memo:
             memo[key] = _rate(dataset, ally, year)
         return memo[key]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from spendcalc.choices import Baseline, Currency, Shape
 from spendcalc.data.schema import Ally, Dataset
-from spendcalc.domain.currency import Conversion, conversion
+from spendcalc.domain.currency import Conversion, conversions
 from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
 from spendcalc.domain.groups import ALLIANCE, EUROPE_AND_CANADA, GroupSpec, parse_group
@@ -261,9 +261,10 @@ def _series(
     if cached is not None and cached[0] is ally:
         return cached[1], cached[2]
     gdp = gdp_series(ally, start, end, dataset=dataset)
-    rates = tuple(
-        conversion(dataset, ally, point.year, currency) if currency is not Currency.USD else None
-        for point in gdp.points
+    rates = (
+        conversions(dataset, ally, [point.year for point in gdp.points], currency)
+        if currency is not Currency.USD
+        else (None,) * len(gdp.points)
     )
     if len(_SERIES) >= _SERIES_LIMIT:
         _SERIES.clear()
