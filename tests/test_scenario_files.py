@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -174,8 +175,14 @@ def test_file_errors(ds: Dataset, tmp_path: Path) -> None:
         parse_scenario(ds, b"title = '\xff'", "s.toml")
     with pytest.raises(SpendcalcError, match="no such scenario file"):
         load_scenario(ds, tmp_path / "missing.toml")
-    with pytest.raises(SpendcalcError, match="a directory"):
+    with pytest.raises(SpendcalcError, match=r"is a directory, not a scenario file$"):
         load_scenario(ds, tmp_path)
+    unreadable = tmp_path / "locked.toml"
+    unreadable.write_bytes(b"")
+    unreadable.chmod(0)
+    if not os.access(unreadable, os.R_OK):  # root reads anything
+        with pytest.raises(SpendcalcError, match=r"cannot read scenario file \(Permission denied\)$"):
+            load_scenario(ds, unreadable)
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
     with pytest.raises(SpendcalcError, match="larger than"):

@@ -31,20 +31,26 @@ _WHITESPACE = (b" ", b"\t", b"\n", b"\r")
 BUNDLED = "allies.json"
 
 
+def read_capped(path: Path, limit: int, kind: str) -> bytes:
+    """A user's file (a dataset, a scenario): at most `limit` + 1 bytes, so that the caller can refuse a
+    larger one without reading it all; a missing, unreadable or directory path is one clear line."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise SpendcalcError(f"{path}: no such {kind}") from None
+    except IsADirectoryError:
+        raise SpendcalcError(f"{path}: is a directory, not a {kind}") from None
+    except OSError as error:
+        raise SpendcalcError(f"{path}: cannot read {kind} ({error.strerror or error})") from None
+
+
 def load_dataset(path: Path | str | None = None) -> Dataset:
     """Load and validate a dataset; the bundled one when `path` is None."""
     if path is None:
         return assemble_trusted(json.loads(bundled_bytes()))
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise SpendcalcError(f"{path}: no such data file") from None
-    except IsADirectoryError:
-        raise SpendcalcError(f"{path}: is a directory, not a data file") from None
-    except OSError as error:
-        raise SpendcalcError(f"{path}: cannot read data file ({error.strerror or error})") from None
+    raw = read_capped(path, MAX_FILE_BYTES, "data file")
     if len(raw) > MAX_FILE_BYTES or significant_bytes(raw) > MAX_DATA_BYTES:
         raise SpendcalcError(
             f"{path}: data file is larger than the {MAX_DATA_BYTES // (1024 * 1024)} MB limit"

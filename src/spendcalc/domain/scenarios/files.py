@@ -28,16 +28,10 @@ def is_scenario_file(text: str) -> bool:
 
 
 def load_scenario(dataset: Dataset, path: Path | str) -> Scenario:
+    from spendcalc.data.load import read_capped
+
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise SpendcalcError(f"{path}: no such scenario file") from None
-    except IsADirectoryError:
-        raise SpendcalcError(f"{path}: a directory, not a scenario file") from None
-    except OSError as error:
-        raise SpendcalcError(f"{path}: cannot read: {error.strerror}") from None
+    raw = read_capped(path, MAX_FILE_BYTES, "scenario file")
     if len(raw) > MAX_FILE_BYTES:
         raise SpendcalcError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not a scenario file")
     return parse_scenario(dataset, raw, str(path), path.stem)
