@@ -160,6 +160,12 @@ def one_run(script: str, seed: int, max_delay: float, expected: bytes) -> tuple[
 
 
 def main() -> int:
+    # The runs start as from a terminal: a signal this bench inherited ignored (SIGHUP under nohup, SIGINT
+    # and SIGQUIT in a script's background job) would stay ignored in spendcalc until its handlers exist,
+    # and a run that ignored it would look like one that swallowed it.
+    for signum in SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            signal.signal(signum, signal.SIG_DFL)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="?", type=int, default=400)
     parser.add_argument("--workers", type=int, default=4)
