@@ -113,7 +113,11 @@ def test_csv_on_a_terminal_is_escaped_and_in_a_file_is_not() -> None:
     on_terminal = formatter_for(OutputFormat.CSV, terminal=True).format(report)
     assert clean(on_terminal) and on_terminal.count("\n") == 2
     saved = CsvFormatter().format(report)
-    assert list(csv.reader(io.StringIO(saved, newline="")))[1][0] == HOSTILE  # data, kept whole
+    # Data, kept whole. Python 3.10's csv reader refuses a NUL ("line contains NUL"): read it stood in for.
+    stand_in = "\ue000"
+    assert "\ue000" not in saved
+    rows = list(csv.reader(io.StringIO(saved.replace("\x00", stand_in), newline="")))
+    assert rows[1][0].replace(stand_in, "\x00") == HOSTILE
 
 
 def test_json_keeps_the_values_and_escapes_them() -> None:
