@@ -30,15 +30,7 @@ def history(
     years = ally.share_years or ally.gdp_years
     if not years:
         raise SpendcalcError(f"{ally.name}: no figures in any year")
-    first = years[0] if from_year is None else from_year
-    last = years[-1] if to_year is None else to_year
-    if from_year is not None and to_year is not None and from_year > to_year:
-        raise SpendcalcError(f"--from {from_year} is after --to {to_year}")
-    chosen = [y for y in years if first <= y <= last]
-    if not chosen:
-        raise SpendcalcError(
-            f"{ally.name}: no figures for {first}–{last}; years with data: {year_span(years)}"
-        )
+    chosen = _chosen(years, from_year, to_year, f"{ally.name}: no figures", "years with data")
     rows = []
     for year in chosen:
         recorded = ally.share(year)
@@ -97,15 +89,7 @@ def group_history(
     years = sorted({y for a in allies for y in a.share_years})
     if not years:
         raise SpendcalcError(f"group {group.name!r}: no member has a share in any year")
-    first = years[0] if from_year is None else from_year
-    last = years[-1] if to_year is None else to_year
-    if from_year is not None and to_year is not None and from_year > to_year:
-        raise SpendcalcError(f"--from {from_year} is after --to {to_year}")
-    chosen = [y for y in years if first <= y <= last]
-    if not chosen:
-        raise SpendcalcError(
-            f"group {group.name!r}: no figures for {first}–{last}; years: {year_span(years)}"
-        )
+    chosen = _chosen(years, from_year, to_year, f"group {group.name!r}: no figures", "years")
 
     def nato_sum(members: Sequence[str], year: int, metric: str) -> float | None:
         values = [dataset.nato_figure(m, year, metric) for m in members]
@@ -142,3 +126,17 @@ def group_history(
             "share and GDP"
         )
     return tuple(rows)
+
+
+def _chosen(
+    years: Sequence[int], from_year: int | None, to_year: int | None, what: str, label: str
+) -> list[int]:
+    """The years of `years` within --from/--to (their ends by default); one clear line when none is."""
+    first = years[0] if from_year is None else from_year
+    last = years[-1] if to_year is None else to_year
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise SpendcalcError(f"--from {from_year} is after --to {to_year}")
+    chosen = [y for y in years if first <= y <= last]
+    if not chosen:
+        raise SpendcalcError(f"{what} for {first}–{last}; {label}: {year_span(years)}")
+    return chosen
