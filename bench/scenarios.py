@@ -42,7 +42,7 @@ def main() -> int:
         for _ in range(args.runs):
             scenario_run._SERIES.clear()
             money._LAST_IMF_YEAR.clear()  # the domain's memos too: cold is what one command does
-            money._TABLE_WIDTH.clear()
+            money._TABLES.clear()
             money._EURO_RATE.clear()
             wall, cpu = time.perf_counter(), time.process_time()
             run = run_scenario(dataset, built_in(name, dataset), group, 2035, currency)

@@ -16,6 +16,7 @@ from spendcalc.domain.money import (
     last_imf_year,
     max_imf_year,
     nato_rate,
+    tables,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Cur
     euro = currency is Currency.EUR
     if ally is None and not euro:
         return None
-    if dataset.prices == "constant":
+    if tables(dataset).prices == "constant":
         rate = nato_rate(dataset, ally, CONSTANT_PRICE_YEAR, euro)
         if rate is None:
             return None
@@ -124,10 +125,11 @@ def conversions(
     shared_from = max(ends) + 1
     while in_edition_tables(dataset, shared_from):
         shared_from += 1
+    constant = tables(dataset).prices == "constant"
     shared: Conversion | None = None
     found: list[Conversion | None] = []
     for year in years:
-        if year < shared_from or dataset.prices == "constant":
+        if year < shared_from or constant:
             found.append(conversion(dataset, ally, year, currency))
             continue
         if shared is None:

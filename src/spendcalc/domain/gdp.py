@@ -11,12 +11,12 @@ currency. At constant prices the path is real growth only, at 2021 exchange rate
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Ally
 from spendcalc.domain.currency import conversion
-from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_money
+from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_money, tables
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.years import year_span
 from spendcalc.errors import SpendcalcError, UsageError
@@ -52,8 +52,13 @@ class GdpSeries(NamedTuple):
     points: tuple[GdpPoint, ...]
     growth_pct: float | None
     """The growth used for the years after the IMF's figures (or given); None when no year needed one."""
-    growth_basis: str | None
-    """Where every year after the first comes from, in words; None when all are recorded figures."""
+    basis: "_Basis | None" = None
+    """What `growth_basis` says, kept as figures: the words are made only when shown."""
+
+    @property
+    def growth_basis(self) -> str | None:
+        """Where every year after the first comes from, in words; None when all are recorded figures."""
+        return self.basis.words() if self.basis is not None else None
 
     def at(self, year: int) -> GdpPoint:
         return next(p for p in self.points if p.year == year)
@@ -66,15 +71,13 @@ def recorded_gdp(dataset: "Dataset | None", ally: Ally, year: int) -> GdpPoint |
         nato = nato_money(dataset, ally, year)
         if nato is not None:
             return GdpPoint(year, nato.gdp_usd_bn, nato.kind, nato.source)
-        if dataset.prices == "constant":
+        if tables(dataset).prices == "constant":
             return None
     recorded = ally.gdp(year)
     return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source) if recorded else None
 
 
-def _rates(
-    dataset: "Dataset | None", ally: Ally, constant: bool
-) -> "Callable[[Dataset | None, Ally, int], float | None]":
+def _rates(dataset: "Dataset | None", ally: Ally, constant: bool) -> "Callable[[int], float | None]":
     """`_rate` for one series, remembering the rate of years that share one: at constant prices every
     year's (2021's), and after the IMF's last year and the edition's tables, the IMF's last implied rate
     (`conversion`'s rule), so a long path does not look the same rate up again each year."""
@@ -87,7 +90,7 @@ def _rates(
             shared_from += 1
     memo: dict[int, float | None] = {}
 
-    def rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
+    def rate(year: int) -> float | None:
         key = 0 if constant else shared_key if year >= shared_from else year
         if key not in memo:
             memo[key] = _rate(dataset, ally, year)
@@ -121,74 +124,90 @@ def gdp_series(
             f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
             "--growth",
         )
-    constant = dataset is not None and dataset.prices == "constant"
-    _rate = _rates(dataset, ally, constant)
-    rate = _rate(dataset, ally, start)
+    constant = dataset is not None and tables(dataset).prices == "constant"
+    rate_of = _rates(dataset, ally, constant)
+    rate = rate_of(start)
     points = [first._replace(local_bn=first.usd_bn * rate if rate else None)]
-    segments: list[list[int | str]] = []  # [first year, last year, what]
-
-    def note(year: int, what: str) -> None:
+    # A series runs through NATO's or the dataset's recorded years first, then only projects: the
+    # segments say how each projected year was made ([first year, last year, what]).
+    segments: list[list[Any]] = []
+    records = ally.years  # read directly: a run asks for every ally's every year
+    edition_id = None
+    last_growth: float | None = None
+    last_growth_years: tuple[int, int] | None = None
+    previous = points[0]
+    for year in range(start + 1, end + 1):
+        growth: float | None = None
+        what = kind = "assumed"
+        source: str | None = None
+        if growth_pct is not None:
+            growth, what = growth_pct, "given"
+        else:
+            from_nato = False
+            if not segments:  # still in the recorded years
+                recorded = recorded_gdp(dataset, ally, year)
+                if recorded is not None and dataset is not None:
+                    if edition_id is None:
+                        edition_id = tables(dataset).edition
+                    from_nato = recorded.source == edition_id
+            else:
+                recorded = None
+            if not constant and previous.local_bn and not from_nato:
+                # The IMF's GDP in national currency, grown as it grows (NGDP, two years in one currency).
+                now, before = records.get(year), records.get(year - 1)
+                now_lcu = now.gdp_lcu if now is not None else None
+                before_lcu = before.gdp_lcu if before is not None else None
+                if now_lcu is not None and before_lcu is not None and now_lcu.currency == before_lcu.currency:
+                    growth, what = (now_lcu.lcu_bn / before_lcu.lcu_bn - 1) * 100, "projection"
+                    kind, source = what, now_lcu.source
+            if growth is None and recorded is not None:
+                rate = rate_of(year)
+                previous = recorded._replace(local_bn=recorded.usd_bn * rate if rate else None)
+                points.append(previous)
+                continue
+            if growth is None:
+                record = records.get(year)
+                imf = record.growth if record is not None else None
+                if imf is not None:
+                    growth, source = (imf.real_pct if constant else imf.nominal_pct), imf.source
+                    last_growth, last_growth_years = growth, (year - 1, year)
+                else:
+                    if last_growth is None:
+                        last_growth = _last_recorded_growth(points)
+                        if last_growth is None:
+                            raise SpendcalcError(
+                                f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; "
+                                "give --growth"
+                            )
+                        last_growth_years = (year - 2, year - 1)
+                    growth, what = last_growth, "last"
         if segments and segments[-1][2] == what and segments[-1][1] == year - 1:
             segments[-1][1] = year
         else:
             segments.append([year, year, what])
-
-    last_growth: float | None = None
-    last_growth_years: tuple[int, int] | None = None
-    for year in range(start + 1, end + 1):
-        previous = points[-1]
-        growth: float | None
-        if growth_pct is not None:
-            growth, kind, source = growth_pct, "assumed", None
-            note(year, "given")
-        else:
-            recorded = recorded_gdp(dataset, ally, year) if not segments else None
-            from_nato = recorded is not None and dataset is not None and recorded.source == dataset.edition.id
-            growth, kind, source = (
-                _ngdp_growth(ally, year)
-                if not constant and previous.local_bn and not from_nato
-                else (None, "", None)
-            )
-            if growth is None and recorded is not None:
-                rate = _rate(dataset, ally, year)
-                points.append(recorded._replace(local_bn=recorded.usd_bn * rate if rate else None))
-                continue
-            if growth is None and ally.growth(year) is not None:
-                imf = ally.growth(year)
-                assert imf is not None
-                growth, kind, source = (imf.real_pct if constant else imf.nominal_pct), "assumed", imf.source
-                last_growth, last_growth_years = growth, (year - 1, year)
-            if growth is None:
-                if last_growth is None:
-                    last_growth = _last_recorded_growth(points)
-                    if last_growth is None:
-                        raise SpendcalcError(
-                            f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; "
-                            "give --growth"
-                        )
-                    last_growth_years = (year - 2, year - 1)
-                growth, kind, source = last_growth, "assumed", None
-                note(year, "last")
-            else:
-                note(year, kind)
         local = previous.local_bn * (1 + growth / 100) if previous.local_bn is not None else None
-        rate = _rate(dataset, ally, year) if local is not None else None
+        rate = rate_of(year) if local is not None else None
         if local is not None and rate:
             usd = local / rate
         else:
             local, usd = None, previous.usd_bn * (1 + growth / 100)
-        points.append(GdpPoint(year, usd, kind, source, local))
-    basis = _basis(segments, growth_pct, start, last_growth, last_growth_years, constant, dataset is not None)
-    used = growth_pct if growth_pct is not None and end > start else last_growth
-    return _finite(GdpSeries(tuple(points), used, basis), ally)
-
-
-def _ngdp_growth(ally: Ally, year: int) -> tuple[float | None, str, str | None]:
-    """The growth of the IMF's GDP in national currency into `year` (None where it gives no two years)."""
-    now, before = ally.gdp_lcu(year), ally.gdp_lcu(year - 1)
-    if now is not None and before is not None and now.currency == before.currency:
-        return (now.lcu_bn / before.lcu_bn - 1) * 100, "projection", now.source
-    return None, "", None
+        previous = GdpPoint(year, usd, kind, source, local)
+        points.append(previous)
+    if not math.isfinite(sum(p.usd_bn for p in points)):  # pragma: no cover - growth is bounded
+        raise SpendcalcError(f"{ally.name}: GDP grows beyond any number by {end}")
+    if not segments:
+        return GdpSeries(tuple(points), None)
+    basis = _Basis(
+        tuple((first, last, what) for first, last, what in segments),
+        growth_pct,
+        start,
+        last_growth,
+        last_growth_years,
+        constant,
+        dataset is not None,
+    )
+    used = growth_pct if growth_pct is not None else last_growth
+    return GdpSeries(tuple(points), used, basis)
 
 
 def _last_recorded_growth(points: list[GdpPoint]) -> float | None:
@@ -200,44 +219,40 @@ def _last_recorded_growth(points: list[GdpPoint]) -> float | None:
     return (b.usd_bn / a.usd_bn - 1) * 100
 
 
-def _basis(
-    segments: list[list[int | str]],
-    growth_pct: float | None,
-    start: int,
-    last_growth: float | None,
-    last_years: tuple[int, int] | None,
-    constant: bool,
-    with_rates: bool,
-) -> str | None:
-    if not segments:
-        return None
-    if growth_pct is not None:
-        measured = "real growth" if constant else "growth in national currency"
-        return f"{format_pct(growth_pct)}% a year from {start}, as given with --growth ({measured})"
-    parts = []
-    for first, last, label in segments:
-        span = f"{first}" if first == last else f"{first}–{last}"
-        if label == "projection":
-            parts.append(f"{span} as the IMF's GDP in national currency grows [{NGDP_SOURCE}]")
-        elif label == "assumed":
-            measure = "real growth" if constant else "real growth and CPI inflation"
-            parts.append(f"{span} at the IMF's {measure} [imf-weo-2026-04-growth], an assumption")
-        else:  # the last rate, carried on
-            rate = f"{last_growth:.2f}%" if last_growth is not None else "the last rate"
-            years = f" ({last_years[0]}→{last_years[1]})" if last_years else ""
-            parts.append(f"from {first} {rate} a year, the last rate{years}, an assumption")
-    if with_rates and not constant:
-        parts.append(
-            "US$ and euros at the IMF's implied exchange rates (NGDP ÷ NGDPD), its last one after 2029"
-        )
-    if constant:
-        parts.append("constant 2021 US$ and exchange rates")
-    return "; ".join(parts)
+class _Basis(NamedTuple):
+    """How a series' years after the first were made, as figures; `words` says it."""
 
+    segments: tuple[tuple[int, int, str], ...]
+    """(first year, last year, what): 'projection' (IMF NGDP), 'assumed' (IMF real growth and CPI),
+    'last' (the last rate carried on) or 'given' (--growth)."""
+    growth_pct: float | None
+    start: int
+    last_growth: float | None
+    last_years: tuple[int, int] | None
+    constant: bool
+    with_rates: bool
 
-def _finite(series: GdpSeries, ally: Ally) -> GdpSeries:
-    if not all(math.isfinite(p.usd_bn) for p in series.points):  # pragma: no cover - growth is bounded
-        raise SpendcalcError(
-            f"{ally.name}: GDP at {series.growth_basis} grows beyond any number by the end year"
-        )
-    return series
+    def words(self) -> str:
+        if self.growth_pct is not None:
+            measured = "real growth" if self.constant else "growth in national currency"
+            given = f"{format_pct(self.growth_pct)}% a year from {self.start}"
+            return f"{given}, as given with --growth ({measured})"
+        parts = []
+        for first, last, label in self.segments:
+            span = f"{first}" if first == last else f"{first}–{last}"
+            if label == "projection":
+                parts.append(f"{span} as the IMF's GDP in national currency grows [{NGDP_SOURCE}]")
+            elif label == "assumed":
+                measure = "real growth" if self.constant else "real growth and CPI inflation"
+                parts.append(f"{span} at the IMF's {measure} [imf-weo-2026-04-growth], an assumption")
+            else:  # the last rate, carried on
+                rate = f"{self.last_growth:.2f}%" if self.last_growth is not None else "the last rate"
+                years = f" ({self.last_years[0]}→{self.last_years[1]})" if self.last_years else ""
+                parts.append(f"from {first} {rate} a year, the last rate{years}, an assumption")
+        if self.with_rates and not self.constant:
+            parts.append(
+                "US$ and euros at the IMF's implied exchange rates (NGDP ÷ NGDPD), its last one after 2029"
+            )
+        if self.constant:
+            parts.append("constant 2021 US$ and exchange rates")
+        return "; ".join(parts)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from spendcalc.data.schema import Ally, Dataset, Gdp
+    from spendcalc.data.schema import Ally, Dataset, Gdp, NatoTable
 
 CONSTANT_PRICE_YEAR = 2021
 """NATO's constant-price tables are at 2021 prices and exchange rates."""
@@ -55,16 +55,61 @@ class Rate(NamedTuple):
     """'nato' (implied by NATO's tables), 'imf' (NGDP ÷ NGDPD), 'ecb' (annual average), 'usd'."""
 
 
-def _usd_metrics(prices: str) -> tuple[str, str]:
-    return (
-        ("spending_usd_2021_m", "gdp_usd_2021_m") if prices == "constant" else ("spending_usd_m", "gdp_usd_m")
+class Tables(NamedTuple):
+    """The chosen edition's tables a dataset's money is read from, looked up once per dataset: a run asks
+    for them for every ally and year."""
+
+    dataset: "Dataset"
+    prices: str
+    """'current' or 'constant'."""
+    edition: str
+    """The chosen edition's id."""
+    gdp: "NatoTable | None"
+    """NATO's GDP in the dataset's prices (US$ m); None for an edition without NATO's tables."""
+    spending: "NatoTable | None"
+    real_gdp: "NatoTable | None"
+    """Constant 2021 US$, whatever the prices shown."""
+    real_spending: "NatoTable | None"
+    lcu_spending: "NatoTable | None"
+    """National-currency spending in the dataset's prices (NATO's implied rates)."""
+    years: range
+    """The edition's table years (empty without tables)."""
+
+
+def tables(dataset: "Dataset") -> Tables:
+    cached = _TABLES.get(id(dataset))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
+    prices = dataset.prices
+    constant = prices == "constant"
+    spending_metric, gdp_metric = (
+        ("spending_usd_2021_m", "gdp_usd_2021_m") if constant else ("spending_usd_m", "gdp_usd_m")
     )
+    current_gdp = dataset.nato_table("gdp_usd_m")
+    width = max((len(row) for row in current_gdp.values.values()), default=0) if current_gdp else 0
+    found = Tables(
+        dataset,
+        prices,
+        dataset.edition.id,
+        dataset.nato_table(gdp_metric),
+        dataset.nato_table(spending_metric),
+        dataset.nato_table("gdp_usd_2021_m"),
+        dataset.nato_table("spending_usd_2021_m"),
+        dataset.nato_table("spending_lcu_2021_m" if constant else "spending_lcu_m"),
+        range(current_gdp.first_year, current_gdp.first_year + width) if current_gdp else range(0),
+    )
+    _remember(_TABLES, dataset, found)
+    return found
+
+
+def _value(table: "NatoTable | None", code: str, year: int) -> float | None:
+    return table.value(code, year) if table is not None else None
 
 
 def nato_money(dataset: "Dataset", ally: "Ally", year: int) -> NatoMoney | None:
     """NATO's own figures for an ally in `year` of the chosen edition's tables; None outside them."""
-    spending_metric, gdp_metric = _usd_metrics(dataset.prices)
-    table = dataset.nato_table(gdp_metric)
+    found = tables(dataset)
+    table = found.gdp
     if table is None:
         return None
     edition = table.edition
@@ -73,14 +118,15 @@ def nato_money(dataset: "Dataset", ally: "Ally", year: int) -> NatoMoney | None:
     if gdp is None:
         if ally.has_armed_forces or ally.iso3 in table.values:
             return None
+        gdp_metric = "gdp_usd_2021_m" if found.prices == "constant" else "gdp_usd_m"
         residual = _iceland_gdp(dataset, ally, year, gdp_metric)
         real = _iceland_gdp(dataset, ally, year, "gdp_usd_2021_m")
         if residual is None or real is None:
             return None
         return NatoMoney(year, residual / 1000, None, real / 1000, None, estimate, edition, True)
-    real_gdp = dataset.nato_figure(ally.iso3, year, "gdp_usd_2021_m")
-    spending = dataset.nato_figure(ally.iso3, year, spending_metric)
-    real_spending = dataset.nato_figure(ally.iso3, year, "spending_usd_2021_m")
+    real_gdp = _value(found.real_gdp, ally.iso3, year)
+    spending = _value(found.spending, ally.iso3, year)
+    real_spending = _value(found.real_spending, ally.iso3, year)
     if real_gdp is None:  # pragma: no cover - NATO's tables give both GDP series wherever they give one
         return None
     return NatoMoney(
@@ -100,7 +146,7 @@ def ally_money(dataset: "Dataset", ally: "Ally", year: int) -> "tuple[Gdp | None
     before 2024), none at constant prices outside NATO's tables."""
     money = nato_money(dataset, ally, year)
     if money is None:
-        return (None if dataset.prices == "constant" else ally.gdp(year)), None
+        return (None if tables(dataset).prices == "constant" else ally.gdp(year)), None
     return _gdp_record({"usd_bn": money.gdp_usd_bn, "kind": money.kind, "source": money.source}), money
 
 
@@ -142,11 +188,9 @@ def _iceland_gdp(dataset: "Dataset", ally: "Ally", year: int, metric: str) -> fl
 def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = False) -> Rate | None:
     """NATO's implied rate: national-currency spending ÷ US$ spending of the year (at constant prices,
     2021's for every year). `euro`: the euro's, Σ over the allies whose NATO rows are in euros."""
-    constant = dataset.prices == "constant"
-    lcu_metric, usd_metric = (
-        ("spending_lcu_2021_m", "spending_usd_2021_m") if constant else ("spending_lcu_m", "spending_usd_m")
-    )
-    lcu_table, usd_table = dataset.nato_table(lcu_metric), dataset.nato_table(usd_metric)
+    found = tables(dataset)
+    constant = found.prices == "constant"
+    lcu_table, usd_table = found.lcu_spending, found.spending
     if lcu_table is None or usd_table is None:
         return None
     rate_year = CONSTANT_PRICE_YEAR if constant else year
@@ -222,20 +266,13 @@ def max_imf_year(dataset: "Dataset") -> int | None:
 
 def in_edition_tables(dataset: "Dataset", year: int) -> bool:
     """Whether `year` is one of the chosen edition's table years."""
-    table = dataset.nato_table("gdp_usd_m")
-    if table is None:
-        return False
-    cached = _TABLE_WIDTH.get(id(table))
-    if cached is None or cached[0] is not table:
-        cached = (table, max((len(row) for row in table.values.values()), default=0))
-        _remember(_TABLE_WIDTH, table, cached[1])
-    return table.first_year <= year < table.first_year + cached[1]
+    return year in tables(dataset).years
 
 
 # Per-object memos: datasets and their records are immutable, and a scenario or a path asks the same
 # question for every year of every ally. Keyed by identity, checked on use, bounded.
 _LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
-_TABLE_WIDTH: "dict[int, tuple[object, int]]" = {}
+_TABLES: "dict[int, tuple[object, Tables]]" = {}
 _EURO_RATE: "dict[tuple[int, int], tuple[object, Rate | None]]" = {}
 """The euro's IMF implied rate of a year, summed over the euro allies: the same for every ally asking."""
 _MEMO_LIMIT = 4096
