@@ -138,7 +138,12 @@ def conversions(
                 found.append(None)
                 continue
         # The dollar is the dollar each year (rate year = year); any other shared rate is carried forward.
-        found.append(identity(year) if shared == identity(shared.year) else shared._replace(year=year))
+        if shared == identity(shared.year):
+            found.append(identity(year))
+        else:
+            found.append(
+                Conversion(shared.code, shared.per_usd, year, shared.rate_year, shared.source, shared.method)
+            )
     return tuple(found)
 
 

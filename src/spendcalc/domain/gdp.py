@@ -127,7 +127,7 @@ def gdp_series(
     constant = dataset is not None and tables(dataset).prices == "constant"
     rate_of = _rates(dataset, ally, constant)
     rate = rate_of(start)
-    points = [first._replace(local_bn=first.usd_bn * rate if rate else None)]
+    points = [GdpPoint(start, first.usd_bn, first.kind, first.source, first.usd_bn * rate if rate else None)]
     # A series runs through NATO's or the dataset's recorded years first, then only projects: the
     # segments say how each projected year was made ([first year, last year, what]).
     segments: list[list[Any]] = []
@@ -162,7 +162,8 @@ def gdp_series(
                     kind, source = what, now_lcu.source
             if growth is None and recorded is not None:
                 rate = rate_of(year)
-                previous = recorded._replace(local_bn=recorded.usd_bn * rate if rate else None)
+                local_bn = recorded.usd_bn * rate if rate else None
+                previous = GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source, local_bn)
                 points.append(previous)
                 continue
             if growth is None:

@@ -197,16 +197,26 @@ def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = F
     own = lcu_table.currencies.get(ally.iso3) if ally is not None else None
     if euro and own == "EUR":
         euro = False  # a euro ally's own rate: its euros are its national currency
-    if euro or ally is None:
-        codes = [c for c, currency in lcu_table.currencies.items() if currency == "EUR"]
-        if not euro or not codes or usd_table.value(codes[0], year) is None:
+    if not euro and ally is not None:  # an ally's own rate (the common case: every ally, every year)
+        lcu_m, usd_m = lcu_table.value(ally.iso3, year), usd_table.value(ally.iso3, year)
+        if own is None or lcu_m is None or usd_m is None or usd_m <= 0:
             return None
-        code = "EUR"
-    else:
-        currency = lcu_table.currencies.get(ally.iso3)
-        if currency is None:
-            return None
-        codes, code = [ally.iso3], currency
+        return Rate(own, lcu_m / usd_m, rate_year, lcu_table.edition, "nato")
+    if not euro:
+        return None
+    cached = _EURO_RATE.get((id(dataset), year, "nato"))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
+    rate = _nato_euro(lcu_table, usd_table, year, rate_year)
+    _remember_euro(dataset, (id(dataset), year, "nato"), rate)
+    return rate
+
+
+def _nato_euro(lcu_table: "NatoTable", usd_table: "NatoTable", year: int, rate_year: int) -> Rate | None:
+    """The euro's rate implied by NATO's tables: Σ euro spending ÷ Σ US$ spending of the euro allies."""
+    codes = [c for c, currency in lcu_table.currencies.items() if currency == "EUR"]
+    if not codes or usd_table.value(codes[0], year) is None:
+        return None
     lcu = [lcu_table.value(c, year) for c in codes]
     usd = [usd_table.value(c, year) for c in codes]
     if None in lcu or None in usd:
@@ -215,7 +225,7 @@ def nato_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = F
     if total_usd <= 0:  # pragma: no cover - NATO's spending is positive
         return None
     per_usd = math.fsum(v for v in lcu if v is not None) / total_usd
-    return Rate(code, per_usd, rate_year, lcu_table.edition, "nato")
+    return Rate("EUR", per_usd, rate_year, lcu_table.edition, "nato")
 
 
 def imf_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = False) -> Rate | None:
@@ -227,7 +237,7 @@ def imf_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = Fa
             return Rate(own[0], own[1], year, IMF_RATE_SOURCE, "imf")
     if not euro:
         return None
-    cached = _EURO_RATE.get((id(dataset), year))
+    cached = _EURO_RATE.get((id(dataset), year, "imf"))
     if cached is not None and cached[0] is dataset:
         return cached[1]
     lcu = usd = 0.0
@@ -236,10 +246,14 @@ def imf_rate(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool = Fa
         if gdp_lcu is not None and gdp is not None and gdp_lcu.currency == "EUR":
             lcu, usd = lcu + gdp_lcu.lcu_bn, usd + gdp.usd_bn
     rate = Rate("EUR", lcu / usd, year, IMF_RATE_SOURCE, "imf") if usd > 0 else None
+    _remember_euro(dataset, (id(dataset), year, "imf"), rate)
+    return rate
+
+
+def _remember_euro(dataset: "Dataset", key: tuple[int, int, str], rate: Rate | None) -> None:
     if len(_EURO_RATE) >= _MEMO_LIMIT:
         _EURO_RATE.clear()
-    _EURO_RATE[(id(dataset), year)] = (dataset, rate)
-    return rate
+    _EURO_RATE[key] = (dataset, rate)
 
 
 def _imf_own(ally: "Ally", year: int) -> tuple[str, float] | None:
@@ -254,14 +268,25 @@ def last_imf_year(ally: "Ally") -> int | None:
     cached = _LAST_IMF_YEAR.get(id(ally))
     if cached is not None and cached[0] is ally:
         return cached[1]
-    last = next((y for y in sorted(ally.years, reverse=True) if _imf_own(ally, y) is not None), None)
+    last = None
+    for year, record in sorted(ally.years.items(), reverse=True):
+        gdp = record.gdp
+        if record.gdp_lcu is not None and gdp is not None and gdp.source.startswith("imf-"):  # _imf_own
+            last = year
+            break
     _remember(_LAST_IMF_YEAR, ally, last)
     return last
 
 
 def max_imf_year(dataset: "Dataset") -> int | None:
+    """The last year of the IMF's figures of any ally (remembered: asked for each ally's conversions)."""
+    cached = _MAX_IMF_YEAR.get(id(dataset))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
     years = [year for year in map(last_imf_year, dataset.allies) if year is not None]
-    return max(years) if years else None
+    last = max(years) if years else None
+    _remember(_MAX_IMF_YEAR, dataset, last)
+    return last
 
 
 def in_edition_tables(dataset: "Dataset", year: int) -> bool:
@@ -273,8 +298,10 @@ def in_edition_tables(dataset: "Dataset", year: int) -> bool:
 # question for every year of every ally. Keyed by identity, checked on use, bounded.
 _LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
 _TABLES: "dict[int, tuple[object, Tables]]" = {}
-_EURO_RATE: "dict[tuple[int, int], tuple[object, Rate | None]]" = {}
-"""The euro's IMF implied rate of a year, summed over the euro allies: the same for every ally asking."""
+_MAX_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_EURO_RATE: "dict[tuple[int, int, str], tuple[object, Rate | None]]" = {}
+"""The euro's implied rate of a year (NATO's or the IMF's), summed over the euro allies: the same for every
+ally asking."""
 _MEMO_LIMIT = 4096
 
 
