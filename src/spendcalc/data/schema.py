@@ -102,8 +102,13 @@ class Ally(Record):
         record = self.years.get(year)
         if record is None:
             return None
-        wanted = edition or self._edition
-        return next((s for s in record.shares if s.edition == wanted), None)
+        # The chosen edition read straight from pydantic's private store: its __getattr__ made this
+        # lookup, asked for every ally of a run or comparison, most of its cost.
+        wanted = edition or (self.__pydantic_private__ or {}).get("_edition")
+        for share in record.shares:
+            if share.edition == wanted:
+                return share
+        return None
 
     def shares(self, year: int) -> tuple[Share, ...]:
         """Every edition's share for `year`, in the dataset's order of editions (oldest first)."""

@@ -10,13 +10,12 @@ currency. At constant prices the path is real growth only, at 2021 exchange rate
 """
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Ally
 from spendcalc.domain.currency import conversion
-from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_money, tables
+from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_gdp, tables
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.years import year_span
 from spendcalc.errors import SpendcalcError, UsageError
@@ -68,35 +67,37 @@ def recorded_gdp(dataset: "Dataset | None", ally: Ally, year: int) -> GdpPoint |
     """GDP of a year as recorded: NATO's (the chosen edition's tables, in the dataset's prices), else the
     dataset's US$ GDP (current prices only)."""
     if dataset is not None:
-        nato = nato_money(dataset, ally, year)
+        nato = nato_gdp(dataset, ally, year)
         if nato is not None:
-            return GdpPoint(year, nato.gdp_usd_bn, nato.kind, nato.source)
+            return GdpPoint(year, *nato)
         if tables(dataset).prices == "constant":
             return None
     recorded = ally.gdp(year)
     return GdpPoint(year, recorded.usd_bn, recorded.kind, recorded.source) if recorded else None
 
 
-def _rates(dataset: "Dataset | None", ally: Ally, constant: bool) -> "Callable[[int], float | None]":
+class _Rates:
     """`_rate` for one series, remembering the rate of years that share one: at constant prices every
     year's (2021's), and after the IMF's last year and the edition's tables, the IMF's last implied rate
     (`conversion`'s rule), so a long path does not look the same rate up again each year."""
-    last_imf = last_imf_year(ally) if dataset is not None else None
-    # From `shared_from` on, every year converts at the IMF's last implied rate (after the edition's tables).
-    shared_from = shared_key = 10_000  # no year
-    if dataset is not None and last_imf is not None:
-        shared_from, shared_key = last_imf + 1, last_imf
-        while in_edition_tables(dataset, shared_from):
-            shared_from += 1
-    memo: dict[int, float | None] = {}
 
-    def rate(year: int) -> float | None:
-        key = 0 if constant else shared_key if year >= shared_from else year
+    def __init__(self, dataset: "Dataset | None", ally: Ally, constant: bool) -> None:
+        self.dataset, self.ally, self.constant = dataset, ally, constant
+        last_imf = last_imf_year(ally) if dataset is not None else None
+        # From `shared_from` on, every year converts at the IMF's last implied rate (after the tables).
+        self.shared_from = self.shared_key = 10_000  # no year
+        if dataset is not None and last_imf is not None:
+            self.shared_from, self.shared_key = last_imf + 1, last_imf
+            while in_edition_tables(dataset, self.shared_from):
+                self.shared_from += 1
+        self.memo: dict[int, float | None] = {}
+
+    def __call__(self, year: int) -> float | None:
+        key = 0 if self.constant else self.shared_key if year >= self.shared_from else year
+        memo = self.memo
         if key not in memo:
-            memo[key] = _rate(dataset, ally, year)
+            memo[key] = _rate(self.dataset, self.ally, year)
         return memo[key]
-
-    return rate
 
 
 def _rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
@@ -106,6 +107,13 @@ def _rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
         last = last_imf_year(ally)
         own = _imf_own(ally, min(year, last) if last is not None else year)
         return own[1] if own else None
+    found = tables(dataset)
+    if found.prices != "constant" and year not in found.years:
+        # `conversion`'s rule for a year after NATO's tables: the IMF's implied rate of the year where it
+        # gives one (the dollar's being 1), read without building the Rate and the Conversion.
+        own = _imf_own(ally, year)
+        if own is not None:
+            return 1.0 if own[0] == "USD" else own[1]
     rate = conversion(dataset, ally, year, Currency.LCU)
     return rate.per_usd if rate else None
 
@@ -125,7 +133,7 @@ def gdp_series(
             "--growth",
         )
     constant = dataset is not None and tables(dataset).prices == "constant"
-    rate_of = _rates(dataset, ally, constant)
+    rate_of = _Rates(dataset, ally, constant)
     rate = rate_of(start)
     points = [GdpPoint(start, first.usd_bn, first.kind, first.source, first.usd_bn * rate if rate else None)]
     # A series runs through NATO's or the dataset's recorded years first, then only projects: the
@@ -152,9 +160,10 @@ def gdp_series(
                     from_nato = recorded.source == edition_id
             else:
                 recorded = None
+            now = records.get(year)
             if not constant and previous.local_bn and not from_nato:
                 # The IMF's GDP in national currency, grown as it grows (NGDP, two years in one currency).
-                now, before = records.get(year), records.get(year - 1)
+                before = records.get(year - 1)
                 now_lcu = now.gdp_lcu if now is not None else None
                 before_lcu = before.gdp_lcu if before is not None else None
                 if now_lcu is not None and before_lcu is not None and now_lcu.currency == before_lcu.currency:
@@ -167,8 +176,7 @@ def gdp_series(
                 points.append(previous)
                 continue
             if growth is None:
-                record = records.get(year)
-                imf = record.growth if record is not None else None
+                imf = now.growth if now is not None else None
                 if imf is not None:
                     growth, source = (imf.real_pct if constant else imf.nominal_pct), imf.source
                     last_growth, last_growth_years = growth, (year - 1, year)
@@ -194,7 +202,9 @@ def gdp_series(
             local, usd = None, previous.usd_bn * (1 + growth / 100)
         previous = GdpPoint(year, usd, kind, source, local)
         points.append(previous)
-    if not math.isfinite(sum(p.usd_bn for p in points)):  # pragma: no cover - growth is bounded
+    # Each projected year grows the one before it (by a factor above 0), so a series that overflowed
+    # ends in infinity: its last year says.
+    if not math.isfinite(points[-1].usd_bn):  # pragma: no cover - growth is bounded
         raise SpendcalcError(f"{ally.name}: GDP grows beyond any number by {end}")
     if not segments:
         return GdpSeries(tuple(points), None)

@@ -140,6 +140,20 @@ def nato_money(dataset: "Dataset", ally: "Ally", year: int) -> NatoMoney | None:
     )
 
 
+def nato_gdp(dataset: "Dataset", ally: "Ally", year: int) -> tuple[float, str, str] | None:
+    """`nato_money`'s GDP, kind and source alone (US$ bn, 'actual' or 'estimate', the edition): a GDP
+    series asks for it for every ally without the rest of NATO's figures."""
+    found = tables(dataset)
+    table = found.gdp
+    if table is None:
+        return None
+    gdp = table.value(ally.iso3, year)
+    if gdp is None or found.real_gdp is None or found.real_gdp.value(ally.iso3, year) is None:
+        money = nato_money(dataset, ally, year)  # Iceland's residual, or none
+        return (money.gdp_usd_bn, money.kind, money.source) if money is not None else None
+    return gdp / 1000, "estimate" if year in table.estimate_years else "actual", table.edition
+
+
 def ally_money(dataset: "Dataset", ally: "Ally", year: int) -> "tuple[Gdp | None, NatoMoney | None]":
     """An ally's GDP record for `year`, and NATO's figures where they are the source: NATO's GDP (its
     source the edition) in the years of the chosen edition's tables, else the dataset's (IMF; World Bank

@@ -8,6 +8,7 @@ GDP (flat share) or the start year's spending (flat cash). Groups add up their m
 currency at each year's rate (converted per ally, then added).
 """
 
+import itertools
 import math
 import operator
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from spendcalc.domain.currency import Conversion, conversions
 from spendcalc.domain.gaps import ShareFigure
 from spendcalc.domain.gdp import MAX_PATH_YEAR, GdpPoint, GdpSeries, gdp_series
 from spendcalc.domain.groups import ALLIANCE, EUROPE_AND_CANADA, GroupSpec, parse_group
+from spendcalc.domain.money import tables
 from spendcalc.domain.scenarios.model import Rule, RuleShape, Scenario, Step
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.trajectories import RelativeTarget, share_on_path
@@ -163,17 +165,20 @@ def run_scenario(
     )
     members = frozenset(spec.members)
     in_group = [p for p in paths if p.ally.iso3 in members]
+    if not in_group:
+        raise SpendcalcError(f"group {spec.name!r} has no ally with armed forces")
     usa = next((p for p in paths if p.ally.iso3 == "USA"), None)
     years = []
     cumulative = cumulative_related = 0.0
     cumulative_money = 0.0
-    # Each year's sums read the allies' year records a field at a time (`map` over an itemgetter): a
-    # run sums about ten fields of every ally in every year.
-    group_joined = [p.ally.joined for p in in_group]
-    all_joined = [p.ally.joined for p in paths]
+    # Each year's sums read the allies' records of that year a field at a time (`map` over an
+    # itemgetter), the years turned into rows of allies once (`zip`): a run sums about ten fields of
+    # every ally in every year. A member counts from the year it joined.
+    group_rows = _rows_by_year(in_group, start)
+    alliance_rows = _rows_by_year(list(paths), start)
     for index in range(end - start + 1):
         year = start + index
-        points = [p.years[index] for p, joined in zip(in_group, group_joined, strict=True) if joined <= year]
+        points = group_rows[index]
         spending = math.fsum(map(_SPENDING, points))
         baseline = math.fsum(map(_BASELINE, points))
         related = math.fsum(map(_RELATED, points))
@@ -181,11 +186,7 @@ def run_scenario(
         if index:
             cumulative += extra
             cumulative_related += related
-        alliance = math.fsum(
-            p.years[index].spending_usd_bn
-            for p, joined in zip(paths, all_joined, strict=True)
-            if joined <= year
-        )
+        alliance = math.fsum(map(_SPENDING, alliance_rows[index]))
         usa_share = (
             usa.years[index].spending_usd_bn / alliance * 100 if usa is not None and alliance > 0 else None
         )
@@ -212,11 +213,22 @@ def run_scenario(
                 money,
             )
         )
-    if not in_group:
-        raise SpendcalcError(f"group {spec.name!r} has no ally with armed forces")
     return ScenarioRun(
         scenario, spec, tuple(p.ally.iso3 for p in in_group), start, end, currency, paths, tuple(years)
     )
+
+
+def _rows_by_year(paths: Sequence[AllyPath], start: int) -> list[tuple[AllyYear, ...]]:
+    """For each year of the paths (from `start`), the year's records of the allies that are members
+    by then, in the paths' order."""
+    rows = list(zip(*(p.years for p in paths), strict=True)) if paths else []
+    joined = [p.ally.joined for p in paths]
+    if all(year <= start for year in joined):
+        return rows
+    return [
+        tuple(itertools.compress(row, [year <= start + index for year in joined]))
+        for index, row in enumerate(rows)
+    ]
 
 
 _SHARE, _SPENDING, _BASELINE, _RELATED = (
@@ -269,7 +281,7 @@ def _legs(start_pct: float, start: int, steps: Sequence[Step]) -> list[tuple[int
     return legs
 
 
-_SERIES: dict[tuple[int, int, int, str, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
+_SERIES: dict[tuple[int, int, int, Currency, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
 """GDP and rates of an ally over a run's years, computed once: datasets are immutable, and a run (or a
 comparison of several) asks for the same series again. Keyed by the ally's identity, checked on use."""
 _SERIES_LIMIT = 4096
@@ -278,7 +290,7 @@ _SERIES_LIMIT = 4096
 def _series(
     dataset: Dataset, ally: Ally, start: int, end: int, currency: Currency
 ) -> tuple[GdpSeries, tuple[Conversion | None, ...]]:
-    key = (id(ally), start, end, currency.value, dataset.prices)
+    key = (id(ally), start, end, currency, tables(dataset).prices)
     cached = _SERIES.get(key)
     if cached is not None and cached[0] is ally:
         return cached[1], cached[2]
