@@ -58,14 +58,15 @@ def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Cur
     euro = currency is Currency.EUR
     if ally is None and not euro:
         return None
-    if tables(dataset).prices == "constant":
+    found = tables(dataset)
+    if found.prices == "constant":
         rate = nato_rate(dataset, ally, CONSTANT_PRICE_YEAR, euro)
         if rate is None:
             return None
         if rate.code == "USD":
             return identity(year)
         return Conversion(rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
-    rate = nato_rate(dataset, ally, year, euro) if in_edition_tables(dataset, year) else None
+    rate = nato_rate(dataset, ally, year, euro) if year in found.years else None
     if rate is None:
         rate = imf_rate(dataset, ally, year, euro)
     if rate is None:
@@ -127,6 +128,7 @@ def conversions(
         shared_from += 1
     constant = tables(dataset).prices == "constant"
     shared: Conversion | None = None
+    dollar = False
     found: list[Conversion | None] = []
     for year in years:
         if year < shared_from or constant:
@@ -137,13 +139,14 @@ def conversions(
             if shared is None:
                 found.append(None)
                 continue
+            dollar = shared == identity(shared.year)
         # The dollar is the dollar each year (rate year = year); any other shared rate is carried forward.
-        if shared == identity(shared.year):
+        if dollar:
             found.append(identity(year))
         else:
-            found.append(
-                Conversion(shared.code, shared.per_usd, year, shared.rate_year, shared.source, shared.method)
-            )
+            # Made from its fields' tuple (no generated __new__ call): one for every ally and later year.
+            fields = (shared.code, shared.per_usd, year, shared.rate_year, shared.source, shared.method)
+            found.append(tuple.__new__(Conversion, fields))
     return tuple(found)
 
 
