@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from spendcalc.data.schema import Ally, Dataset
+    from spendcalc.domain.money import Rate
 
 
 class Conversion(NamedTuple):
@@ -61,11 +62,7 @@ def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Cur
     found = tables(dataset)
     if found.prices == "constant":
         rate = nato_rate(dataset, ally, CONSTANT_PRICE_YEAR, euro)
-        if rate is None:
-            return None
-        if rate.code == "USD":
-            return identity(year)
-        return Conversion(rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
+        return _of_rate(rate, year) if rate is not None else None
     rate = nato_rate(dataset, ally, year, euro) if year in found.years else None
     if rate is None:
         rate = imf_rate(dataset, ally, year, euro)
@@ -73,11 +70,18 @@ def conversion(dataset: "Dataset", ally: "Ally | None", year: int, currency: Cur
         last = last_imf_year(ally) if ally is not None else max_imf_year(dataset)
         if last is not None and year > last:
             rate = imf_rate(dataset, ally, last, euro)
-    if rate is not None and rate.code == "USD":
-        return identity(year)  # the dollar is the dollar, whatever the rounding of an implied rate
     if rate is not None:
-        return Conversion(rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
+        return _of_rate(rate, year)
     return _ecb(dataset, ally, year, euro)
+
+
+def _of_rate(rate: "Rate", year: int) -> Conversion:
+    if rate.code == "USD":
+        return identity(year)  # the dollar is the dollar, whatever the rounding of an implied rate
+    # Made from its fields' tuple (no generated __new__ call): one for every ally and year of a run.
+    return tuple.__new__(
+        Conversion, (rate.code, rate.per_usd, year, rate.rate_year, rate.source, rate.method)
+    )
 
 
 def _ecb(dataset: "Dataset", ally: "Ally | None", year: int, euro: bool) -> "Conversion | None":
@@ -130,9 +134,15 @@ def conversions(
     shared: Conversion | None = None
     dollar = False
     found: list[Conversion | None] = []
+    euro = currency is Currency.EUR
+    table_years = tables(dataset).years
     for year in years:
         if year < shared_from or constant:
-            found.append(conversion(dataset, ally, year, currency))
+            # After NATO's tables, `conversion` starts with the IMF's implied rate: asked directly here.
+            rate = imf_rate(dataset, ally, year, euro) if not (constant or year in table_years) else None
+            found.append(
+                _of_rate(rate, year) if rate is not None else conversion(dataset, ally, year, currency)
+            )
             continue
         if shared is None:
             shared = conversion(dataset, ally, year, currency)

@@ -148,6 +148,8 @@ def nato_gdp(dataset: "Dataset", ally: "Ally", year: int) -> tuple[float, str, s
     if table is None:
         return None
     gdp = table.value(ally.iso3, year)
+    if gdp is None and (ally.has_armed_forces or ally.iso3 in table.values):
+        return None  # as nato_money: not one of the table's years, or no figure for the ally
     if gdp is None or found.real_gdp is None or found.real_gdp.value(ally.iso3, year) is None:
         money = nato_money(dataset, ally, year)  # Iceland's residual, or none
         return (money.gdp_usd_bn, money.kind, money.source) if money is not None else None
