@@ -342,8 +342,11 @@ def cells(values: st.SearchStrategy[Scalar], marks: tuple[str, ...] = ("",)) -> 
     )
 
 
+LONG_CELL_TEXT = st.text(alphabet="Aa bcdefghij —,.:()国", min_size=50, max_size=200)
+"""Longer than a text column may be (60): wrapped in its cell, line by line as Rich wraps it."""
+
 CELLS_BY_KIND = {
-    Kind.TEXT: cells(st.one_of(st.none(), CELL_TEXT)),
+    Kind.TEXT: cells(st.one_of(st.none(), CELL_TEXT, LONG_CELL_TEXT)),
     Kind.INT: cells(st.one_of(st.none(), st.integers(-(10**6), 10**6))),
     Kind.PCT: cells(st.one_of(st.none(), NUMBER), ("", "e", "u")),
     Kind.GAP_PP: cells(st.one_of(st.none(), NUMBER)),
@@ -389,9 +392,9 @@ def drawn_by_rich(renderable: RenderableType, width: int) -> str:
 def test_a_table_drawn_line_by_line_is_the_table_rich_lays_out(report: Report, width: int | None) -> None:
     cells = layout(report, width)
     lined, laid_out = _lined_table(report, cells), _laid_out_table(report, cells)
-    if cells.single_lines:
+    if cells.line_by_line:
         assert drawn_by_rich(lined, cells.console_width) == drawn_by_rich(laid_out, cells.console_width)
-    assert isinstance(table_renderable(report, cells), Table) is not cells.single_lines
+    assert isinstance(table_renderable(report, cells), Table) is not cells.line_by_line
 
 
 @settings(max_examples=300, deadline=None)
@@ -419,11 +422,29 @@ def test_wrap_is_how_rich_wraps(text: str, width: int) -> None:
         assert "\t" in text or any(cell_len(word) > width for word in re.findall(r"\s*\S+", text))
 
 
+def test_a_long_text_cell_wraps_line_by_line_as_rich_wraps_it() -> None:
+    note = "announced in March: 3.5% of GDP by 2030 and 5% by 2035, related spending included, in law"
+    report = Report(
+        "Plans",
+        (Column("a", "Ally"), Column("b", "Plan"), Column("c", "Share", Kind.PCT)),
+        ((Cell("Poland"), Cell(note), Cell(4.1)), (Cell("Germany"), Cell("none"), Cell(2.1))),
+    )
+    cells = layout(report, 100)
+    assert cells.line_by_line and cells.widths[1] == 60
+    text = plain_text(report, 100)
+    assert text == TableFormatter(width=100, color=False).rich_text(report)
+    assert text is not None and text.splitlines()[4:7] == [
+        " Poland   announced in March: 3.5% of GDP by 2030 and 5% by 2035,        4.10",
+        "          related spending included, in law",
+        " Germany  none                                                           2.10",
+    ]
+
+
 def test_tables_that_fit_are_drawn_line_by_line() -> None:
-    assert layout(tiny_report(), 80).single_lines
+    assert layout(tiny_report(), 80).line_by_line
     assert plain_text(tiny_report(), 80) == EXPECTED_TABLE
     # Narrower than the table: Rich lays it out, wrapping what may wrap.
-    assert not layout(tiny_report(), 30).single_lines
+    assert not layout(tiny_report(), 30).line_by_line
     assert plain_text(tiny_report(), 30) is None
     assert TableFormatter(width=30).format(tiny_report()).startswith("Year  2025\nTiny report, 2025\n")
     long_name = tiny_report()._replace(

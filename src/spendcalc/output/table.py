@@ -84,19 +84,40 @@ class Layout(NamedTuple):
         return _table_width(self.widths)
 
     @property
-    def single_lines(self) -> bool:
-        """Whether the table fits and every cell and header line fits its column on one line, with
-        nothing Rich would expand or drop (tabs, control characters): then it is drawn line by line."""
-        texts = [*self.header_lines, *([shown.text for shown in row] for row in self.rows)]
+    def line_by_line(self) -> bool:
+        """Whether the table can be drawn line by line as Rich would: it fits, every header line fits
+        its column, and every cell fits its column on one line or wraps in it as Rich wraps text, with
+        nothing Rich would expand or drop (tabs, control characters)."""
         return (
             self.fits
             and bool(self.widths)
             and all(
                 text.isprintable() and cell_len(text) <= width
-                for row in texts
+                for row in self.header_lines
                 for text, width in zip(row, self.widths, strict=True)
             )
+            and all(lines is not None for row in self.cell_lines for lines in row)
         )
+
+    @property
+    def cell_lines(self) -> list[list[list[str] | None]]:
+        """Each cell's lines in its column: one, or its text wrapped (a text column); None where Rich
+        would do more than wrap words (fold a long word, expand a tab, drop a control character)."""
+        return [
+            [
+                _cell_lines(shown.text, width, wraps)
+                for shown, width, wraps in zip(row, self.widths, self.wraps, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+def _cell_lines(text: str, width: int, wraps: bool) -> list[str] | None:
+    if not text.isprintable():
+        return None
+    if cell_len(text) <= width:
+        return [text]
+    return wrap(text, width) if wraps else None
 
 
 def layout(report: Report, width: int | None) -> Layout:
@@ -141,8 +162,9 @@ class Line(NamedTuple):
 
 
 def table_lines(report: Report, cells: Layout) -> list[Line]:
-    """The table (without its title) line by line, when `cells.single_lines`: the lines Rich draws
-    for it with box.SIMPLE_HEAD, collapsed padding and no padding at the edges."""
+    """The table (without its title) line by line, when `cells.line_by_line`: the lines Rich draws
+    for it with box.SIMPLE_HEAD, collapsed padding and no padding at the edges, a row as many lines as
+    its most wrapped cell (the others blank below their text, as Rich aligns cells to the top)."""
     widths = cells.widths
     right = [column.kind in _NUMERIC for column in report.columns]
     inner = cells.table_width - 2 * len(EDGE)
@@ -167,13 +189,21 @@ def table_lines(report: Report, cells: Layout) -> list[Line]:
     blank = Line(EDGE + " " * inner + EDGE)  # the box's top and bottom edges and its row rule
     lines = [blank, *(line([(text, "") for text in texts], "table.header") for texts in cells.header_lines)]
     lines.append(Line(EDGE + "─" * inner + EDGE))
-    for index, shown_row in enumerate(cells.rows):
+    for index, (shown_row, row_lines) in enumerate(zip(cells.rows, cells.cell_lines, strict=True)):
         if index == len(report.rows) and index:
             lines.append(blank)
         footer = index >= len(report.rows)
-        lines.append(
-            line([(shown.text, _STYLES[shown.tone]) for shown in shown_row], "bold" if footer else "")
-        )
+        styles = [_STYLES[shown.tone] for shown in shown_row]
+        texts = [
+            cell if cell is not None else [shown.text]
+            for cell, shown in zip(row_lines, shown_row, strict=True)
+        ]
+        for depth in range(max(len(cell) for cell in texts)):
+            parts = [
+                (cell[depth] if depth < len(cell) else "", style)
+                for cell, style in zip(texts, styles, strict=True)
+            ]
+            lines.append(line(parts, "bold" if footer else ""))
     lines.append(blank)
     return lines
 
@@ -206,7 +236,7 @@ def wrap(text: str, width: int) -> list[str] | None:
 def plain_text(report: Report, width: int | None) -> str | None:
     """The report as plain text, drawn line by line; None when Rich must lay it out (cells that wrap)."""
     cells = layout(report, width)
-    if not cells.single_lines:
+    if not cells.line_by_line:
         return None
     parts: list[list[str] | None] = []
     if report.summary:
@@ -252,7 +282,7 @@ def build_renderable(report: Report, width: int | None) -> tuple[RenderableType,
 
 def table_renderable(report: Report, cells: Layout) -> RenderableType:
     """The table for Rich: line by line when every cell fits on one line, laid out by Rich otherwise."""
-    return _lined_table(report, cells) if cells.single_lines else _laid_out_table(report, cells)
+    return _lined_table(report, cells) if cells.line_by_line else _laid_out_table(report, cells)
 
 
 def _title(report: Report) -> Text | None:
