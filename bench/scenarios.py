@@ -44,6 +44,7 @@ def main() -> int:
             money._LAST_IMF_YEAR.clear()  # the domain's memos too: cold is what one command does
             money._TABLES.clear()
             money._MAX_IMF_YEAR.clear()
+            money._MAX_FX_YEAR.clear()
             money._EURO_RATE.clear()
             wall, cpu = time.perf_counter(), time.process_time()
             run = run_scenario(dataset, built_in(name, dataset), group, 2035, currency)

@@ -14,6 +14,7 @@ from spendcalc.domain.money import (
     imf_rate,
     in_edition_tables,
     last_imf_year,
+    max_fx_year,
     max_imf_year,
     nato_rate,
     tables,
@@ -121,12 +122,9 @@ def conversions(
     last rate, carried forward (a 2035 path asks for it nine times)."""
     if currency is Currency.USD:
         return tuple(identity(year) for year in years)
-    ends = [max_imf_year(dataset) or 0, max(dataset.eur_per_usd, default=0)]
-    if ally is not None:
-        ends += [
-            last_imf_year(ally) or 0,
-            max((y for y, r in ally.years.items() if r.fx is not None), default=0),
-        ]
+    # Every ally's last IMF and ECB years, not this ally's: a later start of the shared years only looks
+    # a few more up one by one, to the same rates, and these are known once for the dataset.
+    ends = [max_imf_year(dataset) or 0, max(dataset.eur_per_usd, default=0), max_fx_year(dataset) or 0]
     shared_from = max(ends) + 1
     while in_edition_tables(dataset, shared_from):
         shared_from += 1

@@ -305,6 +305,17 @@ def max_imf_year(dataset: "Dataset") -> int | None:
     return last
 
 
+def max_fx_year(dataset: "Dataset") -> int | None:
+    """The last year of any ally's ECB rate (remembered: asked for each ally's conversions)."""
+    cached = _MAX_FX_YEAR.get(id(dataset))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
+    years = [year for ally in dataset.allies for year, record in ally.years.items() if record.fx is not None]
+    last = max(years) if years else None
+    _remember(_MAX_FX_YEAR, dataset, last)
+    return last
+
+
 def in_edition_tables(dataset: "Dataset", year: int) -> bool:
     """Whether `year` is one of the chosen edition's table years."""
     return year in tables(dataset).years
@@ -315,6 +326,7 @@ def in_edition_tables(dataset: "Dataset", year: int) -> bool:
 _LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
 _TABLES: "dict[int, tuple[object, Tables]]" = {}
 _MAX_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_MAX_FX_YEAR: "dict[int, tuple[object, int | None]]" = {}
 _EURO_RATE: "dict[tuple[int, int, str], tuple[object, Rate | None]]" = {}
 """The euro's implied rate of a year (NATO's or the IMF's), summed over the euro allies: the same for every
 ally asking."""
