@@ -12,12 +12,16 @@ IMF's last implied rate carried forward (after 2029), or the ECB's annual averag
 edition without tables). No rate is ever guessed: where none applies there is none.
 """
 
+import functools
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from spendcalc.data.schema import Ally, Dataset, Gdp, NatoTable
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 CONSTANT_PRICE_YEAR = 2021
 """NATO's constant-price tables are at 2021 prices and exchange rates."""
@@ -55,6 +59,43 @@ class Rate(NamedTuple):
     """'nato' (implied by NATO's tables), 'imf' (NGDP ÷ NGDPD), 'ecb' (annual average), 'usd'."""
 
 
+# Per-object memos: datasets and their records are immutable, and a scenario or a path asks the same
+# question for every year of every ally. Keyed by identity, checked on use, bounded.
+_LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_TABLES: "dict[int, tuple[object, Tables]]" = {}
+"""NATO's tables of a dataset, looked up once per dataset (`tables`)."""
+_MAX_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_MAX_FX_YEAR: "dict[int, tuple[object, int | None]]" = {}
+_EURO_RATE: "dict[tuple[int, int, str], tuple[object, Rate | None]]" = {}
+"""The euro's implied rate of a year (NATO's or the IMF's), summed over the euro allies: the same for every
+ally asking."""
+_MEMO_LIMIT = 4096
+
+
+def _remember(memo: "dict[int, tuple[object, Any]]", key: object, value: object) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[id(key)] = (key, value)
+
+
+def _remembered(memo: "dict[int, tuple[object, Any]]") -> "Callable[[Callable[[K], V]], Callable[[K], V]]":
+    """A function of one immutable object (an ally, a dataset), remembered per object in `memo`."""
+
+    def decorate(function: "Callable[[K], V]") -> "Callable[[K], V]":
+        @functools.wraps(function)
+        def remembered(key: K) -> V:
+            cached = memo.get(id(key))
+            if cached is not None and cached[0] is key:
+                return cached[1]  # type: ignore[no-any-return]
+            value = function(key)
+            _remember(memo, key, value)
+            return value
+
+        return remembered
+
+    return decorate
+
+
 class Tables(NamedTuple):
     """The chosen edition's tables a dataset's money is read from, looked up once per dataset: a run asks
     for them for every ally and year."""
@@ -76,10 +117,8 @@ class Tables(NamedTuple):
     """The edition's table years (empty without tables)."""
 
 
+@_remembered(_TABLES)
 def tables(dataset: "Dataset") -> Tables:
-    cached = _TABLES.get(id(dataset))
-    if cached is not None and cached[0] is dataset:
-        return cached[1]
     prices = dataset.prices
     constant = prices == "constant"
     spending_metric, gdp_metric = (
@@ -87,7 +126,7 @@ def tables(dataset: "Dataset") -> Tables:
     )
     current_gdp = dataset.nato_table("gdp_usd_m")
     width = max((len(row) for row in current_gdp.values.values()), default=0) if current_gdp else 0
-    found = Tables(
+    return Tables(
         dataset,
         prices,
         dataset.edition.id,
@@ -98,8 +137,6 @@ def tables(dataset: "Dataset") -> Tables:
         dataset.nato_table("spending_lcu_2021_m" if constant else "spending_lcu_m"),
         range(current_gdp.first_year, current_gdp.first_year + width) if current_gdp else range(0),
     )
-    _remember(_TABLES, dataset, found)
-    return found
 
 
 def _value(table: "NatoTable | None", code: str, year: int) -> float | None:
@@ -279,61 +316,30 @@ def _imf_own(ally: "Ally", year: int) -> tuple[str, float] | None:
     return gdp_lcu.currency, gdp_lcu.lcu_bn / gdp.usd_bn
 
 
+@_remembered(_LAST_IMF_YEAR)
 def last_imf_year(ally: "Ally") -> int | None:
     """The last year of the IMF's NGDP and NGDPD for `ally` (remembered: a run asks for every year)."""
-    cached = _LAST_IMF_YEAR.get(id(ally))
-    if cached is not None and cached[0] is ally:
-        return cached[1]
-    last = None
     for year, record in sorted(ally.years.items(), reverse=True):
         gdp = record.gdp
         if record.gdp_lcu is not None and gdp is not None and gdp.source.startswith("imf-"):  # _imf_own
-            last = year
-            break
-    _remember(_LAST_IMF_YEAR, ally, last)
-    return last
+            return year
+    return None
 
 
+@_remembered(_MAX_IMF_YEAR)
 def max_imf_year(dataset: "Dataset") -> int | None:
     """The last year of the IMF's figures of any ally (remembered: asked for each ally's conversions)."""
-    cached = _MAX_IMF_YEAR.get(id(dataset))
-    if cached is not None and cached[0] is dataset:
-        return cached[1]
     years = [year for year in map(last_imf_year, dataset.allies) if year is not None]
-    last = max(years) if years else None
-    _remember(_MAX_IMF_YEAR, dataset, last)
-    return last
+    return max(years) if years else None
 
 
+@_remembered(_MAX_FX_YEAR)
 def max_fx_year(dataset: "Dataset") -> int | None:
     """The last year of any ally's ECB rate (remembered: asked for each ally's conversions)."""
-    cached = _MAX_FX_YEAR.get(id(dataset))
-    if cached is not None and cached[0] is dataset:
-        return cached[1]
     years = [year for ally in dataset.allies for year, record in ally.years.items() if record.fx is not None]
-    last = max(years) if years else None
-    _remember(_MAX_FX_YEAR, dataset, last)
-    return last
+    return max(years) if years else None
 
 
 def in_edition_tables(dataset: "Dataset", year: int) -> bool:
     """Whether `year` is one of the chosen edition's table years."""
     return year in tables(dataset).years
-
-
-# Per-object memos: datasets and their records are immutable, and a scenario or a path asks the same
-# question for every year of every ally. Keyed by identity, checked on use, bounded.
-_LAST_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
-_TABLES: "dict[int, tuple[object, Tables]]" = {}
-_MAX_IMF_YEAR: "dict[int, tuple[object, int | None]]" = {}
-_MAX_FX_YEAR: "dict[int, tuple[object, int | None]]" = {}
-_EURO_RATE: "dict[tuple[int, int, str], tuple[object, Rate | None]]" = {}
-"""The euro's implied rate of a year (NATO's or the IMF's), summed over the euro allies: the same for every
-ally asking."""
-_MEMO_LIMIT = 4096
-
-
-def _remember(memo: "dict[int, tuple[object, Any]]", key: object, value: object) -> None:
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[id(key)] = (key, value)
