@@ -78,9 +78,14 @@ def test_group_path_is_the_sum_of_member_paths(
         assert year.year == start + index
         assert list(year.members) == counted
         points = [own[m].lines[0].years[index] for m in counted]
-        for attribute in ("spending_bn", "gdp_bn", "baseline_bn", "extra_bn"):
+        for attribute in ("spending_bn", "baseline_bn", "extra_bn"):
             expected = math.fsum(getattr(p, attribute) for p in points)
             assert math.isclose(getattr(year, attribute), expected, rel_tol=1e-12, abs_tol=1e-9), attribute
+        # Iceland (no armed forces, no path) adds its GDP, as NATO's totals count it.
+        iceland = [g.gdp_bn[index] for g in result.gdp_only]
+        assert [g.ally.iso3 for g in result.gdp_only] == (["ISL"] if "ISL" in members else [])
+        expected_gdp = math.fsum([*(p.gdp_bn for p in points), *iceland])
+        assert math.isclose(year.gdp_bn, expected_gdp, rel_tol=1e-12, abs_tol=1e-9)
         cumulative += year.extra_bn
         assert math.isclose(year.cumulative_extra_bn, cumulative, rel_tol=1e-12, abs_tol=1e-9)
         assert math.isclose(year.share_pct, year.spending_bn / year.gdp_bn * 100, rel_tol=1e-12)
@@ -123,10 +128,19 @@ def test_group_of_finland_and_sweden_before_either_joined() -> None:
     assert [y.members for y in later.lines[0].years][:2] == [("FIN",), ("FIN", "SWE")]
 
 
-def test_iceland_is_left_out_as_nato_does() -> None:
+def test_iceland_counts_its_gdp_not_a_path_as_nato_does() -> None:
     nordic = group_path(DATASET, parse_group(DATASET, "nordic"), TargetSpec(3.5), 2030)
     assert nordic.excluded == (("ISL", "n/a — no armed forces"),)
     assert all("ISL" not in y.members for y in nordic.lines[0].years)
+    (iceland,) = nordic.gdp_only
+    assert iceland.ally.iso3 == "ISL" and iceland.gdp.points[0].source == "nato-2026-07"
+    (line,) = nordic.lines
+    for index, year in enumerate(line.years):
+        armed = math.fsum(p.lines[0].years[index].gdp_bn for p in nordic.paths)
+        assert year.gdp_bn == pytest.approx(armed + iceland.gdp_bn[index])
+    # Every armed member meets 3.5% in 2030; Iceland's GDP keeps the group's share just under it.
+    assert line.years[-1].shortfall_bn == pytest.approx(0.0, abs=1e-9)
+    assert 3.3 < line.years[-1].share_pct < 3.5
     with pytest.raises(SpendcalcError, match="group 'test': no member has armed forces"):
         group_path(DATASET, _group("ISL"), TargetSpec(3.5), 2030)
 
@@ -159,7 +173,7 @@ def test_cli_group_path_table_csv_json(dataset: Dataset) -> None:
     table = ok("path", "--group", "nordic", "-g", "b=EST,LVA", "-t", "3.5", "--by", "2030")
     assert "Net gap" in table and "Shortfall" in table
     assert "Nordic allies (group nordic): Denmark, Finland, Iceland, Norway, Sweden." in table
-    assert "Nordic allies: Iceland: n/a — no armed forces; left out." in table
+    assert "Nordic allies: Iceland: n/a — no armed forces; GDP counted, no path." in table
     rows = list(
         csv.DictReader(
             ok(
@@ -171,7 +185,8 @@ def test_cli_group_path_table_csv_json(dataset: Dataset) -> None:
     nordic = [r for r in rows if r["group_id"] == "nordic"]
     assert [int(r["year"]) for r in nordic] == list(range(2026, 2031))
     last = nordic[-1]
-    assert float(last["share_pct"]) == pytest.approx(3.5)
+    assert 3.3 < float(last["share_pct"]) < 3.5  # Iceland's GDP counts, and it has no path
+    assert float(last["target_pct"]) == pytest.approx(3.5)  # the armed members' target, not diluted
     assert last["members"] == "DNK FIN NOR SWE" and last["start_share_sources"] == "nato-2026-07"
     assert float(last["shortfall_bn"]) == pytest.approx(0.0, abs=1e-6)
     data = json.loads(ok("path", "-g", "baltic", "-t", "3.5", "--by", "2030", "-f", "json"))

@@ -57,13 +57,24 @@ def test_a_group_is_the_sum_of_its_members(ds: Dataset, scenario: str, group: st
     for index, year in enumerate(run.years):
         members = [p for p in run.paths if p.ally.iso3 in run.members and p.ally.joined <= year.year]
         points = [p.years[index] for p in members]
+        # Iceland, with no armed forces, adds its GDP (never spending), as NATO's totals count it.
+        iceland = [series.points[index].usd_bn for ally, series in run.gdp_only if ally.joined <= year.year]
+        gdp = math.fsum([*(pt.gdp_usd_bn for pt in points), *iceland])
+        assert year.gdp_usd_bn == pytest.approx(gdp)
         assert year.spending_usd_bn == pytest.approx(math.fsum(pt.spending_usd_bn for pt in points))
-        assert year.share_pct == pytest.approx(
-            math.fsum(pt.spending_usd_bn for pt in points) / math.fsum(pt.gdp_usd_bn for pt in points) * 100
-        )
+        assert year.share_pct == pytest.approx(math.fsum(pt.spending_usd_bn for pt in points) / gdp * 100)
         assert year.allies_at_3_5 == sum(1 for pt in points if pt.share_pct >= 3.5)
         assert year.related_usd_bn == pytest.approx(math.fsum(pt.related_usd_bn for pt in points))
     assert ("USA" in run.members) == (group == "NATO")
+    assert [ally.iso3 for ally, _ in run.gdp_only] == ["ISL"]  # both groups hold Iceland
+    assert all(series.points[0].source == "nato-2026-07" for _, series in run.gdp_only)  # NATO's own total
+
+
+def test_a_group_without_iceland_counts_no_gdp_of_its_own(ds: Dataset) -> None:
+    run = run_scenario(ds, built_in("status-quo", ds), "baltic")
+    assert run.gdp_only == ()
+    for index, year in enumerate(run.years):
+        assert year.gdp_usd_bn == math.fsum(p.years[index].gdp_usd_bn for p in run.member_paths)
 
 
 def test_hague_core_lifts_everyone_below_to_3_5_by_2035(ds: Dataset) -> None:
@@ -92,7 +103,11 @@ def test_hague_2035_plans_the_related_slice_apart(ds: Dataset) -> None:
         assert related[0] == 0 and related[-1] == pytest.approx(1.5)
         steps = [b - a for a, b in pairwise(related)]
         assert all(step == pytest.approx(1.5 / 9) for step in steps)  # linear from 0, 2026 to 2035
-    assert full.years[-1].related_pct == pytest.approx(1.5)
+    last = full.years[-1]
+    armed_gdp = math.fsum(p.years[-1].gdp_usd_bn for p in full.member_paths)
+    assert last.related_usd_bn / armed_gdp * 100 == pytest.approx(1.5)
+    # Over NATO's GDP, Iceland's included, the slice is a hair under 1.5%: Iceland plans none.
+    assert 1.49 < last.related_pct < 1.5
     assert full.years[-1].cumulative_related_usd_bn == pytest.approx(
         math.fsum(y.related_usd_bn for y in full.years[1:])
     )

@@ -325,6 +325,13 @@ class GroupPathYear(NamedTuple):
     """Σ over the members below their target of what lifting each to it would cost, no offsetting."""
     assumed_gdp: bool
     """Whether any member's GDP this year is extended beyond the dataset's projections."""
+    planned_gdp_bn: float
+    """ΣGDP of the members with a path: `gdp_bn` less a member's without armed forces (Iceland)."""
+
+    @property
+    def target_pct(self) -> float:
+        """The members' targets weighted by their GDP (the target itself when it is one share)."""
+        return self.target_bn / self.planned_gdp_bn * 100
 
     @property
     def share_pct(self) -> float:
@@ -351,6 +358,17 @@ class GroupPathLine(NamedTuple):
         return self.years[-1].cumulative_extra_bn
 
 
+class GdpOnly(NamedTuple):
+    """A group member without armed forces (Iceland): no path and no spending, but its GDP counts in the
+    group's, as in NATO's totals."""
+
+    ally: Ally
+    gdp: GdpSeries
+    rates: tuple[Conversion, ...]
+    gdp_bn: tuple[float, ...]
+    """Each year's GDP in the path's currency."""
+
+
 class GroupPath(NamedTuple):
     group: "GroupSpec"
     from_year: int
@@ -361,8 +379,9 @@ class GroupPath(NamedTuple):
     paths: tuple[DefencePath, ...]
     """Each member's own path (members with armed forces), in the group's order."""
     excluded: tuple[tuple[str, str], ...]
-    """(ISO3, why) for the members left out of every year: no armed forces."""
+    """(ISO3, why) for the members without a path: no armed forces (their GDP is in `gdp_only`)."""
     lines: tuple[GroupPathLine, ...]
+    gdp_only: tuple[GdpOnly, ...] = ()
 
     @property
     def money(self) -> str:
@@ -397,7 +416,7 @@ def group_path(
     """A group's path: each member's own `defence_path` to the target (a rise `+1.5` from its own start
     share), all from one start year, summed year by year over the members of that year (an ally counts
     from its accession year, as NATO's aggregates do). Members without armed forces (Iceland) are left
-    out, as NATO leaves them out of its totals. The group's share is Σspending / ΣGDP."""
+    out of the spending but their GDP counts, as in NATO's totals. The group's share is Σspending / ΣGDP."""
     by_iso3 = {a.iso3: a for a in dataset.allies}
     allies = [by_iso3[m] for m in group.members if m in by_iso3]
     start = from_year if from_year is not None else group_start_year(group.name, allies)
@@ -412,7 +431,12 @@ def group_path(
         for a in allies
         if a.has_armed_forces
     )
-    codes = {p.money for p in paths}
+    gdp_only = tuple(
+        _gdp_only(dataset, a, start, paths[0].by_year, growth_pct, currency)
+        for a in allies
+        if not a.has_armed_forces
+    )
+    codes = {p.money for p in paths} | {unit(list(g.rates), currency) for g in gdp_only}
     if len(codes) > 1:
         raise UsageError(
             f"group {group.name!r}: its members' national currencies ({', '.join(sorted(codes))}) cannot be "
@@ -421,13 +445,32 @@ def group_path(
         )
     first = paths[0]
     lines = tuple(
-        _group_line(line.name, [p.lines[index] for p in paths], [p.ally for p in paths])
+        _group_line(line.name, [p.lines[index] for p in paths], [p.ally for p in paths], gdp_only)
         for index, line in enumerate(first.lines)
     )
-    return GroupPath(group, start, first.by_year, shape, baseline, currency, paths, excluded, lines)
+    return GroupPath(group, start, first.by_year, shape, baseline, currency, paths, excluded, lines, gdp_only)
 
 
-def _group_line(name: str, lines: Sequence[PathLine], allies: Sequence[Ally]) -> GroupPathLine:
+def _gdp_only(
+    dataset: Dataset, ally: Ally, start: int, end: int, growth_pct: float | None, currency: Currency
+) -> GdpOnly:
+    """A member without armed forces: its GDP each year, in the path's currency."""
+    gdp = gdp_series(ally, start, end, growth_pct, dataset)
+    rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
+    known = [rate for rate in rates if rate is not None]
+    if len(known) != len(rates):
+        code = ally.currency if currency is Currency.LCU else currency.value
+        raise SpendcalcError(
+            f"{ally.name}: no rate for {code} in every year of the path: its GDP, which counts in the "
+            "group's, is n/a in that currency (use --currency USD)"
+        )
+    values = tuple(p.usd_bn * rate.per_usd for p, rate in zip(gdp.points, known, strict=True))
+    return GdpOnly(ally, gdp, tuple(known), values)
+
+
+def _group_line(
+    name: str, lines: Sequence[PathLine], allies: Sequence[Ally], gdp_only: Sequence[GdpOnly] = ()
+) -> GroupPathLine:
     years = []
     cumulative = 0.0
     for index, first in enumerate(lines[0].years):
@@ -438,18 +481,22 @@ def _group_line(name: str, lines: Sequence[PathLine], allies: Sequence[Ally]) ->
         baseline = math.fsum(p.baseline_bn for p in points)
         extra = math.fsum(p.extra_bn for p in points)
         cumulative += extra
+        gdp_members = [g for g in gdp_only if g.ally.joined <= first.year]
+        planned_gdp = [p.gdp_bn for p in points]
         years.append(
             GroupPathYear(
                 first.year,
                 tuple(a.iso3 for a, _ in counted),
-                math.fsum(p.gdp_bn for p in points),
+                math.fsum([*planned_gdp, *(g.gdp_bn[index] for g in gdp_members)]),
                 spending,
                 baseline,
                 extra,
                 cumulative,
                 math.fsum(targets),
                 math.fsum(max(0.0, t - p.spending_bn) for t, p in zip(targets, points, strict=True)),
-                any(p.gdp.kind == "assumed" for p in points),
+                any(p.gdp.kind == "assumed" for p in points)
+                or any(g.gdp.points[index].kind == "assumed" for g in gdp_members),
+                math.fsum(planned_gdp),
             )
         )
     return GroupPathLine(name, tuple(years))

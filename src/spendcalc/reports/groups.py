@@ -15,8 +15,10 @@ MEMBERSHIP_NOTE = (
     "with no armed forces, adds its GDP but no spending, as in NATO's totals."
 )
 PATH_MEMBERSHIP_NOTE = (
-    "A group counts a member in a year only once it has joined NATO (Finland 2023, Sweden 2024); Iceland, "
-    "with no armed forces, has no path and is left out of a group's path (NATO's totals count its GDP)."
+    "A group counts a member in a year only once it has joined NATO (Finland 2023, Sweden 2024). Iceland, "
+    "with no armed forces, has no path, no spending and no target, but its GDP counts in the group's GDP "
+    "and share, as in NATO's totals: a group with Iceland stays a little below a target its other members "
+    "all meet, and its net gap and shortfall are to those members' targets."
 )
 
 

@@ -283,7 +283,7 @@ def group_path_fields(paths: Sequence[GroupPath]) -> Table[GroupPathItem]:
             Field("group", lambda i: i.path.group.name, "Group"),
             Field("group_id", lambda i: None if i.path.group.user_defined else i.path.group.id),
             Field("line", lambda i: i.line.name, "Line"),
-            Field("target_pct", lambda i: i.point.target_bn / i.point.gdp_bn * 100, kind=Kind.PCT),
+            Field("target_pct", lambda i: i.point.target_pct, kind=Kind.PCT),
             Field("by_year", lambda i: i.path.by_year, kind=Kind.INT),
             Field("year", lambda i: i.point.year, "Year", Kind.INT),
             Field("members", lambda i: " ".join(i.point.members)),
@@ -369,13 +369,18 @@ def group_path_report(
         if joined:
             listed = ", ".join(f"{m.ally.name} ({m.ally.joined})" for m in joined)
             notes.append(f"{p.group.name}: counted only from the year each joined NATO: {listed}.")
-        notes += [f"{p.group.name}: {names.get(iso3, iso3)}: {why}; left out." for iso3, why in p.excluded]
+        notes += [
+            f"{p.group.name}: {names.get(iso3, iso3)}: {why}; GDP counted, no path."
+            for iso3, why in p.excluded
+        ]
     if any(y.assumed_gdp for p in paths for line in p.lines for y in line.years):
         notes.append(f"{ASSUMED_GDP_NOTE} In a group, a = some member's GDP that year is assumed.")
     sources = [
         *(s.source if (s := m.lines[0].start) else None for p in paths for m in p.paths),
         *(pt.source for p in paths for m in p.paths for pt in m.gdp.points),
         *(y.rate.source for p in paths for m in p.paths for y in m.lines[0].years),
+        *(pt.source for p in paths for g in p.gdp_only for pt in g.gdp.points),
+        *(rate.source for p in paths for g in p.gdp_only for rate in g.rates),
     ]
     notes += source_notes(dataset, sources)
     notes.append(money_note(dataset))
@@ -409,7 +414,10 @@ def group_path_report(
                     "members": list(p.group.members),
                     "excluded": [iso3 for iso3, _ in p.excluded],
                     "source": p.group.url,
-                    "gdp_growth_pct_after_data": {m.ally.iso3: m.gdp.growth_pct for m in p.paths},
+                    "gdp_growth_pct_after_data": {
+                        **{m.ally.iso3: m.gdp.growth_pct for m in p.paths},
+                        **{g.ally.iso3: g.gdp.growth_pct for g in p.gdp_only},
+                    },
                 }
                 for p in paths
             ],

@@ -80,7 +80,9 @@ def group_rows(run: ScenarioRun) -> tuple[Row, ...]:
     rows = []
     for index, y in enumerate(run.years):
         gdp_sources = dict.fromkeys(
-            p.years[index].gdp.source or "assumed" for p in paths if p.ally.joined <= y.year
+            series.points[index].source or "assumed"
+            for ally, series in run.gdp_series
+            if ally.joined <= y.year
         )
         usd = run.currency is Currency.USD
         rows.append(
@@ -250,9 +252,15 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
     last = run.years[-1]
     notes.append(
         f"{run.group.name}: {last.allies_counted} allies in {run.horizon}, counted from the year each "
-        "joined; spending and share are Σspending / ΣGDP over them, at the prices shown. Iceland has no "
-        "armed forces: not counted. (NATO's own aggregate, in compare and share, divides constant-2021 "
-        "sums and counts Iceland's GDP: in the start year it can differ by a few hundredths of a point.)"
+        "joined; spending and share are Σspending / ΣGDP over them, at the prices shown"
+        + (
+            f", {' and '.join(a.name for a, _ in run.gdp_only)}'s GDP counted, as in NATO's totals (no armed "
+            "forces: no spending, not among the allies counted)"
+            if run.gdp_only
+            else ""
+        )
+        + ". (NATO's own aggregate, in compare and share, divides constant-2021 sums: in the start year it "
+        "can differ by a few hundredths of a point.)"
     )
     if any(r.scenario.related is not None for r in runs):
         notes.append(
@@ -289,6 +297,7 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
         [
             *(p.start.source for r in runs for p in r.paths),
             *(pt.source for r in runs for p in r.paths for pt in p.gdp.points),
+            *(pt.source for r in runs for _, series in r.gdp_only for pt in series.points),
             *(pt.rate.source for r in runs for p in r.member_paths for pt in p.years if pt.rate),
         ],
     )
@@ -311,7 +320,9 @@ def _metadata(dataset: Dataset, runs: Sequence[ScenarioRun], generated: datetime
         ],
         "group": {"name": run.group.name, "members": list(run.members)},
         "gdp_assumptions": {
-            p.ally.iso3: p.gdp.growth_basis for p in run.member_paths if p.gdp.growth_basis is not None
+            ally.iso3: series.growth_basis
+            for ally, series in run.gdp_series
+            if series.growth_basis is not None
         },
         "start_year": run.start_year,
         "horizon": run.horizon,
@@ -494,7 +505,8 @@ def show_report(dataset: Dataset, scenario: Scenario, start_year: int) -> Report
     named = dict(scenario.rules)
     for ally in dataset.allies:
         if not ally.has_armed_forces:
-            rows.append(ShowRow(ally.iso3, ally.name, "n/a: no armed forces, not counted", "", False))
+            not_planned = "n/a: no armed forces (its GDP counts in a group's)"
+            rows.append(ShowRow(ally.iso3, ally.name, not_planned, "", False))
             continue
         rule = scenario.rule_for(ally)
         used = "; ".join(

@@ -117,6 +117,9 @@ class ScenarioRun(NamedTuple):
     paths: tuple[AllyPath, ...]
     """One per ally with armed forces, whatever the group."""
     years: tuple[GroupYear, ...]
+    gdp_only: tuple[tuple[Ally, GdpSeries], ...] = ()
+    """The group's members without armed forces (Iceland) and their GDP: counted in the group's GDP,
+    as in NATO's totals, never in its spending."""
 
     @property
     def member_paths(self) -> tuple[AllyPath, ...]:
@@ -125,6 +128,11 @@ class ScenarioRun(NamedTuple):
     @property
     def assumed_gdp(self) -> bool:
         return any(y.assumed_gdp for y in self.years)
+
+    @property
+    def gdp_series(self) -> tuple[tuple[Ally, GdpSeries], ...]:
+        """Every member's GDP series: the allies with armed forces, then those without (Iceland)."""
+        return (*((p.ally, p.gdp) for p in self.member_paths), *self.gdp_only)
 
 
 def resolve_group(dataset: Dataset, scenario: Scenario, group: str) -> GroupSpec:
@@ -170,6 +178,16 @@ def run_scenario(
     in_group = [p for p in paths if p.ally.iso3 in members]
     if not in_group:
         raise SpendcalcError(f"group {spec.name!r} has no ally with armed forces")
+    # Members without armed forces (Iceland) add their GDP to the group's, as NATO's totals count it.
+    gdp_only = tuple(
+        (ally, _series(dataset, ally, start, end, Currency.USD)[0])
+        for ally in dataset.allies
+        if not ally.has_armed_forces and ally.iso3 in members
+    )
+    gdp_only_by_year = [
+        [series.points[index] for ally, series in gdp_only if ally.joined <= start + index]
+        for index in range(end - start + 1)
+    ]
     usa = next((p for p in paths if p.ally.iso3 == "USA"), None)
     years = []
     cumulative = cumulative_related = 0.0
@@ -197,7 +215,7 @@ def run_scenario(
         if money is not None:
             cumulative_money = money.cumulative_extra_bn
         shares = list(map(_SHARE, points))
-        gdps = list(map(_GDP, points))
+        gdps = [*map(_GDP, points), *gdp_only_by_year[index]]
         years.append(
             GroupYear(
                 year,
@@ -217,7 +235,15 @@ def run_scenario(
             )
         )
     return ScenarioRun(
-        scenario, spec, tuple(p.ally.iso3 for p in in_group), start, end, currency, paths, tuple(years)
+        scenario,
+        spec,
+        tuple(p.ally.iso3 for p in in_group),
+        start,
+        end,
+        currency,
+        paths,
+        tuple(years),
+        gdp_only,
     )
 
 
