@@ -5,14 +5,70 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidatorFunctionWrapHandler
+    from pydantic_core import CoreSchema
 
 SCHEMA_VERSION = 2
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
 SourceId = Annotated[str, Field(min_length=1)]
+
+
+class ParsedJson:
+    """The validation context of a document that data.load parsed with json.loads, validated in strict
+    Python mode as pydantic's strict JSON mode would have validated its text: its arrays arrive as tuples
+    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser."""
+
+
+PARSED_JSON = ParsedJson()
+
+
+class _JsonDate:
+    """A date read from text as pydantic's JSON mode reads it (strict or lax as validation is), also from a
+    json.loads document in the ParsedJson context, where strict Python mode would refuse any text."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        schema = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=schema,
+            python_schema=core_schema.with_info_wrap_validator_function(_date_from_json, schema),
+            serialization=schema.get("serialization"),
+        )
+
+
+def _date_from_json(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    if not (isinstance(value, str) and isinstance(info.context, ParsedJson)):
+        return handler(value)
+    import json
+
+    from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
+
+    try:
+        return _date_adapter().validate_json(json.dumps(value), strict=True)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        raise PydanticCustomError(detail["type"], detail["msg"]) from None
+
+
+@cache
+def _date_adapter() -> TypeAdapter[date]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(date)
+
+
+Day = Annotated[date, _JsonDate]
+"""A date; in a data file, text as YYYY-MM-DD (see ParsedJson)."""
 
 
 MAX_TEXT = 2000
@@ -59,7 +115,7 @@ class Source(Record):
     id: SourceId
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    published: date
+    published: Day
     url: str | None = None
     note: str | None = None
 
@@ -73,7 +129,7 @@ class Target(Record):
     defence_expenditure: a share of defence spending (the 20% equipment guideline).
     related_spending: a share of GDP for defence-related spending, which NATO does not measure yet."""
     by_year: Year
-    agreed: date
+    agreed: Day
     scope: str
     note: str | None = None
     url: str | None = None
@@ -86,7 +142,7 @@ class Edition(Record):
     """Also the id of the publication in `sources`, with the same title, publisher and date."""
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    published: date
+    published: Day
     basis: Literal["core defence", "total defence expenditure"]
     """What the shares measure: core defence (The Hague's 3.5% core) or total defence expenditure."""
     first_year: Year
