@@ -125,6 +125,9 @@ def test_every_one_change_of_a_dataset_is_treated_as_with_two_parses(
         '"\\udc00 x"',
         '"\\ud83d\\ude00"',  # a pair: an emoji, fine
         '"\\\\ud800"',  # an escaped backslash, then text
+        '"\\\\ud83d\\ude00"',  # text, then a lone surrogate
+        '"\\\\\\ud83d\\ude00"',  # a backslash, then a pair
+        '"\\ude00\\ud83d"',  # a pair the wrong way round
         '"a\\u0000b"',
         "1e400",
         "-1e400",
@@ -142,16 +145,20 @@ def test_json_edge_values_are_treated_as_with_two_parses(
     assert _outcome(loader.parse_dataset, raw) == _outcome(_two_parses, raw)
 
 
-def test_a_file_is_parsed_once(write_dataset: Any, tiny_dataset_dict: dict[str, Any]) -> None:
-    """json.loads once, and pydantic's JSON parser never (it validates the parsed document)."""
-    path: Path = write_dataset(tiny_dataset_dict)
+def test_a_file_is_parsed_once(tmp_path: Path, tiny_dataset_dict: dict[str, Any]) -> None:
+    """json.loads once, and pydantic's JSON parser never (it validates the parsed document); also with
+    escaped characters beyond the BMP (surrogate pairs), as json.dumps writes them by default."""
+    tiny_dataset_dict["allies"][0]["name"] = "Alphaland \U0001f600"
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(tiny_dataset_dict), encoding="ascii")
+    assert "\\ud83d\\ude00" in path.read_text(encoding="ascii")
     with (
         mock.patch("spendcalc.data.load.json.loads", wraps=json.loads) as loads,
         mock.patch.object(Dataset, "model_validate_json", side_effect=AssertionError("a second parse")),
     ):
         dataset = loader.load_dataset(path)
     assert loads.call_count == 1
-    assert dataset.allies[0].iso3 == "ALP"
+    assert dataset.allies[0].name == "Alphaland \U0001f600"
     assert dataset == _two_parses(path.read_bytes(), "x")
 
 

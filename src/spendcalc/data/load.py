@@ -204,16 +204,20 @@ def decode(raw: bytes, name: str) -> str:
         raise SpendcalcError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|([dD][89a-fA-F]))"
+)
+"""An escape of a surrogate in JSON text (after an even number of backslashes): a pair, or (group 1) a
+lone one."""
 
 
 def parse_json(text: str, name: str) -> Any:
     """The file's one parse: strict JSON (no duplicate key at any depth, no NaN or Infinity), its objects
     dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson).
 
-    A text with an escaped surrogate (\\uD800 to \\uDFFF) is the one exception: json.loads lets a lone
-    one through, which pydantic's JSON parser refuses; such a text is validated from the text as before
-    (see validate_document), after this check for duplicate keys."""
+    A text with an escaped lone surrogate (\\uD800 to \\uDFFF not in a pair) is the one exception:
+    json.loads lets it through, where pydantic's JSON parser refuses it; such a text is validated from
+    the text as before (see validate_document), after this check for duplicate keys."""
     try:
         document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
@@ -226,7 +230,7 @@ def parse_json(text: str, name: str) -> Any:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
     except ValueError as error:  # an integer of more digits than Python converts
         raise SpendcalcError(f"{name}: not valid JSON: {error}") from None
-    if _ESCAPED_SURROGATE.search(text):
+    if "\\u" in text and any(match.group(1) for match in _SURROGATE_ESCAPE.finditer(text)):
         return _Text(text)
     return document
 
