@@ -19,7 +19,7 @@ import pytest
 from pydantic import ValidationError
 
 from spendcalc.data import load as loader
-from spendcalc.data.schema import Dataset
+from spendcalc.data.schema import Dataset, Gdp, Population
 from spendcalc.errors import SpendcalcError
 
 Outcome = tuple[str, Any]
@@ -176,3 +176,64 @@ def test_nesting_deeper_than_pydantics_parser_allows_is_refused_by_the_schema(
         "refused",
         ("x.json: invalid dataset (1 problem(s))", ("allies[0].name: Input should be a valid string",)),
     )
+
+
+# --- memory: what a loaded dataset shares, and the document it lets go ---------------------------------
+
+
+def _records(dataset: Dataset) -> list[Any]:
+    return [
+        model
+        for ally in dataset.allies
+        for record in ally.years.values()
+        for model in (record, *record.shares, record.gdp, record.population)
+        if model is not None
+    ]
+
+
+def test_records_share_their_sets_of_fields_and_texts(
+    write_dataset: Any, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    records = _records(dataset)
+    assert len(records) > 10
+    sets = {id(model.model_fields_set) for model in records}
+    assert len(sets) <= len({(type(m), frozenset(m.model_fields_set)) for m in records}) < len(records) / 2
+    sources = [model.source for model in records if isinstance(model, (Gdp, Population))]
+    assert len(sources) > 3
+    assert len({id(text) for text in sources}) == len(set(sources))  # one string per distinct text
+    years = [year for ally in dataset.allies for year in ally.years]
+    assert len({id(year) for year in years}) == len(set(years))
+    # The same sets of fields as validation from the text gives (model_dump's exclude_unset reads them).
+    reference = Dataset.model_validate_json(json.dumps(tiny_dataset_dict), strict=True)
+    assert [m.model_fields_set for m in records] == [m.model_fields_set for m in _records(reference)]
+    assert dataset.model_dump_json(exclude_unset=True) == reference.model_dump_json(exclude_unset=True)
+
+
+def test_a_copy_of_a_record_does_not_change_the_shared_set(
+    write_dataset: Any, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    share = dataset.allies[0].years[2024].shares[0]
+    before = set(share.model_fields_set)
+    copy_ = share.model_copy(update={"note": "changed"})
+    assert "note" in copy_.model_fields_set
+    assert share.model_fields_set == before
+    assert all(
+        m.model_fields_set == before
+        for m in _records(dataset)
+        if m.model_fields_set is share.model_fields_set
+    )
+
+
+def test_the_loader_lets_go_of_the_years_it_validated_but_not_of_a_callers(
+    tiny_dataset_dict: dict[str, Any],
+) -> None:
+    from spendcalc.data.records import PARSED_JSON
+
+    document = json.loads(json.dumps(tiny_dataset_dict), object_pairs_hook=loader._json_object)
+    Dataset.model_validate(document, strict=True, context=PARSED_JSON)
+    assert all(ally["years"] == {} for ally in document["allies"])  # freed as each ally was validated
+    mine = copy.deepcopy(tiny_dataset_dict)
+    Dataset.model_validate(mine)
+    assert mine == tiny_dataset_dict  # an API caller's own data is left alone

@@ -218,8 +218,11 @@ def parse_json(text: str, name: str) -> Any:
     A text with an escaped lone surrogate (\\uD800 to \\uDFFF not in a pair) is the one exception:
     json.loads lets it through, where pydantic's JSON parser refuses it; such a text is validated from
     the text as before (see validate_document), after this check for duplicate keys."""
+    from spendcalc.collector import collector_paused
+
     try:
-        document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
+        with collector_paused():  # the document's objects, none in a cycle
+            document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -230,7 +233,9 @@ def parse_json(text: str, name: str) -> Any:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
     except ValueError as error:  # an integer of more digits than Python converts
         raise SpendcalcError(f"{name}: not valid JSON: {error}") from None
-    if "\\u" in text and any(match.group(1) for match in _SURROGATE_ESCAPE.finditer(text)):
+    if ("\\ud" in text or "\\uD" in text) and any(
+        match.group(1) for match in _SURROGATE_ESCAPE.finditer(text)
+    ):
         return _Text(text)
     return document
 
@@ -249,8 +254,11 @@ def validate_document(document: Any, name: str) -> Dataset:
     try:
         with collector_paused():  # tens of thousands of records, none in a cycle
             if isinstance(document, _Text):
-                return Dataset.model_validate_json(document, strict=True)
-            return Dataset.model_validate(document, strict=True, context=PARSED_JSON)
+                dataset = Dataset.model_validate_json(document, strict=True)
+            else:
+                dataset = Dataset.model_validate(document, strict=True, context=PARSED_JSON)
+            _share_field_sets(dataset)
+            return dataset
     except ValidationError as error:
         if any(
             e["loc"] == ("schema_version",) and type(e.get("input")) is int and e.get("input") == 1
@@ -275,6 +283,37 @@ def _in_json_terms(item: ErrorDetails) -> ErrorDetails:
         error["ctx"] = item["ctx"]
     worded = CoreError.from_exception_data("Dataset", [error], input_type="json").errors()[0]
     return {**item, "msg": worded["msg"]}
+
+
+def _share_field_sets(dataset: Dataset) -> None:
+    """The records of an ally's years (tens of thousands in a large dataset) given one shared set of the
+    fields set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes:
+    about a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
+    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen."""
+    first: dict[tuple[type, int], set[str]] = {}  # the first set seen of a model and size
+    others: dict[frozenset[str], set[str]] = {}  # sets of the same model and size that differ from it
+    attribute = "__pydantic_fields_set__"
+    set_attribute = object.__setattr__
+    for ally in dataset.allies:
+        for record in ally.years.values():
+            fields = record.__dict__
+            for model in (
+                record,
+                *record.shares,
+                *[fields[part] for part in _PARTS if fields[part] is not None],
+            ):
+                own = model.__pydantic_fields_set__
+                key = (model.__class__, len(own))
+                one = first.get(key)
+                if one is None:
+                    first[key] = own
+                    continue
+                if one != own:
+                    one = others.setdefault(frozenset(own), own)
+                set_attribute(model, attribute, one)
+
+
+_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 class _JsonContentError(ValueError):

@@ -88,6 +88,24 @@ named rather than every field ('*'), whose check of each number was most of vali
 dataset. tests/test_scale.py holds this list to the records' fields of text."""
 
 
+def _check_text(text: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
+    found = _UNPRINTABLE.search(text)
+    if found:
+        raise ValueError(
+            f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
+            f"{found.start()}: datasets must hold printable text only"
+        )
+
+
+_CHECKED: dict[str, str] = {}
+"""Short texts found printable, each kept once (see Record._printable_text); at most _CHECKED_COUNT of
+at most _CHECKED_LENGTH characters, then forgotten all at once."""
+_CHECKED_LENGTH = 64
+_CHECKED_COUNT = 16_384
+
+
 class Record(BaseModel):
     # Validators are built on first validation, not at import: the bundled dataset, checked when it is
     # built and by the tests, is assembled without them (loader.assemble_trusted), which halves start-up.
@@ -96,18 +114,24 @@ class Record(BaseModel):
     @field_validator(*TEXT_FIELDS, check_fields=False)
     @classmethod
     def _printable_text(cls, value: object) -> object:
-        """Every text of a dataset (which is untrusted input) is printable and of a sane length."""
+        """Every text of a dataset (which is untrusted input) is printable and of a sane length.
+
+        A short text once checked is remembered (_CHECKED): a dataset repeats its ids in every record,
+        and each record then holds the one text rather than a copy of its own (json.loads makes one
+        string per occurrence)."""
+        if isinstance(value, str):
+            known = _CHECKED.get(value)
+            if known is not None:
+                return known
+            _check_text(value)
+            if len(value) <= _CHECKED_LENGTH:
+                if len(_CHECKED) >= _CHECKED_COUNT:
+                    _CHECKED.clear()
+                _CHECKED[value] = value
+            return value
         for text in value if isinstance(value, tuple) else (value,):
-            if not isinstance(text, str):
-                continue
-            if len(text) > MAX_TEXT:
-                raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
-            found = _UNPRINTABLE.search(text)
-            if found:
-                raise ValueError(
-                    f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
-                    f"{found.start()}: datasets must hold printable text only"
-                )
+            if isinstance(text, str):
+                _check_text(text)
         return value
 
 
@@ -330,7 +354,10 @@ def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, la
         raise ValueError(f"{where}: {edition_id!r} does not cover {span}")
 
 
-def _check_year_keys(years: object) -> object:
+def _check_year_keys(years: object, context: object = None) -> object:
+    """Year keys as ints (one int object per year, shared by every record of that year). In the
+    ParsedJson context the document is the loader's own: the mapping given is emptied, so that its records
+    are freed as soon as they are validated, not when the whole dataset is."""
     # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
     if not isinstance(years, dict):
         return years
@@ -338,7 +365,15 @@ def _check_year_keys(years: object) -> object:
         if isinstance(key, str) and not (len(key) == 4 and key.isascii() and key.isdigit()):
             raise ValueError(f"year {key!r} must be written as four digits, e.g. 2024")
     # Validation from here on is past the JSON parser, where strict mode takes only real ints as keys.
-    return {int(key) if isinstance(key, str) else key: value for key, value in years.items()}
+    keyed = {
+        (_YEARS.get(key) or int(key)) if isinstance(key, str) else key: value for key, value in years.items()
+    }
+    if isinstance(context, ParsedJson):
+        years.clear()
+    return keyed
+
+
+_YEARS = {str(year): year for year in range(1900, 2101)}
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:

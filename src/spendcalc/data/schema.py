@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from spendcalc.data.records import (
     MAX_TEXT,
@@ -79,8 +79,8 @@ class Ally(Record):
 
     @field_validator("years", mode="before")
     @classmethod
-    def _plain_year_keys(cls, years: object) -> object:
-        return _check_year_keys(years)
+    def _plain_year_keys(cls, years: object, info: ValidationInfo) -> object:
+        return _check_year_keys(years, info.context)
 
     @model_validator(mode="after")
     def _no_share_without_armed_forces(self) -> Ally:
@@ -152,8 +152,8 @@ class Dataset(Record):
 
     @field_validator("eur_per_usd", mode="before")
     @classmethod
-    def _plain_year_keys(cls, years: object) -> object:
-        return _check_year_keys(years)
+    def _plain_year_keys(cls, years: object, info: ValidationInfo) -> object:
+        return _check_year_keys(years, info.context)
 
     pledges: tuple[Pledge, ...] = ()
     plans: tuple[Plan, ...] = ()
