@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,33 @@ def test_the_loader_lets_go_of_the_years_it_validated_but_not_of_a_callers(
     mine = copy.deepcopy(tiny_dataset_dict)
     Dataset.model_validate(mine)
     assert mine == tiny_dataset_dict  # an API caller's own data is left alone
+
+
+# --- reading: no buffer the size of the limit ------------------------------------------------------------
+
+
+def test_a_file_is_read_at_its_size_and_on_to_the_limit_if_it_grew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.json"
+    path.write_bytes(b"x" * 100)
+    assert loader.read_capped(path, 1000, "data file") == b"x" * 100
+    assert loader.read_capped(path, 100, "data file") == b"x" * 100
+    assert loader.read_capped(path, 99, "data file") == b"x" * 100  # limit + 1: the caller refuses it
+    real_fstat = os.fstat
+    reading = [-1]
+
+    class Stat:
+        st_size = 10  # as if it grew after fstat, or a pipe's 0
+
+    monkeypatch.setattr(os, "fstat", lambda fd: Stat() if fd == reading[0] else real_fstat(fd))
+    real_open = Path.open
+
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(self, *args, **kwargs)
+        reading[0] = handle.fileno()
+        return handle
+
+    monkeypatch.setattr(Path, "open", open_)
+    assert loader.read_capped(path, 1000, "data file") == b"x" * 100
+    assert loader.read_capped(path, 50, "data file") == b"x" * 51

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +38,12 @@ def read_capped(path: Path, limit: int, kind: str) -> bytes:
     larger one without reading it all; a missing, unreadable or directory path is one clear line."""
     try:
         with path.open("rb") as handle:
-            return handle.read(limit + 1)
+            # Not read(limit + 1) alone: that sets aside the whole limit (40 MB for a dataset) first.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, limit) + 1)
+            if len(raw) > size:  # not a regular file, or one that grew: on to the limit
+                raw += handle.read(limit + 1 - len(raw))
+            return raw
     except FileNotFoundError:
         raise SpendcalcError(f"{path}: no such {kind}") from None
     except IsADirectoryError:
@@ -254,11 +260,8 @@ def validate_document(document: Any, name: str) -> Dataset:
     try:
         with collector_paused():  # tens of thousands of records, none in a cycle
             if isinstance(document, _Text):
-                dataset = Dataset.model_validate_json(document, strict=True)
-            else:
-                dataset = Dataset.model_validate(document, strict=True, context=PARSED_JSON)
-            _share_field_sets(dataset)
-            return dataset
+                return Dataset.model_validate_json(document, strict=True)
+            return Dataset.model_validate(document, strict=True, context=PARSED_JSON)
     except ValidationError as error:
         if any(
             e["loc"] == ("schema_version",) and type(e.get("input")) is int and e.get("input") == 1
@@ -283,37 +286,6 @@ def _in_json_terms(item: ErrorDetails) -> ErrorDetails:
         error["ctx"] = item["ctx"]
     worded = CoreError.from_exception_data("Dataset", [error], input_type="json").errors()[0]
     return {**item, "msg": worded["msg"]}
-
-
-def _share_field_sets(dataset: Dataset) -> None:
-    """The records of an ally's years (tens of thousands in a large dataset) given one shared set of the
-    fields set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes:
-    about a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
-    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen."""
-    first: dict[tuple[type, int], set[str]] = {}  # the first set seen of a model and size
-    others: dict[frozenset[str], set[str]] = {}  # sets of the same model and size that differ from it
-    attribute = "__pydantic_fields_set__"
-    set_attribute = object.__setattr__
-    for ally in dataset.allies:
-        for record in ally.years.values():
-            fields = record.__dict__
-            for model in (
-                record,
-                *record.shares,
-                *[fields[part] for part in _PARTS if fields[part] is not None],
-            ):
-                own = model.__pydantic_fields_set__
-                key = (model.__class__, len(own))
-                one = first.get(key)
-                if one is None:
-                    first[key] = own
-                    continue
-                if one != own:
-                    one = others.setdefault(frozenset(own), own)
-                set_attribute(model, attribute, one)
-
-
-_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 class _JsonContentError(ValueError):

@@ -4,6 +4,7 @@ groups, and the rules every record follows (strict fields, printable text of a s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -374,6 +375,35 @@ def _check_year_keys(years: object, context: object = None) -> object:
 
 
 _YEARS = {str(year): year for year in range(1900, 2101)}
+
+
+def share_field_sets(records: Iterable[AllyYear]) -> None:
+    """Ally-years and their parts (tens of thousands in a large dataset) given one shared set of the fields
+    set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes: about
+    a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
+    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen. Done as each
+    ally is validated (Ally._shared_field_sets), so that a dataset's records never hold a set each."""
+    first = _FIRST_SETS
+    set_attribute = object.__setattr__
+    for record in records:
+        fields = record.__dict__
+        for model in (record, *record.shares, *[fields[part] for part in _PARTS if fields[part] is not None]):
+            own = model.__pydantic_fields_set__
+            key = (model.__class__, len(own))
+            one = first.get(key)
+            if one is None:
+                first[key] = own
+                continue
+            if one != own:
+                one = _OTHER_SETS.setdefault((model.__class__, frozenset(own)), own)
+            set_attribute(model, "__pydantic_fields_set__", one)
+
+
+_FIRST_SETS: dict[tuple[type, int], set[str]] = {}
+"""The first set of fields seen of a model and size: most records of a model set the same fields."""
+_OTHER_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+"""The others: at most one per subset of a model's fields (a few hundred at most)."""
+_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:

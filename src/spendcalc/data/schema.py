@@ -20,6 +20,7 @@ from spendcalc.data.records import (
     Group,
     Growth,
     NatoTable,
+    ParsedJson,
     Plan,
     Pledge,
     Population,
@@ -33,6 +34,7 @@ from spendcalc.data.records import (
     _check_edition,
     _check_year_keys,
     _reject_duplicates,
+    share_field_sets,
 )
 from spendcalc.errors import SpendcalcError
 
@@ -91,6 +93,12 @@ class Ally(Record):
             for edition in editions:
                 if editions.count(edition) > 1:
                     raise ValueError(f"years.{year}.shares: edition {edition!r} appears twice")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_field_sets(self, info: ValidationInfo) -> Ally:
+        if isinstance(info.context, ParsedJson):
+            share_field_sets(self.years.values())
         return self
 
     @property
