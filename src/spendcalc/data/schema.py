@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from spendcalc.data.records import (
+    _PARTS,
     MAX_TEXT,
     NATO_AGGREGATES,
     SCHEMA_VERSION,
@@ -252,16 +253,19 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("gdp", "gdp_lcu", "growth", "population", "fx"):
-                    part = getattr(record, part_name)
+                fields = record.__dict__  # read as a dict: tens of thousands of records in a large dataset
+                for part_name in _PARTS:
+                    part = fields[part_name]
                     if part is not None and part.source not in known:
                         raise ValueError(
                             f"allies[{index}].years.{year}.{part_name}.source: "
                             f"unknown source id {part.source!r}"
                         )
                 for position, share in enumerate(record.shares):
-                    where = f"allies[{index}].years.{year}.shares[{position}].edition"
-                    _check_edition(editions, share.edition, year, year, where)
+                    of_share = editions.get(share.edition)
+                    if of_share is None or not of_share.first_year <= year <= of_share.last_year:
+                        where = f"allies[{index}].years.{year}.shares[{position}].edition"
+                        _check_edition(editions, share.edition, year, year, where)
         codes = {a.iso3 for a in self.allies} | set(NATO_AGGREGATES)
         for index, table in enumerate(self.nato_tables):
             where = f"nato_tables[{index}]"
