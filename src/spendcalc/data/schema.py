@@ -90,6 +90,8 @@ class Ally(Record):
         if not self.has_armed_forces and any(y.shares for y in self.years.values()):
             raise ValueError("an ally without armed forces cannot have a defence share")
         for year, record in self.years.items():
+            if len(record.shares) < 2:  # most years: one edition's share, or none
+                continue
             editions = [share.edition for share in record.shares]
             for edition in editions:
                 if editions.count(edition) > 1:
