@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -268,3 +269,32 @@ def test_a_file_is_read_at_its_size_and_on_to_the_limit_if_it_grew(
     monkeypatch.setattr(Path, "open", open_)
     assert loader.read_capped(path, 1000, "data file") == b"x" * 100
     assert loader.read_capped(path, 50, "data file") == b"x" * 51
+
+
+def test_an_integer_of_more_digits_than_python_reads_is_refused_cleanly(
+    tmp_path: Path, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    """json.loads raises a plain ValueError past Python's limit on digits (the former loader let it out
+    as a traceback); where Python has no such limit, the schema refuses the number."""
+    text = json.dumps(tiny_dataset_dict).replace('"pct": 1.5,', '"pct": ' + "9" * 5000 + ",", 1)
+    path = tmp_path / "digits.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpendcalcError) as error:
+        loader.load_dataset(path)
+    if hasattr(sys, "get_int_max_str_digits") and sys.get_int_max_str_digits():
+        assert error.value.message.startswith(f"{path}: not valid JSON: Exceeds the limit")
+    else:
+        assert "invalid dataset" in error.value.message
+
+
+def test_the_texts_remembered_are_bounded(
+    monkeypatch: pytest.MonkeyPatch, write_dataset: Any, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    from spendcalc.data import records
+
+    monkeypatch.setattr(records, "_CHECKED", {})
+    monkeypatch.setattr(records, "_CHECKED_COUNT", 3)
+    dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    assert 0 < len(records._CHECKED) <= 3
+    assert dataset == _two_parses(json.dumps(tiny_dataset_dict).encode(), "x")
+    assert all(len(text) <= records._CHECKED_LENGTH for text in records._CHECKED)
