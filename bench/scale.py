@@ -12,13 +12,18 @@ dataset, the result rows being allies x years x targets. The growth exponents ar
 log(API seconds) against log(targets) (500 allies, 12 and 75 years) and against log(years) (500 allies,
 100 and 500 targets).
 
+Loading is timed too: load_dataset() of the bundled data (written compact) and of the 500-ally files, in a
+fresh process after a warm-up (CPU seconds, median of N), with the peak of Python's allocations during it
+(tracemalloc) and the growth of the process's maximum resident set, each as a multiple of the file size.
+
 When pandas is installed, a 9-line pandas script writing the same 500-target tidy CSV of the bundled data
 is timed side by side with `spendcalc export -t 0.01:5:0.01` (alternating runs, whole process).
 
 Targets (printed PASS/FAIL; exits 1 if any fails): exponent <= 1.1 in targets and in years; 500 allies x
 500 targets `export` <= 1.5 s CPU and <= 150 MiB; a 500-target export of the bundled data no slower than
 the pandas script; the API >= 1M result rows/s for the large runs (500 allies x 75 years x 100 targets,
-500 allies x 12 years x 500 targets). `--quick` skips the 75-year command runs and takes one run of each;
+500 allies x 12 years x 500 targets); loading a file of over 1 MB at a peak of at most 5x its size (issue
+12's aim). `--quick` skips the 75-year command runs and takes one run of each;
 `--max-rows N` skips API runs with more result rows (to measure a slow version).
 """
 
@@ -200,6 +205,50 @@ def time_api(path: Path, targets: int) -> tuple[float, int]:
     return best, rows
 
 
+def time_load(path: Path, measure: str) -> float:
+    """One load_dataset(path) after a warm-up (imports, validators built): its CPU seconds ('time'), the
+    peak of Python's allocations during it ('traced', tracemalloc) or the growth of the process's
+    maximum resident set size ('rss'), in bytes."""
+    import gc
+    import resource
+    import tracemalloc
+
+    from spendcalc import load_dataset
+
+    load_dataset(path.with_name("allies-32x12.json"))
+    gc.collect()
+    if measure == "traced":
+        tracemalloc.start()
+        load_dataset(path)
+        return float(tracemalloc.get_traced_memory()[1])
+    if measure == "rss":
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        load_dataset(path)
+        return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+    started = time.process_time()
+    load_dataset(path)
+    return time.process_time() - started
+
+
+def loading(directory: Path, runs: int) -> list[str]:
+    """Loading (one parse of the file, validation) in process, each measure in a fresh child."""
+    print(
+        "\nloading: load_dataset() in a fresh process after a warm-up; memory as a multiple of the file size"
+    )
+    print(f"{'file':<22} {'MB':>6} {'cpu s':>7} {'peak traced':>12} {'max RSS growth':>15}")
+    worst = 0.0
+    for name in ("allies.json", "allies-500x12.json", "allies-500x75.json"):
+        path = directory / name
+        size = path.stat().st_size
+        seconds = statistics.median(float(child_output(["--load", str(path), "time"])) for _ in range(runs))
+        traced = float(child_output(["--load", str(path), "traced"])) / size
+        rss = float(child_output(["--load", str(path), "rss"])) / size
+        if size > 1_000_000:  # a small file's figures are mostly the allocator's granularity
+            worst = max(worst, traced, rss)
+        print(f"{name:<22} {size / 1e6:>6.2f} {seconds:>7.3f} {traced:>11.1f}x {rss:>14.1f}x")
+    return [f"{verdict(worst <= 5)} loading a large file: peak memory {worst:.1f}x the file size (<= 5x)"]
+
+
 def child_output(arguments: list[str]) -> str:
     """Heavy work (generating data, the API runs) is done in a child: Linux counts the RSS a process had
     before exec in its children's peak, so this process stays small to measure the commands fairly."""
@@ -235,9 +284,13 @@ def main() -> int:
     parser.add_argument("--max-rows", type=int, default=None, help="skip API runs with more result rows")
     parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--api", nargs=2, metavar=("PATH", "TARGETS"), help=argparse.SUPPRESS)
+    parser.add_argument("--load", nargs=2, metavar=("PATH", "MEASURE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         print(generate_all(Path(args.generate)))
+        return 0
+    if args.load:
+        print(time_load(Path(args.load[0]), args.load[1]))
         return 0
     if args.api:
         seconds, rows = time_api(Path(args.api[0]), int(args.api[1]))
@@ -295,6 +348,7 @@ def main() -> int:
                     f"{allies:>6} {years:>5} {count:>7} {seconds:>8.3f} {rows:>10} {rows / seconds:>11,.0f}"
                 )
         pandas_lines = pandas_comparison(program, runs, Path(tmp) / "allies.json", year)
+        loading_lines = loading(Path(tmp), runs)
 
     print()
     for years in YEARS:
@@ -330,6 +384,7 @@ def main() -> int:
             f"{rows / seconds:,.0f} rows/s (>= 1,000,000)"
         )
     results += pandas_lines
+    results += loading_lines
     print("\n".join(results))
     return 1 if any(line.startswith("FAIL") for line in results) else 0
 

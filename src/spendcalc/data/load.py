@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from spendcalc.errors import SpendcalcError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
 
     from spendcalc.data.schema import Dataset
 
@@ -36,7 +38,12 @@ def read_capped(path: Path, limit: int, kind: str) -> bytes:
     larger one without reading it all; a missing, unreadable or directory path is one clear line."""
     try:
         with path.open("rb") as handle:
-            return handle.read(limit + 1)
+            # Not read(limit + 1) alone: that sets aside the whole limit (40 MB for a dataset) first.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, limit) + 1)
+            if len(raw) > size:  # not a regular file, or one that grew: on to the limit
+                raw += handle.read(limit + 1 - len(raw))
+            return raw
     except FileNotFoundError:
         raise SpendcalcError(f"{path}: no such {kind}") from None
     except IsADirectoryError:
@@ -55,7 +62,11 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
         raise SpendcalcError(
             f"{path}: data file is larger than the {MAX_DATA_BYTES // (1024 * 1024)} MB limit"
         )
-    return parse_dataset(raw, str(path))
+    text = decode(raw, str(path))
+    del raw  # the file's bytes are not kept while its objects and then its models are made
+    document = parse_json(text, str(path))
+    del text
+    return validate_document(document, str(path))
 
 
 def significant_bytes(raw: bytes) -> int:
@@ -184,23 +195,40 @@ def bundled_bytes() -> bytes:
 
 
 def parse_dataset(raw: bytes, name: str) -> Dataset:
-    from pydantic import ValidationError
+    """Validate a data file's bytes (`name` names it in messages)."""
+    return validate_document(parse_json(decode(raw, name), name), name)
 
-    from spendcalc.collector import collector_paused
-    from spendcalc.data.schema import Dataset
 
+def decode(raw: bytes, name: str) -> str:
     if not raw.strip():
         raise SpendcalcError(f"{name}: data file is empty")
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         raise SpendcalcError(f"{name}: data file starts with a byte-order mark; save it as UTF-8 without BOM")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SpendcalcError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
+_SURROGATE_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|([dD][89a-fA-F]))"
+)
+"""An escape of a surrogate in JSON text (after an even number of backslashes): a pair, or (group 1) a
+lone one."""
+
+
+def parse_json(text: str, name: str) -> Any:
+    """The file's one parse: strict JSON (no duplicate key at any depth, no NaN or Infinity), its objects
+    dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson).
+
+    A text with an escaped lone surrogate (\\uD800 to \\uDFFF not in a pair) is the one exception:
+    json.loads lets it through, where pydantic's JSON parser refuses it; such a text is validated from
+    the text as before (see validate_document), after this check for duplicate keys."""
+    from spendcalc.collector import collector_paused
+
     try:
-        # A check only, which keeps nothing: every object is dropped once its keys are checked, so memory
-        # stays that of the models pydantic builds from the text.
-        json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
+        with collector_paused():  # the document's objects, none in a cycle
+            document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -209,9 +237,31 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         raise SpendcalcError(f"{name}: {error}") from None
     except RecursionError:
         raise SpendcalcError(f"{name}: JSON is nested too deeply") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise SpendcalcError(f"{name}: not valid JSON: {error}") from None
+    if ("\\ud" in text or "\\uD" in text) and any(
+        match.group(1) for match in _SURROGATE_ESCAPE.finditer(text)
+    ):
+        return _Text(text)
+    return document
+
+
+class _Text(str):
+    """A text validated from the text (see parse_json)."""
+
+
+def validate_document(document: Any, name: str) -> Dataset:
+    from pydantic import ValidationError
+
+    from spendcalc.collector import collector_paused
+    from spendcalc.data.records import PARSED_JSON
+    from spendcalc.data.schema import Dataset
+
     try:
         with collector_paused():  # tens of thousands of records, none in a cycle
-            return Dataset.model_validate_json(text, strict=True)
+            if isinstance(document, _Text):
+                return Dataset.model_validate_json(document, strict=True)
+            return Dataset.model_validate(document, strict=True, context=PARSED_JSON)
     except ValidationError as error:
         if any(
             e["loc"] == ("schema_version",) and type(e.get("input")) is int and e.get("input") == 1
@@ -222,18 +272,40 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
                 "version 2: start from `spendcalc dataset`, which writes a version-2 file, and carry your "
                 "changes into it"
             ) from None
-        lines = validation_lines(error)
+        lines = validation_lines(error, parsed_json=not isinstance(document, _Text))
         raise SpendcalcError(f"{name}: invalid dataset ({len(lines)} problem(s))", tuple(lines)) from None
+
+
+def _in_json_terms(item: ErrorDetails) -> ErrorDetails:
+    """The error worded by pydantic as for JSON input: 'an object' for 'a valid dictionary', etc."""
+    from pydantic_core import InitErrorDetails
+    from pydantic_core import ValidationError as CoreError
+
+    error: InitErrorDetails = {"type": item["type"], "loc": item["loc"], "input": item["input"]}
+    if "ctx" in item:
+        error["ctx"] = item["ctx"]
+    worded = CoreError.from_exception_data("Dataset", [error], input_type="json").errors()[0]
+    return {**item, "msg": worded["msg"]}
 
 
 class _JsonContentError(ValueError):
     pass
 
 
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object: a dict, refused if a key is repeated; its arrays made tuples (strict validation
+    takes no list for a tuple). Most objects hold no array: the test for one runs in C."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        _reject_duplicate_keys(pairs)
+    if list in map(type, document.values()):
+        for key, value in pairs:
+            if value.__class__ is list:
+                document[key] = tuple(value)
+    return document
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> None:
-    keys = {key for key, _ in pairs}
-    if len(keys) == len(pairs):
-        return
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen:
@@ -260,10 +332,23 @@ _YEAR_MAPS = ("years", "eur_per_usd")
 _LOCATED = re.compile(r"^[A-Za-z_][\w.\[\]-]*: ")
 
 
-def validation_lines(error: ValidationError) -> list[str]:
-    """One `loc: msg` line per invalid field, e.g. `allies[3].years.2024.share.pct: must be ≤ 100`."""
+_BY_INPUT = frozenset(
+    {"model_type", "dict_type", "dataclass_type", "model_attributes_type", "none_required"}
+    | {"tuple_type", "list_type", "set_type", "frozen_set_type", "iterable_type"}
+)
+"""Errors whose wording names the input's type: in Python terms (a dictionary, a tuple, None) when a
+document json.loads parsed is validated, in JSON's (an object, an array, null) when text is."""
+
+
+def validation_lines(error: ValidationError, parsed_json: bool = False) -> list[str]:
+    """One `loc: msg` line per invalid field, e.g. `allies[3].years.2024.share.pct: must be ≤ 100`.
+
+    `parsed_json`: the error is of a document json.loads made (see parse_json); it is worded as pydantic
+    words it for the JSON text."""
     lines = []
     for item in error.errors(include_url=False):
+        if parsed_json and item["type"] in _BY_INPUT:
+            item = _in_json_terms(item)
         location = ""
         previous: object = None
         for part in item["loc"]:

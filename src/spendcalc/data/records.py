@@ -4,15 +4,72 @@ groups, and the rules every record follows (strict fields, printable text of a s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidatorFunctionWrapHandler
+    from pydantic_core import CoreSchema
 
 SCHEMA_VERSION = 2
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
 SourceId = Annotated[str, Field(min_length=1)]
+
+
+class ParsedJson:
+    """The validation context of a document that data.load parsed with json.loads, validated in strict
+    Python mode as pydantic's strict JSON mode would have validated its text: its arrays arrive as tuples
+    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser."""
+
+
+PARSED_JSON = ParsedJson()
+
+
+class _JsonDate:
+    """A date read from text as pydantic's JSON mode reads it (strict or lax as validation is), also from a
+    json.loads document in the ParsedJson context, where strict Python mode would refuse any text."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        schema = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=schema,
+            python_schema=core_schema.with_info_wrap_validator_function(_date_from_json, schema),
+            serialization=schema.get("serialization"),
+        )
+
+
+def _date_from_json(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    if not (isinstance(value, str) and isinstance(info.context, ParsedJson)):
+        return handler(value)
+    import json
+
+    from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
+
+    try:
+        return _date_adapter().validate_json(json.dumps(value), strict=True)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        raise PydanticCustomError(detail["type"], detail["msg"]) from None
+
+
+@cache
+def _date_adapter() -> TypeAdapter[date]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(date)
+
+
+Day = Annotated[date, _JsonDate]
+"""A date; in a data file, text as YYYY-MM-DD (see ParsedJson)."""
 
 
 MAX_TEXT = 2000
@@ -32,6 +89,24 @@ named rather than every field ('*'), whose check of each number was most of vali
 dataset. tests/test_scale.py holds this list to the records' fields of text."""
 
 
+def _check_text(text: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
+    found = _UNPRINTABLE.search(text)
+    if found:
+        raise ValueError(
+            f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
+            f"{found.start()}: datasets must hold printable text only"
+        )
+
+
+_CHECKED: dict[str, str] = {}
+"""Short texts found printable, each kept once (see Record._printable_text); at most _CHECKED_COUNT of
+at most _CHECKED_LENGTH characters, then forgotten all at once."""
+_CHECKED_LENGTH = 64
+_CHECKED_COUNT = 16_384
+
+
 class Record(BaseModel):
     # Validators are built on first validation, not at import: the bundled dataset, checked when it is
     # built and by the tests, is assembled without them (loader.assemble_trusted), which halves start-up.
@@ -40,18 +115,24 @@ class Record(BaseModel):
     @field_validator(*TEXT_FIELDS, check_fields=False)
     @classmethod
     def _printable_text(cls, value: object) -> object:
-        """Every text of a dataset (which is untrusted input) is printable and of a sane length."""
+        """Every text of a dataset (which is untrusted input) is printable and of a sane length.
+
+        A short text once checked is remembered (_CHECKED): a dataset repeats its ids in every record,
+        and each record then holds the one text rather than a copy of its own (json.loads makes one
+        string per occurrence)."""
+        if isinstance(value, str):
+            known = _CHECKED.get(value)
+            if known is not None:
+                return known
+            _check_text(value)
+            if len(value) <= _CHECKED_LENGTH:
+                if len(_CHECKED) >= _CHECKED_COUNT:
+                    _CHECKED.clear()
+                _CHECKED[value] = value
+            return value
         for text in value if isinstance(value, tuple) else (value,):
-            if not isinstance(text, str):
-                continue
-            if len(text) > MAX_TEXT:
-                raise ValueError(f"text of {len(text):,} characters; at most {MAX_TEXT:,}")
-            found = _UNPRINTABLE.search(text)
-            if found:
-                raise ValueError(
-                    f"text holds a control or bidi character (U+{ord(found.group()):04X}) at position "
-                    f"{found.start()}: datasets must hold printable text only"
-                )
+            if isinstance(text, str):
+                _check_text(text)
         return value
 
 
@@ -59,7 +140,7 @@ class Source(Record):
     id: SourceId
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    published: date
+    published: Day
     url: str | None = None
     note: str | None = None
 
@@ -73,7 +154,7 @@ class Target(Record):
     defence_expenditure: a share of defence spending (the 20% equipment guideline).
     related_spending: a share of GDP for defence-related spending, which NATO does not measure yet."""
     by_year: Year
-    agreed: date
+    agreed: Day
     scope: str
     note: str | None = None
     url: str | None = None
@@ -86,7 +167,7 @@ class Edition(Record):
     """Also the id of the publication in `sources`, with the same title, publisher and date."""
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    published: date
+    published: Day
     basis: Literal["core defence", "total defence expenditure"]
     """What the shares measure: core defence (The Hague's 3.5% core) or total defence expenditure."""
     first_year: Year
@@ -274,7 +355,10 @@ def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, la
         raise ValueError(f"{where}: {edition_id!r} does not cover {span}")
 
 
-def _check_year_keys(years: object) -> object:
+def _check_year_keys(years: object, context: object = None) -> object:
+    """Year keys as ints (one int object per year, shared by every record of that year). In the
+    ParsedJson context the document is the loader's own: the mapping given is emptied, so that its records
+    are freed as soon as they are validated, not when the whole dataset is."""
     # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
     if not isinstance(years, dict):
         return years
@@ -282,7 +366,44 @@ def _check_year_keys(years: object) -> object:
         if isinstance(key, str) and not (len(key) == 4 and key.isascii() and key.isdigit()):
             raise ValueError(f"year {key!r} must be written as four digits, e.g. 2024")
     # Validation from here on is past the JSON parser, where strict mode takes only real ints as keys.
-    return {int(key) if isinstance(key, str) else key: value for key, value in years.items()}
+    keyed = {
+        (_YEARS.get(key) or int(key)) if isinstance(key, str) else key: value for key, value in years.items()
+    }
+    if isinstance(context, ParsedJson):
+        years.clear()
+    return keyed
+
+
+_YEARS = {str(year): year for year in range(1900, 2101)}
+
+
+def share_field_sets(records: Iterable[AllyYear]) -> None:
+    """Ally-years and their parts (tens of thousands in a large dataset) given one shared set of the fields
+    set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes: about
+    a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
+    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen. Done as each
+    ally is validated (Ally._shared_field_sets), so that a dataset's records never hold a set each."""
+    first = _FIRST_SETS
+    set_attribute = object.__setattr__
+    for record in records:
+        fields = record.__dict__
+        for model in (record, *record.shares, *[fields[part] for part in _PARTS if fields[part] is not None]):
+            own = model.__pydantic_fields_set__
+            key = (model.__class__, len(own))
+            one = first.get(key)
+            if one is None:
+                first[key] = own
+                continue
+            if one != own:
+                one = _OTHER_SETS.setdefault((model.__class__, frozenset(own)), own)
+            set_attribute(model, "__pydantic_fields_set__", one)
+
+
+_FIRST_SETS: dict[tuple[type, int], set[str]] = {}
+"""The first set of fields seen of a model and size: most records of a model set the same fields."""
+_OTHER_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+"""The others: at most one per subset of a model's fields (a few hundred at most)."""
+_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:

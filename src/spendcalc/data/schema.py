@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from spendcalc.data.records import (
+    _PARTS,
     MAX_TEXT,
     NATO_AGGREGATES,
     SCHEMA_VERSION,
@@ -20,6 +21,7 @@ from spendcalc.data.records import (
     Group,
     Growth,
     NatoTable,
+    ParsedJson,
     Plan,
     Pledge,
     Population,
@@ -33,6 +35,7 @@ from spendcalc.data.records import (
     _check_edition,
     _check_year_keys,
     _reject_duplicates,
+    share_field_sets,
 )
 from spendcalc.errors import SpendcalcError
 
@@ -79,18 +82,26 @@ class Ally(Record):
 
     @field_validator("years", mode="before")
     @classmethod
-    def _plain_year_keys(cls, years: object) -> object:
-        return _check_year_keys(years)
+    def _plain_year_keys(cls, years: object, info: ValidationInfo) -> object:
+        return _check_year_keys(years, info.context)
 
     @model_validator(mode="after")
     def _no_share_without_armed_forces(self) -> Ally:
         if not self.has_armed_forces and any(y.shares for y in self.years.values()):
             raise ValueError("an ally without armed forces cannot have a defence share")
         for year, record in self.years.items():
+            if len(record.shares) < 2:  # most years: one edition's share, or none
+                continue
             editions = [share.edition for share in record.shares]
             for edition in editions:
                 if editions.count(edition) > 1:
                     raise ValueError(f"years.{year}.shares: edition {edition!r} appears twice")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_field_sets(self, info: ValidationInfo) -> Ally:
+        if isinstance(info.context, ParsedJson):
+            share_field_sets(self.years.values())
         return self
 
     @property
@@ -157,8 +168,8 @@ class Dataset(Record):
 
     @field_validator("eur_per_usd", mode="before")
     @classmethod
-    def _plain_year_keys(cls, years: object) -> object:
-        return _check_year_keys(years)
+    def _plain_year_keys(cls, years: object, info: ValidationInfo) -> object:
+        return _check_year_keys(years, info.context)
 
     pledges: tuple[Pledge, ...] = ()
     plans: tuple[Plan, ...] = ()
@@ -249,16 +260,19 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name in ("gdp", "gdp_lcu", "growth", "population", "fx"):
-                    part = getattr(record, part_name)
+                fields = record.__dict__  # read as a dict: tens of thousands of records in a large dataset
+                for part_name in _PARTS:
+                    part = fields[part_name]
                     if part is not None and part.source not in known:
                         raise ValueError(
                             f"allies[{index}].years.{year}.{part_name}.source: "
                             f"unknown source id {part.source!r}"
                         )
                 for position, share in enumerate(record.shares):
-                    where = f"allies[{index}].years.{year}.shares[{position}].edition"
-                    _check_edition(editions, share.edition, year, year, where)
+                    of_share = editions.get(share.edition)
+                    if of_share is None or not of_share.first_year <= year <= of_share.last_year:
+                        where = f"allies[{index}].years.{year}.shares[{position}].edition"
+                        _check_edition(editions, share.edition, year, year, where)
         codes = {a.iso3 for a in self.allies} | set(NATO_AGGREGATES)
         for index, table in enumerate(self.nato_tables):
             where = f"nato_tables[{index}]"
