@@ -398,3 +398,18 @@ def test_cli_pictures_and_stated_gdp_assumptions(tmp_path: Path) -> None:
     assert set(assumptions) == {"EST", "LVA", "LTU"} and all(
         "an assumption" in v for v in assumptions.values()
     )
+
+
+def test_a_group_counts_each_member_from_the_year_it_joined(ds: Dataset) -> None:
+    """A scenario from 2022 over the Nordic allies: Finland counts from 2023, Sweden from 2024; Iceland's
+    GDP every year (a founding member), never its spending."""
+    run = run_scenario(ds, built_in("floor-2", ds)._replace(start_year=2022), "nordic", 2026)
+    by_iso3 = {p.ally.iso3: p for p in run.member_paths}
+    (iceland,) = run.gdp_only
+    for index, year in enumerate(run.years):
+        counted = [iso3 for iso3 in ("DNK", "NOR", "FIN", "SWE") if by_iso3[iso3].ally.joined <= year.year]
+        assert year.allies_counted == len(counted)
+        assert year.spending_usd_bn == math.fsum(by_iso3[m].years[index].spending_usd_bn for m in counted)
+        gdp = [*(by_iso3[m].years[index].gdp_usd_bn for m in counted), iceland[1].points[index].usd_bn]
+        assert year.gdp_usd_bn == math.fsum(gdp)
+    assert [y.allies_counted for y in run.years] == [2, 3, 4, 4, 4]
