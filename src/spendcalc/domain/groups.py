@@ -3,9 +3,11 @@
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import compress
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from spendcalc.domain.gaps import AllyGaps, Status
+from spendcalc.domain.gaps import AllyGaps, GapRows, Status, gap_rows
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -123,8 +125,9 @@ def counts_in_totals(gaps: AllyGaps) -> bool:
 
 
 def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[TargetSpec]) -> GroupTotal:
-    counted = [m for m in members if counts_in_totals(m)]
-    excluded = tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
+    counts = list(map(counts_in_totals, members))
+    counted = list(compress(members, counts))
+    excluded = tuple(m.ally.iso3 for m, c in zip(members, counts, strict=True) if not c)
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
     # NATO's GDP totals include Iceland's GDP (no armed forces, no spending): so do a group's.
@@ -142,10 +145,20 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     # below a target come first, and those meeting it are the rest (a look-up, not a pass over them).
     # The shortfall sums the below members' gaps in money, computed as their rows compute them
     # (tests/test_scale.py holds the two to be the same floats).
-    ranked = sorted((m.share.pct, m.gdp.usd_bn) for m in counted if m.share is not None and m.gdp is not None)
-    shares = [pct for pct, _ in ranked]
+    ranked = sorted(
+        ((m.share.pct, m.gdp.usd_bn, m) for m in counted if m.share is not None and m.gdp is not None),
+        key=itemgetter(0, 1),
+    )
+    shares = [pct for pct, _, _ in ranked]
+    asked = tuple(targets)
+    # Each member's gap in money to each target (its rows' own column when its rows are for these
+    # targets), turned into one tuple per target of the members' in order of share: those below a
+    # target are then a slice, summed exactly (fsum) in one call.
+    by_target = list(zip(*(_usd_column(m, asked, p, g) for p, g, m in ranked), strict=True)) or [()] * len(
+        asked
+    )
     rows = []
-    for target in targets:
+    for target, usd in zip(asked, by_target, strict=True):
         pct = target.share_pct
         gap_pp = pct - share
         below = bisect_left(shares, pct)
@@ -154,7 +167,7 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
                 target,
                 gap_pp,
                 gap_pp / 100 * gdp_total,
-                math.fsum([(pct - own) / 100 * gdp for own, gdp in ranked[:below]]),
+                math.fsum(usd[:below]),
                 len(ranked) - below,
                 len(ranked),
             )
@@ -171,6 +184,19 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
         real_share,
         tuple(m.ally.iso3 for m in gdp_only),
     )
+
+
+def _usd_column(
+    member: AllyGaps, targets: tuple[TargetSpec, ...], share_pct: float, gdp_usd_bn: float
+) -> Sequence[float]:
+    """A counted member's gap in US$ bn to each of `targets`: its rows' own column if they are for these
+    targets, else computed as its rows compute it (`gap_rows`). With GDP, every one is a number."""
+    rows = member.rows
+    if isinstance(rows, GapRows) and (rows.targets is targets or rows.targets == targets):
+        column = rows.column("gap_usd_bn")
+    else:
+        column = gap_rows(targets, share_pct, gdp_usd_bn, None).column("gap_usd_bn")
+    return cast("Sequence[float]", column)
 
 
 def _real_share(members: Sequence[AllyGaps], with_spending: int) -> float | None:
