@@ -302,7 +302,13 @@ def test_group_rows_are_what_the_members_rows_give(
         spending = pct / 100 * usd_bn
         # Rows as a comparison makes them (columns: the group reads their column of money), as a tuple
         # built by hand, or for other targets (the group then computes the figures as the rows do).
-        held = (rows, tuple(rows), gap_rows(specs[::-1], pct, usd_bn, None))[index % 3]
+        # Or for these targets but without money (made by hand): the group computes them then too.
+        held = (
+            rows,
+            tuple(rows),
+            gap_rows(specs[::-1], pct, usd_bn, None),
+            gap_rows(specs, pct, None, None),
+        )[index % 4]
         allies.append(AllyGaps(_ALLY, 2025, Status.OK, share, gdp, None, spending, held, specs))
     total = group_total("G", allies, specs)
     for position, row in enumerate(total.rows):

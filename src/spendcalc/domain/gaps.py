@@ -216,6 +216,11 @@ class GapRows(Sequence[GapRow]):
             raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
         return values if values is not None else (None,) * len(self.targets)
 
+    def doubles(self, field: str) -> bytes | None:
+        """The figures of `column(field)` as native doubles (`struct` format 'd'), None when missing."""
+        values = self.column(field)
+        return cast(bytes, values.obj) if isinstance(values, memoryview) else None
+
     @property
     def gap_pp(self) -> Sequence[float]:
         return self._pp

@@ -5,7 +5,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import compress
 from operator import itemgetter
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple
 
 from spendcalc.domain.gaps import AllyGaps, GapRows, Status, gap_rows
 from spendcalc.domain.targets import TargetSpec
@@ -152,13 +152,12 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     shares = [pct for pct, _, _ in ranked]
     asked = tuple(targets)
     # Each member's gap in money to each target (its rows' own column when its rows are for these
-    # targets), turned into one tuple per target of the members' in order of share: those below a
-    # target are then a slice, summed exactly (fsum) in one call.
-    by_target = list(zip(*(_usd_column(m, asked, p, g) for p, g, m in ranked), strict=True)) or [()] * len(
-        asked
-    )
+    # targets), the members' one after another in order of share: a target's figures are then every
+    # len(asked)-th, and those of the members below it the first `below` of them, summed exactly (fsum).
+    count = len(asked)
+    block = memoryview(b"".join(_usd_doubles(m, asked, p, g) for p, g, m in ranked)).cast("d")
     rows = []
-    for target, usd in zip(asked, by_target, strict=True):
+    for position, target in enumerate(asked):
         pct = target.share_pct
         gap_pp = pct - share
         below = bisect_left(shares, pct)
@@ -167,7 +166,7 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
                 target,
                 gap_pp,
                 gap_pp / 100 * gdp_total,
-                math.fsum(usd[:below]),
+                math.fsum(block[position : below * count : count]),
                 len(ranked) - below,
                 len(ranked),
             )
@@ -186,17 +185,17 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     )
 
 
-def _usd_column(
+def _usd_doubles(
     member: AllyGaps, targets: tuple[TargetSpec, ...], share_pct: float, gdp_usd_bn: float
-) -> Sequence[float]:
-    """A counted member's gap in US$ bn to each of `targets`: its rows' own column if they are for these
-    targets, else computed as its rows compute it (`gap_rows`). With GDP, every one is a number."""
+) -> bytes:
+    """A counted member's gap in US$ bn to each of `targets`, as doubles: its rows' own if they are for
+    these targets, else computed as its rows compute them (`gap_rows`). With GDP, every one is a number."""
     rows = member.rows
     if isinstance(rows, GapRows) and (rows.targets is targets or rows.targets == targets):
-        column = rows.column("gap_usd_bn")
-    else:
-        column = gap_rows(targets, share_pct, gdp_usd_bn, None).column("gap_usd_bn")
-    return cast("Sequence[float]", column)
+        own = rows.doubles("gap_usd_bn")
+        if own is not None:
+            return own
+    return gap_rows(targets, share_pct, gdp_usd_bn, None).doubles("gap_usd_bn") or b""
 
 
 def _real_share(members: Sequence[AllyGaps], with_spending: int) -> float | None:
