@@ -218,6 +218,35 @@ def test_gap_rows_are_immutable_and_checked() -> None:
     assert GapRows((), [], None, None) == () and not GapRows((), [], None, None)
 
 
+def test_a_comparisons_rows_are_made_together_when_one_allys_are_read(dataset: Dataset) -> None:
+    """Reading one ally's rows makes those of every ally of the comparison still held (one batch), the
+    same rows as made alone; a batch holds none alive."""
+    import gc
+
+    from spendcalc.domain.gaps import GapRows, RowBatch
+
+    specs = parse_targets(["1:4:0.5"], dataset.targets)
+    result = compare(dataset, ["1:4:0.5"], 2024)
+    held = [g.rows for g in result.allies if isinstance(g.rows, GapRows)]
+    assert len(held) > 2
+    assert all(rows._rows is None for rows in held)  # nothing made yet
+    alone = held[1][0]
+    assert held[1]._rows is None and held[0]._rows is None  # one row read alone: no tuple made
+    assert [r.target for r in held[2]] == list(specs)  # one ally's rows read ...
+    assert all(rows._rows is not None for rows in held)  # ... and every ally's made with them
+    assert alone == held[1].rows[0]
+    for gaps in result.allies:
+        assert gaps.rows == ally_gaps(dataset, gaps.ally, 2024, specs).rows
+
+    batch = RowBatch()
+    first = gap_rows(specs, 2.0, 100.0, 5.0, batch)
+    dropped = gap_rows(specs, 3.0, 100.0, 5.0, batch)
+    del dropped
+    gc.collect()
+    assert len(batch.members) == 2 and batch.members[1]() is None  # weak: the batch kept it not
+    assert first.rows == tuple(gap_row(t, 2.0, 100.0, 5.0) for t in specs) and batch.members == []
+
+
 def test_a_comparison_is_the_same_with_positions_shared_or_not(dataset: Dataset) -> None:
     specs = parse_targets(["0.5:5:0.5", "nato-2pct"], dataset.targets)
     year = default_year(dataset)

@@ -9,7 +9,7 @@ from spendcalc.choices import SortKey
 from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.countries import fold
-from spendcalc.domain.gaps import AllyGaps, ally_gaps, target_index
+from spendcalc.domain.gaps import AllyGaps, RowBatch, ally_gaps, target_index
 from spendcalc.domain.groups import (
     ALLIANCE,
     DEFAULT_GROUP_IDS,
@@ -50,7 +50,8 @@ def compare_allies(
 ) -> Comparison:
     targets = tuple(targets)
     positions = target_index(targets)
-    everyone = [ally_gaps(dataset, ally, year, targets, positions=positions) for ally in dataset.allies]
+    batch = RowBatch()  # the allies' GapRow tuples made together, when any is first read
+    everyone = [ally_gaps(dataset, ally, year, targets, None, positions, batch) for ally in dataset.allies]
     totals: tuple[GroupTotal, ...] = (
         group_total(ALLIANCE, everyone, targets),
         group_total(

@@ -6,12 +6,14 @@ sources they rest on; compliance is decided on the unrounded values.
 
 import math
 import struct
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from enum import Enum
 from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import NamedTuple, cast, overload
 
+from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
 from spendcalc.domain.countries import resolve_country
 from spendcalc.domain.money import NatoMoney, ally_money
@@ -121,7 +123,11 @@ def gap_row(
 
 
 def gap_rows(
-    targets: Sequence[TargetSpec], share_pct: float, gdp_usd_bn: float | None, population_m: float | None
+    targets: Sequence[TargetSpec],
+    share_pct: float,
+    gdp_usd_bn: float | None,
+    population_m: float | None,
+    batch: "RowBatch | None" = None,
 ) -> "GapRows":
     """`gap_row` for each target, the same figures computed the same way, a column at a time: a
     comparison makes allies x targets rows, and a call (or a Python-level tuple) per row was most of it;
@@ -129,12 +135,12 @@ def gap_rows(
     asked = tuple(targets)
     gaps = [t[0] - share_pct for t in asked]  # t[0]: TargetSpec.share_pct
     if gdp_usd_bn is None:
-        return GapRows(asked, gaps, None, None)
+        return GapRows(asked, gaps, None, None, batch)
     usd = [gap / 100 * gdp_usd_bn for gap in gaps]
     if not population_m:
-        return GapRows(asked, gaps, usd, None)
+        return GapRows(asked, gaps, usd, None, batch)
     people = population_m * 1e6
-    return GapRows(asked, gaps, usd, [bn * 1e9 / people for bn in usd])
+    return GapRows(asked, gaps, usd, [bn * 1e9 / people for bn in usd], batch)
 
 
 def _figures(values: Sequence[float] | None, count: int) -> "memoryview[float] | None":
@@ -167,13 +173,14 @@ class GapRows(Sequence[GapRow]):
     Immutable; equal to the tuple of its rows, and read as one (index, slice, iterate, len); `column`
     gives one figure for every target without making rows."""
 
-    __slots__ = ("_per_capita", "_pp", "_rows", "_usd", "targets")
+    __slots__ = ("__weakref__", "_batch", "_per_capita", "_pp", "_rows", "_usd", "targets")
 
     targets: tuple[TargetSpec, ...]
     _pp: "memoryview[float]"
     _usd: "memoryview[float] | None"
     _per_capita: "memoryview[float] | None"
     _rows: tuple[GapRow, ...] | None
+    _batch: "RowBatch | None"
 
     def __init__(
         self,
@@ -181,8 +188,10 @@ class GapRows(Sequence[GapRow]):
         gap_pp: Sequence[float],
         gap_usd_bn: Sequence[float | None] | None,
         gap_usd_per_capita: Sequence[float | None] | None,
+        batch: "RowBatch | None" = None,
     ) -> None:
-        """Columns of one figure per target; a column of money may be None (or all None): missing."""
+        """Columns of one figure per target; a column of money may be None (or all None): missing.
+        `batch`: the rows made with these (a comparison's allies), whose GapRows are all made at once."""
         count = len(targets)
         pp = _figures(gap_pp, count)
         if pp is None and count:
@@ -193,6 +202,9 @@ class GapRows(Sequence[GapRow]):
         setter(self, "_usd", _figures(cast("Sequence[float] | None", gap_usd_bn), count))
         setter(self, "_per_capita", _figures(cast("Sequence[float] | None", gap_usd_per_capita), count))
         setter(self, "_rows", None)
+        setter(self, "_batch", batch)
+        if batch is not None:
+            batch.members.append(weakref.ref(self))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"gap rows are immutable: cannot set {name!r}")
@@ -235,13 +247,26 @@ class GapRows(Sequence[GapRow]):
 
     @property
     def rows(self) -> tuple[GapRow, ...]:
-        """Every row as a tuple of `GapRow`s, made on first use and kept."""
+        """Every row as a tuple of `GapRow`s, made on first use and kept; with those of its batch."""
+        rows = self._rows
+        if rows is None:
+            batch = self._batch
+            # Many tuples at once, none in a cycle: made with the collector held off (see compare()),
+            # a batch's all in one go, as a reader of one ally's rows in a comparison usually reads all.
+            with collector_paused():
+                if batch is not None:
+                    batch.make_rows()
+                rows = self._make_rows()
+        return rows
+
+    def _make_rows(self) -> tuple[GapRow, ...]:
         rows = self._rows
         if rows is None:
             new = partial(tuple.__new__, GapRow)
             columns = (self.targets, self._pp, self.gap_usd_bn, self.gap_usd_per_capita)
             rows = tuple(map(new, zip(*columns, strict=True)))
             object.__setattr__(self, "_rows", rows)
+            object.__setattr__(self, "_batch", None)
         return rows
 
     def __len__(self) -> int:
@@ -290,6 +315,26 @@ _FIGURES = ("gap_pp", "gap_usd_bn", "gap_usd_per_capita")
 """GapRow's figures, each a column of `GapRows`."""
 
 
+class RowBatch:
+    """The GapRows of one comparison (each ally's): the first read of any one's rows makes every one's
+    that is still held. Making an ally's GapRow tuples in its own pause of the collector left a
+    collection after each ally, and the tuples (a NamedTuple is never untracked) soon made full ones:
+    reading every row of a 500 x 500 comparison took twice as long as making them all at once."""
+
+    __slots__ = ("members",)
+
+    def __init__(self) -> None:
+        self.members: list[weakref.ref[GapRows]] = []
+        """Weak references: a batch keeps no rows alive, and makes no cycle with them."""
+
+    def make_rows(self) -> None:
+        members, self.members = self.members, []
+        for member in members:
+            rows = member()
+            if rows is not None:
+                rows._make_rows()
+
+
 def ally_gaps(
     dataset: Dataset,
     ally: Ally,
@@ -297,10 +342,12 @@ def ally_gaps(
     targets: Sequence[TargetSpec],
     current_pct: float | None = None,
     positions: Mapping[TargetSpec, int] | None = None,
+    batch: "RowBatch | None" = None,
 ) -> AllyGaps:
     """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share.
 
-    `positions` is `target_index(targets)`, passed when many allies are computed for the same targets."""
+    `positions` is `target_index(targets)`, passed when many allies are computed for the same targets;
+    `batch`, a `RowBatch` their rows share."""
     asked = tuple(targets)
     if positions is None:
         positions = target_index(asked)
@@ -324,7 +371,7 @@ def ally_gaps(
         spending: float | None = money.spending_usd_bn
     else:
         spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
-    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None)
+    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None, batch)
     status = Status.OK if gdp is not None else Status.NO_GDP
     return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions, money)
 
