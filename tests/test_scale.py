@@ -155,6 +155,98 @@ def test_rows_and_keyed_lookup_match_the_plain_scan(
         assert scanned.row(target) == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    targets=st.lists(target_specs, max_size=12),
+    share=shares,
+    gdp=st.none() | st.floats(min_value=1e-3, max_value=1e9, allow_nan=False),
+    population=st.none() | st.floats(min_value=1e-6, max_value=1e5, allow_nan=False),
+)
+def test_gap_rows_read_as_the_tuple_of_their_rows(
+    targets: list[TargetSpec], share: float, gdp: float | None, population: float | None
+) -> None:
+    """Held as columns, an ally's rows read as the tuple of gap_row's: by index (one row alone, or after
+    every row was made), slice, iteration, reversed, equality both ways, hash, repr, pickling."""
+    import copy
+    import pickle
+
+    expected = tuple(gap_row(t, share, gdp, population) for t in targets)
+    rows = gap_rows(targets, share, gdp, population)
+    fresh = gap_rows(targets, share, gdp, population)
+    assert [fresh[i] for i in range(len(targets))] == list(expected)  # one at a time, no tuple made
+    assert [fresh[-i] for i in range(1, len(targets) + 1)] == list(expected[::-1])
+    assert len(rows) == len(expected) and bool(rows) == bool(expected)
+    assert rows == expected and expected == rows and (rows != expected) is False
+    assert rows == fresh and rows != (*expected, GapRow(TargetSpec(1.0), 0.0, None, None))
+    assert rows[1:3] == expected[1:3] and list(reversed(rows)) == list(expected[::-1])
+    assert list(rows) == list(expected) and all(type(r) is GapRow for r in rows)
+    assert [rows[i] for i in range(len(targets))] == list(expected)  # from the tuple made once
+    assert hash(rows) == hash(expected) and repr(rows) == repr(expected)
+    assert pickle.loads(pickle.dumps(rows)) == expected and copy.deepcopy(rows) == expected
+    for field in ("gap_pp", "gap_usd_bn", "gap_usd_per_capita"):
+        assert list(rows.column(field)) == [getattr(r, field) for r in expected]
+    assert (rows == list(expected)) is False  # a tuple's equality: not equal to a list
+    with pytest.raises(IndexError):
+        fresh[len(targets)]
+
+
+def test_gap_rows_are_immutable_and_checked() -> None:
+    from spendcalc.domain.gaps import GapRows
+
+    targets = (TargetSpec(2.0), TargetSpec(3.5))
+    rows = gap_rows(targets, 2.5, 100.0, 10.0)
+    with pytest.raises(AttributeError, match="immutable"):
+        rows.targets = ()
+    with pytest.raises(AttributeError, match="immutable"):
+        del rows.targets
+    with pytest.raises(TypeError):
+        rows[0] = rows[1]  # type: ignore[index]
+    with pytest.raises(TypeError, match="read-only"):
+        rows.column("gap_pp")[0] = 0.0  # type: ignore[index]
+    with pytest.raises(ValueError, match="not a figure"):
+        rows.column("target")
+    assert rows.column("gap_usd_bn") == rows.gap_usd_bn and list(rows.gap_pp) == [-0.5, 1.0]
+    assert GapRows(targets, [0.5, 1.0], [None, None], None).column("gap_usd_bn") == (None, None)
+    with pytest.raises(ValueError, match="one figure per target"):
+        GapRows(targets, [0.5], None, None)
+    with pytest.raises(ValueError, match="all figures or all missing"):
+        GapRows(targets, [0.5, 1.0], [None, 2.0], None)
+    with pytest.raises(ValueError, match="all figures or all missing"):
+        GapRows(targets, [0.5, 1.0], [2.0, None], None)
+    with pytest.raises(ValueError, match="a gap in percentage points"):
+        GapRows(targets, [None, None], None, None)  # type: ignore[list-item]
+    assert GapRows((), [], None, None) == () and not GapRows((), [], None, None)
+
+
+def test_a_comparisons_rows_are_made_together_when_one_allys_are_read(dataset: Dataset) -> None:
+    """Reading one ally's rows makes those of every ally of the comparison still held (one batch), the
+    same rows as made alone; a batch holds none alive."""
+    import gc
+
+    from spendcalc.domain.gaps import GapRows, RowBatch
+
+    specs = parse_targets(["1:4:0.5"], dataset.targets)
+    result = compare(dataset, ["1:4:0.5"], 2024)
+    held = [g.rows for g in result.allies if isinstance(g.rows, GapRows)]
+    assert len(held) > 2
+    assert all(rows._rows is None for rows in held)  # nothing made yet
+    alone = held[1][0]
+    assert held[1]._rows is None and held[0]._rows is None  # one row read alone: no tuple made
+    assert [r.target for r in held[2]] == list(specs)  # one ally's rows read ...
+    assert all(rows._rows is not None for rows in held)  # ... and every ally's made with them
+    assert alone == held[1].rows[0]
+    for gaps in result.allies:
+        assert gaps.rows == ally_gaps(dataset, gaps.ally, 2024, specs).rows
+
+    batch = RowBatch()
+    first = gap_rows(specs, 2.0, 100.0, 5.0, batch)
+    dropped = gap_rows(specs, 3.0, 100.0, 5.0, batch)
+    del dropped
+    gc.collect()
+    assert len(batch.members) == 2 and batch.members[1]() is None  # weak: the batch kept it not
+    assert first.rows == tuple(gap_row(t, 2.0, 100.0, 5.0) for t in specs) and batch.members == []
+
+
 def test_a_comparison_is_the_same_with_positions_shared_or_not(dataset: Dataset) -> None:
     specs = parse_targets(["0.5:5:0.5", "nato-2pct"], dataset.targets)
     year = default_year(dataset)
@@ -232,15 +324,26 @@ def test_group_rows_are_what_the_members_rows_give(
 
     specs = tuple(targets)
     allies = []
-    for pct, usd_bn in members:
+    for index, (pct, usd_bn) in enumerate(members):
         share = ShareFigure(pct, False, "s")
         gdp = Gdp.model_construct(usd_bn=usd_bn, kind="actual", source="s")
         rows = gap_rows(specs, pct, usd_bn, None)
         spending = pct / 100 * usd_bn
-        allies.append(AllyGaps(_ALLY, 2025, Status.OK, share, gdp, None, spending, rows, specs))
+        # Rows as a comparison makes them (columns: the group reads their column of money), as a tuple
+        # built by hand, or for other targets (the group then computes the figures as the rows do).
+        # Or for these targets but without money (made by hand): the group computes them then too.
+        held = (
+            rows,
+            tuple(rows),
+            gap_rows(specs[::-1], pct, usd_bn, None),
+            gap_rows(specs, pct, None, None),
+        )[index % 4]
+        allies.append(AllyGaps(_ALLY, 2025, Status.OK, share, gdp, None, spending, held, specs))
     total = group_total("G", allies, specs)
     for position, row in enumerate(total.rows):
-        own = [a.rows[position] for a in allies]
+        own = [
+            gap_rows(specs, a.share.pct, a.gdp.usd_bn, None)[position] for a in allies if a.share and a.gdp
+        ]
         assert row.shortfall_usd_bn == math.fsum(r.gap_usd_bn for r in own if r.gap_usd_bn and r.gap_pp > 0)
         assert row.members_meeting == sum(1 for r in own if r.meets)
         assert row.members_counted == len(allies)

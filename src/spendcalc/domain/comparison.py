@@ -1,6 +1,7 @@
 """Every ally against every target in one year, sorted and filtered, with the group totals."""
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -8,7 +9,7 @@ from spendcalc.choices import SortKey
 from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.countries import fold
-from spendcalc.domain.gaps import AllyGaps, ally_gaps, target_index
+from spendcalc.domain.gaps import AllyGaps, RowBatch, ally_gaps, target_index
 from spendcalc.domain.groups import (
     ALLIANCE,
     DEFAULT_GROUP_IDS,
@@ -49,7 +50,8 @@ def compare_allies(
 ) -> Comparison:
     targets = tuple(targets)
     positions = target_index(targets)
-    everyone = [ally_gaps(dataset, ally, year, targets, positions=positions) for ally in dataset.allies]
+    batch = RowBatch()  # the allies' GapRow tuples made together, when any is first read
+    everyone = [ally_gaps(dataset, ally, year, targets, None, positions, batch) for ally in dataset.allies]
     totals: tuple[GroupTotal, ...] = (
         group_total(ALLIANCE, everyone, targets),
         group_total(
@@ -98,9 +100,13 @@ def _extra_totals(
     return totals
 
 
+_folded = lru_cache(maxsize=4096)(fold)
+"""An ally's name folded for sorting, once per name: a loop over years sorts the same names each year."""
+
+
 def sort_allies(allies: Sequence[AllyGaps], key: SortKey) -> list[AllyGaps]:
     """Sort by name, by share (highest first) or by gap to the first target (largest first); n/a last."""
-    by_name = sorted(allies, key=lambda g: fold(g.ally.name))
+    by_name = sorted(allies, key=lambda g: _folded(g.ally.name))
     if key is SortKey.NAME:
         return by_name
     with_share = [g for g in by_name if g.share is not None]

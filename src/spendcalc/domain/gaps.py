@@ -5,13 +5,15 @@ sources they rest on; compliance is decided on the unrounded values.
 """
 
 import math
-from collections.abc import Mapping, Sequence
+import struct
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from enum import Enum
-from functools import partial
-from itertools import repeat
+from functools import lru_cache, partial
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, cast, overload
 
+from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
 from spendcalc.domain.countries import resolve_country
 from spendcalc.domain.money import NatoMoney, ally_money
@@ -71,8 +73,8 @@ class AllyGaps(NamedTuple):
     gdp: Gdp | None
     population: Population | None
     spending_usd_bn: float | None
-    rows: tuple[GapRow, ...]
-    """One per target; empty when the status is not OK."""
+    rows: Sequence[GapRow]
+    """One per target (`GapRows`, or any tuple of GapRow built by hand); empty when the status is not OK."""
     targets: tuple[TargetSpec, ...]
     """The targets asked for, rows or not."""
     positions: Mapping[TargetSpec, int] = MappingProxyType({})
@@ -121,19 +123,216 @@ def gap_row(
 
 
 def gap_rows(
-    targets: Sequence[TargetSpec], share_pct: float, gdp_usd_bn: float | None, population_m: float | None
-) -> tuple[GapRow, ...]:
+    targets: Sequence[TargetSpec],
+    share_pct: float,
+    gdp_usd_bn: float | None,
+    population_m: float | None,
+    batch: "RowBatch | None" = None,
+) -> "GapRows":
     """`gap_row` for each target, the same figures computed the same way, a column at a time: a
-    comparison makes allies x targets rows, and a call (or a Python-level tuple) per row was most of it."""
-    new = partial(tuple.__new__, GapRow)
-    gaps = [t[0] - share_pct for t in targets]  # t[0]: TargetSpec.share_pct
+    comparison makes allies x targets rows, and a call (or a Python-level tuple) per row was most of it;
+    each GapRow is made only when read (`GapRows`)."""
+    asked = tuple(targets)
+    gaps = [t[0] - share_pct for t in asked]  # t[0]: TargetSpec.share_pct
     if gdp_usd_bn is None:
-        return tuple(map(new, zip(targets, gaps, repeat(None), repeat(None), strict=False)))
+        return GapRows(asked, gaps, None, None, batch)
     usd = [gap / 100 * gdp_usd_bn for gap in gaps]
     if not population_m:
-        return tuple(map(new, zip(targets, gaps, usd, repeat(None), strict=False)))
+        return GapRows(asked, gaps, usd, None, batch)
     people = population_m * 1e6
-    return tuple(map(new, zip(targets, gaps, usd, [bn * 1e9 / people for bn in usd], strict=True)))
+    return GapRows(asked, gaps, usd, [bn * 1e9 / people for bn in usd], batch)
+
+
+def _figures(values: Sequence[float] | None, count: int) -> "memoryview[float] | None":
+    """A column of figures as read-only doubles over bytes (None when every one is missing): unlike a
+    tuple of floats, nothing the cyclic collector has to walk, and nothing that can be changed."""
+    if values is None:
+        return None
+    if len(values) != count:
+        raise ValueError("every column of gap rows has one figure per target")
+    if count and values[0] is None:
+        if any(v is not None for v in values):
+            raise ValueError("a column of gap rows is all figures or all missing")
+        return None
+    try:
+        packed = _doubles(count).pack(*values)
+    except struct.error:
+        raise ValueError("a column of gap rows is all figures or all missing") from None
+    return memoryview(packed).cast("d")
+
+
+@lru_cache(maxsize=64)
+def _doubles(count: int) -> struct.Struct:
+    return struct.Struct(f"{count}d")
+
+
+class GapRows(Sequence[GapRow]):
+    """An ally's rows, one per target, held a column per figure: the figures are computed when the rows
+    are made, each `GapRow` only when it is read (a 500-target comparison of 500 allies is 250,000 rows,
+    and making the tuples, then the collector walking every float in them, was most of its cost).
+    Immutable; equal to the tuple of its rows, and read as one (index, slice, iterate, len); `column`
+    gives one figure for every target without making rows."""
+
+    __slots__ = ("__weakref__", "_batch", "_per_capita", "_pp", "_rows", "_usd", "targets")
+
+    targets: tuple[TargetSpec, ...]
+    _pp: "memoryview[float]"
+    _usd: "memoryview[float] | None"
+    _per_capita: "memoryview[float] | None"
+    _rows: tuple[GapRow, ...] | None
+    _batch: "RowBatch | None"
+
+    def __init__(
+        self,
+        targets: Sequence[TargetSpec],
+        gap_pp: Sequence[float],
+        gap_usd_bn: Sequence[float | None] | None,
+        gap_usd_per_capita: Sequence[float | None] | None,
+        batch: "RowBatch | None" = None,
+    ) -> None:
+        """Columns of one figure per target; a column of money may be None (or all None): missing.
+        `batch`: the rows made with these (a comparison's allies), whose GapRows are all made at once."""
+        count = len(targets)
+        pp = _figures(gap_pp, count)
+        if pp is None and count:
+            raise ValueError("every gap row has a gap in percentage points")
+        setter = object.__setattr__
+        setter(self, "targets", tuple(targets))
+        setter(self, "_pp", pp if pp is not None else _figures([], 0))
+        setter(self, "_usd", _figures(cast("Sequence[float] | None", gap_usd_bn), count))
+        setter(self, "_per_capita", _figures(cast("Sequence[float] | None", gap_usd_per_capita), count))
+        setter(self, "_rows", None)
+        setter(self, "_batch", batch)
+        if batch is not None:
+            batch.members.append(weakref.ref(self))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"gap rows are immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"gap rows are immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[type["GapRows"], tuple[object, ...]]:
+        return GapRows, (self.targets, *(tuple(self.column(f)) for f in _FIGURES))
+
+    def column(self, field: str) -> Sequence[float | None]:
+        """The figures of one of GapRow's fields ('gap_pp', 'gap_usd_bn' or 'gap_usd_per_capita'), one
+        per target (None for each when missing), as the rows hold them."""
+        if field == "gap_pp":
+            return self._pp
+        if field == "gap_usd_bn":
+            values = self._usd
+        elif field == "gap_usd_per_capita":
+            values = self._per_capita
+        else:
+            raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
+        return values if values is not None else (None,) * len(self.targets)
+
+    def doubles(self, field: str) -> bytes | None:
+        """The figures of `column(field)` as native doubles (`struct` format 'd'), None when missing."""
+        values = self.column(field)
+        return cast(bytes, values.obj) if isinstance(values, memoryview) else None
+
+    @property
+    def gap_pp(self) -> Sequence[float]:
+        return self._pp
+
+    @property
+    def gap_usd_bn(self) -> Sequence[float | None]:
+        return self.column("gap_usd_bn")
+
+    @property
+    def gap_usd_per_capita(self) -> Sequence[float | None]:
+        return self.column("gap_usd_per_capita")
+
+    @property
+    def rows(self) -> tuple[GapRow, ...]:
+        """Every row as a tuple of `GapRow`s, made on first use and kept; with those of its batch."""
+        rows = self._rows
+        if rows is None:
+            batch = self._batch
+            # Many tuples at once, none in a cycle: made with the collector held off (see compare()),
+            # a batch's all in one go, as a reader of one ally's rows in a comparison usually reads all.
+            with collector_paused():
+                if batch is not None:
+                    batch.make_rows()
+                rows = self._make_rows()
+        return rows
+
+    def _make_rows(self) -> tuple[GapRow, ...]:
+        rows = self._rows
+        if rows is None:
+            new = partial(tuple.__new__, GapRow)
+            columns = (self.targets, self._pp, self.gap_usd_bn, self.gap_usd_per_capita)
+            rows = tuple(map(new, zip(*columns, strict=True)))
+            object.__setattr__(self, "_rows", rows)
+            object.__setattr__(self, "_batch", None)
+        return rows
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    @overload
+    def __getitem__(self, index: int) -> GapRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[GapRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> GapRow | tuple[GapRow, ...]:
+        if self._rows is not None or isinstance(index, slice):
+            return self.rows[index]
+        # One row read (a look-up by target): made alone, as the whole tuple would make it.
+        target = self.targets[index]  # IndexError as a tuple's
+        usd, per_capita = self._usd, self._per_capita
+        return GapRow(
+            target,
+            self._pp[index],
+            usd[index] if usd is not None else None,
+            per_capita[index] if per_capita is not None else None,
+        )
+
+    def __iter__(self) -> Iterator[GapRow]:
+        return iter(self.rows)
+
+    def __reversed__(self) -> Iterator[GapRow]:
+        return reversed(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GapRows | tuple):
+            return self.rows == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self.rows)
+
+    def __repr__(self) -> str:
+        return repr(self.rows)
+
+
+_FIGURES = ("gap_pp", "gap_usd_bn", "gap_usd_per_capita")
+"""GapRow's figures, each a column of `GapRows`."""
+
+
+class RowBatch:
+    """The GapRows of one comparison (each ally's): the first read of any one's rows makes every one's
+    that is still held. Making an ally's GapRow tuples in its own pause of the collector left a
+    collection after each ally, and the tuples (a NamedTuple is never untracked) soon made full ones:
+    reading every row of a 500 x 500 comparison took twice as long as making them all at once."""
+
+    __slots__ = ("members",)
+
+    def __init__(self) -> None:
+        self.members: list[weakref.ref[GapRows]] = []
+        """Weak references: a batch keeps no rows alive, and makes no cycle with them."""
+
+    def make_rows(self) -> None:
+        members, self.members = self.members, []
+        for member in members:
+            rows = member()
+            if rows is not None:
+                rows._make_rows()
 
 
 def ally_gaps(
@@ -143,10 +342,12 @@ def ally_gaps(
     targets: Sequence[TargetSpec],
     current_pct: float | None = None,
     positions: Mapping[TargetSpec, int] | None = None,
+    batch: "RowBatch | None" = None,
 ) -> AllyGaps:
     """An ally's share, spending and gap to each target in `year`; `current_pct` replaces its share.
 
-    `positions` is `target_index(targets)`, passed when many allies are computed for the same targets."""
+    `positions` is `target_index(targets)`, passed when many allies are computed for the same targets;
+    `batch`, a `RowBatch` their rows share."""
     asked = tuple(targets)
     if positions is None:
         positions = target_index(asked)
@@ -170,7 +371,7 @@ def ally_gaps(
         spending: float | None = money.spending_usd_bn
     else:
         spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
-    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None)
+    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None, batch)
     status = Status.OK if gdp is not None else Status.NO_GDP
     return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions, money)
 

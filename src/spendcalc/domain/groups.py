@@ -3,9 +3,11 @@
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from spendcalc.domain.gaps import AllyGaps, Status
+from spendcalc.domain.gaps import AllyGaps, GapRows, Status, gap_rows
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -123,8 +125,9 @@ def counts_in_totals(gaps: AllyGaps) -> bool:
 
 
 def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[TargetSpec]) -> GroupTotal:
-    counted = [m for m in members if counts_in_totals(m)]
-    excluded = tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
+    counts = list(map(counts_in_totals, members))
+    counted = list(compress(members, counts))
+    excluded = tuple(m.ally.iso3 for m, c in zip(members, counts, strict=True) if not c)
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
     # NATO's GDP totals include Iceland's GDP (no armed forces, no spending): so do a group's.
@@ -142,10 +145,19 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     # below a target come first, and those meeting it are the rest (a look-up, not a pass over them).
     # The shortfall sums the below members' gaps in money, computed as their rows compute them
     # (tests/test_scale.py holds the two to be the same floats).
-    ranked = sorted((m.share.pct, m.gdp.usd_bn) for m in counted if m.share is not None and m.gdp is not None)
-    shares = [pct for pct, _ in ranked]
+    ranked = sorted(
+        ((m.share.pct, m.gdp.usd_bn, m) for m in counted if m.share is not None and m.gdp is not None),
+        key=itemgetter(0, 1),
+    )
+    shares = [pct for pct, _, _ in ranked]
+    asked = tuple(targets)
+    # Each member's gap in money to each target (its rows' own column when its rows are for these
+    # targets), the members' one after another in order of share: a target's figures are then every
+    # len(asked)-th, and those of the members below it the first `below` of them, summed exactly (fsum).
+    count = len(asked)
+    block = memoryview(b"".join(_usd_doubles(m, asked, p, g) for p, g, m in ranked)).cast("d")
     rows = []
-    for target in targets:
+    for position, target in enumerate(asked):
         pct = target.share_pct
         gap_pp = pct - share
         below = bisect_left(shares, pct)
@@ -154,7 +166,7 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
                 target,
                 gap_pp,
                 gap_pp / 100 * gdp_total,
-                math.fsum([(pct - own) / 100 * gdp for own, gdp in ranked[:below]]),
+                math.fsum(block[position : below * count : count]),
                 len(ranked) - below,
                 len(ranked),
             )
@@ -171,6 +183,19 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
         real_share,
         tuple(m.ally.iso3 for m in gdp_only),
     )
+
+
+def _usd_doubles(
+    member: AllyGaps, targets: tuple[TargetSpec, ...], share_pct: float, gdp_usd_bn: float
+) -> bytes:
+    """A counted member's gap in US$ bn to each of `targets`, as doubles: its rows' own if they are for
+    these targets, else computed as its rows compute them (`gap_rows`). With GDP, every one is a number."""
+    rows = member.rows
+    if isinstance(rows, GapRows) and (rows.targets is targets or rows.targets == targets):
+        own = rows.doubles("gap_usd_bn")
+        if own is not None:
+            return own
+    return gap_rows(targets, share_pct, gdp_usd_bn, None).doubles("gap_usd_bn") or b""
 
 
 def _real_share(members: Sequence[AllyGaps], with_spending: int) -> float | None:

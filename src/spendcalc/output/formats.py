@@ -102,6 +102,8 @@ _FIXED_TYPES = frozenset({type(None), bool})
 def _column_texts(cache: dict[Scalar, str], column: Sequence[Scalar]) -> list[str]:
     """The texts of a column of cells, as `_remembered` makes them; a column of floats only (a gap per
     target) formatted in one go, and one of booleans and missing values only looked up."""
+    if isinstance(column, memoryview) and column.format == "d":  # doubles: floats, every one
+        return _float_texts(column)
     kinds = set(map(type, column))
     if kinds == {float}:
         return _float_texts(column)  # type: ignore[arg-type]
@@ -112,9 +114,10 @@ def _column_texts(cache: dict[Scalar, str], column: Sequence[Scalar]) -> list[st
 
 def _float_texts(column: Sequence[float]) -> list[str]:
     """`_float_text` of each, the '.12g' texts made by one formatting of them all."""
-    joined = (f"%.{SIGNIFICANT_DIGITS}g\n" * len(column)) % tuple(column)
+    values = tuple(column)
+    joined = (f"%.{SIGNIFICANT_DIGITS}g\n" * len(values)) % values
     if "e" in joined or "n" in joined:
-        return [_float_text(value) for value in column]
+        return [_float_text(value) for value in values]
     texts = joined.split("\n")
     texts.pop()  # after the last line break
     if joined.count(".") != len(column):  # whole numbers: 2 is written 2.0

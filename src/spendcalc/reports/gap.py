@@ -2,13 +2,14 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from operator import attrgetter
-from typing import NamedTuple
+from itertools import repeat
+from operator import attrgetter, le
+from typing import NamedTuple, cast
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion, conversion, unit
-from spendcalc.domain.gaps import AllyGaps, GapRow, ShareFigure
+from spendcalc.domain.gaps import AllyGaps, GapRow, GapRows, ShareFigure
 from spendcalc.domain.groups import GroupRow, GroupTotal
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.years import year_span
@@ -57,10 +58,12 @@ class GapItem(NamedTuple):
             return self.subject.row(self.target)
         return next((r for r in self.subject.rows if r.target == self.target), None)
 
-    def rows_for(self, targets: Sequence[object]) -> tuple[GapRow, ...] | tuple[GroupRow, ...] | None:
+    def rows_for(self, targets: Sequence[object]) -> Sequence[GapRow] | tuple[GroupRow, ...] | None:
         """The subject's rows, if they are one for each of `targets` in order (as a comparison makes
         them); else None."""
         rows = self.subject.rows
+        if isinstance(rows, GapRows):  # its targets in a column: no row made to compare them
+            return rows if rows.targets == tuple(targets) else None
         if len(rows) != len(targets) or [r.target for r in rows] != list(targets):
             return None
         return rows
@@ -104,13 +107,19 @@ _EVERY_ROW = "(read every row)"
 
 
 def _by_row(
-    key: str, read: RowReader | str, header: str, kind: Kind, ally: str | None = _EVERY_ROW
+    key: str,
+    read: RowReader | str,
+    header: str,
+    kind: Kind,
+    ally: str | None = _EVERY_ROW,
+    ally_column: "Callable[[GapRows], Sequence[Scalar]] | None" = None,
 ) -> Field[GapItem]:
     """A figure of the item's row (the subject's for the item's target), None without one: read item by
     item, or for a grid a subject's rows at once (`Field.across`), through the same `read` (a function,
     or the name of an attribute both kinds of row have). `ally` says what `read` gives for an ally's
     rows, for a grid to read them at once: an attribute of GapRow, or None for none (a group's figure);
-    tests/test_scale.py holds the grid's records to `read`'s."""
+    `ally_column`, what it gives for an ally's rows held as columns (`GapRows`), computed on the columns
+    in one go; tests/test_scale.py holds the grid's records to `read`'s."""
     if isinstance(read, str):
         name = read
 
@@ -118,8 +127,10 @@ def _by_row(
             row = item.row
             return getattr(row, name) if row is not None else None
 
-        def column(item: GapItem, targets: Sequence[object]) -> list[Scalar] | None:
+        def column(item: GapItem, targets: Sequence[object]) -> Sequence[Scalar] | None:
             rows = item.rows_for(targets)
+            if isinstance(rows, GapRows):
+                return rows.column(name)
             return None if rows is None else list(map(attrgetter(name), rows))
 
         return Field(key, value, header, kind, across=column)
@@ -129,15 +140,36 @@ def _by_row(
         row = item.row
         return reader(item, row) if row is not None else None
 
-    def column_read(item: GapItem, targets: Sequence[object]) -> list[Scalar] | None:
+    def column_read(item: GapItem, targets: Sequence[object]) -> Sequence[Scalar] | None:
         rows = item.rows_for(targets)
         if rows is None:
             return None
         if ally is not _EVERY_ROW and isinstance(item.subject, AllyGaps):
-            return [None] * len(rows) if ally is None else list(map(attrgetter(ally), rows))
+            if ally is None:
+                return [None] * len(rows)
+            return rows.column(ally) if isinstance(rows, GapRows) else list(map(attrgetter(ally), rows))
+        if ally_column is not None and isinstance(rows, GapRows):
+            return ally_column(rows)
         return [reader(item, row) for row in rows]
 
     return Field(key, value_read, header, kind, across=column_read)
+
+
+def _shortfalls(rows: GapRows) -> Sequence[Scalar]:
+    """`_shortfall` of each of an ally's rows: max(gap, 0.0), or None without GDP."""
+    usd = rows.column("gap_usd_bn")
+    if usd and usd[0] is None:  # no GDP: none of them
+        return [_shortfall_of(u) for u in usd]
+    return list(map(max, cast("Sequence[float]", usd), repeat(0.0, len(usd))))
+
+
+def _shortfall_of(usd: float | None) -> float | None:
+    return max(usd, 0.0) if usd is not None else None
+
+
+def _meets(rows: GapRows) -> Sequence[Scalar]:
+    """Whether each of an ally's rows meets its target: gap_pp <= 0, as `meets_target` reads it."""
+    return list(map(le, rows.gap_pp, repeat(0, len(rows))))
 
 
 def _shortfall(_: GapItem, row: GapRow | GroupRow) -> float | None:
@@ -145,7 +177,7 @@ def _shortfall(_: GapItem, row: GapRow | GroupRow) -> float | None:
     the sum over its members below the target, with no offsetting."""
     if isinstance(row, GroupRow):
         return row.shortfall_usd_bn
-    return max(row.gap_usd_bn, 0.0) if row.gap_usd_bn is not None else None
+    return _shortfall_of(row.gap_usd_bn)
 
 
 def _per_capita(_: GapItem, row: GapRow | GroupRow) -> float | None:
@@ -191,11 +223,13 @@ def gap_fields(currency: Currency, money: str = "US$") -> Table[GapItem]:
         ),
         _by_row("gap_pp", "gap_pp", "Gap\n(pp of GDP)", Kind.GAP_PP),
         _by_row("gap_usd_bn", "gap_usd_bn", "Gap\n(US$ bn)", Kind.GAP_USD_BN),
-        _by_row("shortfall_usd_bn", _shortfall, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN),
+        _by_row(
+            "shortfall_usd_bn", _shortfall, "Shortfall\n(US$ bn)", Kind.GAP_USD_BN, ally_column=_shortfalls
+        ),
         _by_row(
             "gap_usd_per_capita", _per_capita, "Gap per\nperson (US$)", Kind.GAP_USD, "gap_usd_per_capita"
         ),
-        _by_row("meets_target", lambda _, r: r.gap_pp <= 0, "Met", Kind.BOOL),
+        _by_row("meets_target", lambda _, r: r.gap_pp <= 0, "Met", Kind.BOOL, ally_column=_meets),
         _by_row(
             "allies_meeting",
             lambda _, r: r.members_meeting if isinstance(r, GroupRow) else None,
