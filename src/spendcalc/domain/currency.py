@@ -12,7 +12,6 @@ from spendcalc.choices import Currency
 from spendcalc.domain.money import (
     CONSTANT_PRICE_YEAR,
     imf_rate,
-    in_edition_tables,
     last_imf_year,
     max_fx_year,
     max_imf_year,
@@ -126,14 +125,15 @@ def conversions(
     # a few more up one by one, to the same rates, and these are known once for the dataset.
     ends = [max_imf_year(dataset) or 0, max(dataset.eur_per_usd, default=0), max_fx_year(dataset) or 0]
     shared_from = max(ends) + 1
-    while in_edition_tables(dataset, shared_from):
+    found_tables = tables(dataset)
+    while shared_from in found_tables.years:
         shared_from += 1
-    constant = tables(dataset).prices == "constant"
+    constant = found_tables.prices == "constant"
     shared: Conversion | None = None
     dollar = False
     found: list[Conversion | None] = []
     euro = currency is Currency.EUR
-    table_years = tables(dataset).years
+    table_years = found_tables.years
     for year in years:
         if year < shared_from or constant:
             # After NATO's tables, `conversion` starts with the IMF's implied rate: asked directly here.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Ally
 from spendcalc.domain.currency import conversion
-from spendcalc.domain.money import _imf_own, in_edition_tables, last_imf_year, nato_gdp, tables
+from spendcalc.domain.money import Tables, _imf_own, last_imf_year, nato_gdp, tables
 from spendcalc.domain.targets import format_pct
 from spendcalc.domain.years import year_span
 from spendcalc.errors import SpendcalcError, UsageError
@@ -84,14 +84,15 @@ class _Rates:
     year's (2021's), and after the IMF's last year and the edition's tables, the IMF's last implied rate
     (`conversion`'s rule), so a long path does not look the same rate up again each year."""
 
-    def __init__(self, dataset: "Dataset | None", ally: Ally, constant: bool) -> None:
-        self.dataset, self.ally, self.constant = dataset, ally, constant
+    def __init__(self, dataset: "Dataset | None", ally: Ally, found: "Tables | None") -> None:
+        self.dataset, self.ally, self.found = dataset, ally, found
+        self.constant = found is not None and found.prices == "constant"
         last_imf = last_imf_year(ally) if dataset is not None else None
         # From `shared_from` on, every year converts at the IMF's last implied rate (after the tables).
         self.shared_from = self.shared_key = 10_000  # no year
-        if dataset is not None and last_imf is not None:
+        if found is not None and last_imf is not None:
             self.shared_from, self.shared_key = last_imf + 1, last_imf
-            while in_edition_tables(dataset, self.shared_from):
+            while self.shared_from in found.years:
                 self.shared_from += 1
         self.memo: dict[int, float | None] = {}
 
@@ -99,18 +100,17 @@ class _Rates:
         key = 0 if self.constant else self.shared_key if year >= self.shared_from else year
         memo = self.memo
         if key not in memo:
-            memo[key] = _rate(self.dataset, self.ally, year)
+            memo[key] = _rate(self.dataset, self.ally, year, self.found)
         return memo[key]
 
 
-def _rate(dataset: "Dataset | None", ally: Ally, year: int) -> float | None:
+def _rate(dataset: "Dataset | None", ally: Ally, year: int, found: "Tables | None") -> float | None:
     """National currency per US$ in `year`, as `conversion` gives it (IMF's implied rates without a
-    dataset)."""
-    if dataset is None:
+    dataset); `found`: the dataset's tables."""
+    if dataset is None or found is None:
         last = last_imf_year(ally)
         own = _imf_own(ally, min(year, last) if last is not None else year)
         return own[1] if own else None
-    found = tables(dataset)
     if found.prices != "constant" and year not in found.years:
         # `conversion`'s rule for a year after NATO's tables: the IMF's implied rate of the year where it
         # gives one (the dollar's being 1), read without building the Rate and the Conversion.
@@ -135,15 +135,15 @@ def gdp_series(
             f"growth {growth_pct}% must be a finite number above -100 and at most {MAX_GROWTH_PCT:g}",
             "--growth",
         )
-    constant = dataset is not None and tables(dataset).prices == "constant"
-    rate_of = _Rates(dataset, ally, constant)
+    found = tables(dataset) if dataset is not None else None
+    constant = found is not None and found.prices == "constant"
+    rate_of = _Rates(dataset, ally, found)
     rate = rate_of(start)
     points = [GdpPoint(start, first.usd_bn, first.kind, first.source, first.usd_bn * rate if rate else None)]
     # A series runs through NATO's or the dataset's recorded years first, then only projects: the
     # segments say how each projected year was made ([first year, last year, what]).
     segments: list[list[Any]] = []
     records = ally.years  # read directly: a run asks for every ally's every year
-    edition_id = None
     last_growth: float | None = None
     last_growth_years: tuple[int, int] | None = None
     previous = points[0]
@@ -157,10 +157,8 @@ def gdp_series(
             from_nato = False
             if not segments:  # still in the recorded years
                 recorded = recorded_gdp(dataset, ally, year)
-                if recorded is not None and dataset is not None:
-                    if edition_id is None:
-                        edition_id = tables(dataset).edition
-                    from_nato = recorded.source == edition_id
+                if recorded is not None and found is not None:
+                    from_nato = recorded.source == found.edition
             else:
                 recorded = None
             now = records.get(year)

@@ -338,8 +338,3 @@ def max_fx_year(dataset: "Dataset") -> int | None:
     """The last year of any ally's ECB rate (remembered: asked for each ally's conversions)."""
     years = [year for ally in dataset.allies for year, record in ally.years.items() if record.fx is not None]
     return max(years) if years else None
-
-
-def in_edition_tables(dataset: "Dataset", year: int) -> bool:
-    """Whether `year` is one of the chosen edition's table years."""
-    return year in tables(dataset).years
