@@ -24,6 +24,10 @@ def main() -> None:
     # One short run: what it allocates (modules, the dataset, one table) lives until exit, so cycle
     # collection would only walk it again and again while the imports and the dataset are built.
     gc.disable()
+    # Pydantic looks for plugins among every installed distribution the first time it builds a validator
+    # (a scenario file, a --data file): a command line has no use for them. A user can still set the
+    # variable (to an empty value, say) to have them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         try:
             _run()
