@@ -71,6 +71,34 @@ def test_gdp_that_ends_after_one_year_cannot_be_extended() -> None:
     assert math.isclose(series.points[-1].usd_bn, series.points[0].usd_bn * 1.03**2)
 
 
+def test_gdp_that_ends_in_the_start_year_grows_at_its_last_recorded_rate() -> None:
+    """No projection in the dataset (no IMF NGDP, no growth): a series from its last GDP year grows at
+    the rate of the two recorded years before, and says so (as a dataset of one's own often is)."""
+
+    def no_projections(document: dict[str, Any]) -> None:
+        years = document["allies"][22]["years"]
+        for year, record in years.items():
+            record.pop("gdp_lcu", None)
+            record.pop("growth", None)
+            if int(year) > 2025:
+                record.pop("gdp", None)
+
+    data = dataset_with(no_projections).for_edition(OLD)
+    poland = ally(data, "POL")
+    series = gdp_series(poland, 2025, 2028, dataset=data)
+    before, last = poland.gdp(2024), poland.gdp(2025)
+    assert before is not None and last is not None
+    assert [p.kind for p in series.points[1:]] == ["assumed"] * 3
+    assert series.growth_basis is not None and "(2024→2025)" in series.growth_basis
+    # Growth in zloty (at the ECB's rates of 2024 and 2025), carried on in zloty at 2025's rate.
+    rate_2024, rate_2025 = (conversion(data, poland, year, Currency.LCU) for year in (2024, 2025))
+    assert rate_2024 is not None and rate_2025 is not None and rate_2025.code == "PLN"
+    zloty = (last.usd_bn * rate_2025.per_usd) / (before.usd_bn * rate_2024.per_usd)
+    assert series.growth_pct is not None and series.growth_pct == pytest.approx((zloty - 1) * 100)
+    growth = (1 + series.growth_pct / 100) ** 3
+    assert series.points[-1].usd_bn == pytest.approx(series.points[0].usd_bn * growth)
+
+
 def test_the_largest_growth_to_2100_stays_a_number(dataset: Dataset) -> None:
     series = gdp_series(ally(dataset, "POL"), 2026, 2100, growth_pct=100.0, dataset=dataset)
     assert all(math.isfinite(p.usd_bn) for p in series.points)

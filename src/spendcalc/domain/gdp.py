@@ -183,7 +183,17 @@ def gdp_series(
                     last_growth, last_growth_years = growth, (year - 1, year)
                 else:
                     if last_growth is None:
-                        last_growth = _last_recorded_growth(points)
+                        # The last rate: of the series' last two years, or, when the series starts in
+                        # the last year with a GDP, of the recorded year before it and that one.
+                        recorded_before = recorded_gdp(dataset, ally, start - 1) if len(points) == 1 else None
+                        if recorded_before is not None:
+                            rate = rate_of(start - 1)
+                            local = recorded_before.usd_bn * rate if rate else None
+                            points.insert(0, recorded_before._replace(local_bn=local))
+                            last_growth = _last_recorded_growth(points)
+                            del points[0]
+                        else:
+                            last_growth = _last_recorded_growth(points)
                         if last_growth is None:
                             raise SpendcalcError(
                                 f"{ally.name}: no GDP after {year - 1} and no two years to extend it from; "
