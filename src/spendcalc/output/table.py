@@ -78,6 +78,9 @@ class Layout(NamedTuple):
     fits: bool
     """The table, its text columns capped at MAX_TEXT_WIDTH, fits the width asked for."""
     console_width: int
+    cell_lines: list[list[list[str] | None]]
+    """Each cell's lines in its column: one, or its text wrapped (a text column); None where Rich would do
+    more than wrap words (fold a long word, expand a tab, drop a control character)."""
 
     @property
     def table_width(self) -> int:
@@ -98,18 +101,6 @@ class Layout(NamedTuple):
             )
             and all(lines is not None for row in self.cell_lines for lines in row)
         )
-
-    @property
-    def cell_lines(self) -> list[list[list[str] | None]]:
-        """Each cell's lines in its column: one, or its text wrapped (a text column); None where Rich
-        would do more than wrap words (fold a long word, expand a tab, drop a control character)."""
-        return [
-            [
-                _cell_lines(shown.text, width, wraps)
-                for shown, width, wraps in zip(row, self.widths, self.wraps, strict=True)
-            ]
-            for row in self.rows
-        ]
 
 
 def _cell_lines(text: str, width: int, wraps: bool) -> list[str] | None:
@@ -146,7 +137,14 @@ def layout(report: Report, width: int | None) -> Layout:
         [min(w, MIN_WRAPPED_WIDTH) if wrap else w for w, wrap in zip(widths, wraps, strict=True)]
     )
     console_width = max(width, least) if width is not None else max(MIN_FILE_WIDTH, table_width)
-    return Layout(list(zip(*headers, strict=True)), rows, widths, wraps, fits, console_width)
+    cell_lines = [
+        [
+            _cell_lines(shown.text, column, wrap)
+            for shown, column, wrap in zip(row, widths, wraps, strict=True)
+        ]
+        for row in rows
+    ]
+    return Layout(list(zip(*headers, strict=True)), rows, widths, wraps, fits, console_width, cell_lines)
 
 
 def _table_width(widths: Sequence[int]) -> int:
