@@ -99,6 +99,36 @@ def test_gdp_that_ends_in_the_start_year_grows_at_its_last_recorded_rate() -> No
     assert series.points[-1].usd_bn == pytest.approx(series.points[0].usd_bn * growth)
 
 
+def _iceland_without_gdp(document: dict[str, Any]) -> None:
+    iceland = next(a for a in document["allies"] if a["iso3"] == "ISL")
+    for record in iceland["years"].values():
+        for part in ("gdp", "gdp_lcu", "growth"):
+            record.pop(part, None)
+
+
+def test_a_dataset_without_icelands_gdp_still_runs_nato_wide_scenarios_and_paths() -> None:
+    """Iceland's GDP counts in a group's where the dataset gives it; where it does not (a dataset of one's
+    own), the group is its other members, as compare's totals have it, and the notes say so."""
+    from spendcalc.domain.groups import parse_group
+    from spendcalc.domain.scenarios import built_in, run_scenario
+    from spendcalc.domain.trajectories import group_path
+
+    data = dataset_with(_iceland_without_gdp).for_edition(OLD)
+    run = run_scenario(data, built_in("status-quo", data), "nato", 2030)
+    assert run.gdp_only == () and [a.iso3 for a in run.gdp_missing] == ["ISL"]
+    for index, year in enumerate(run.years):
+        assert year.gdp_usd_bn == math.fsum(p.years[index].gdp_usd_bn for p in run.member_paths)
+    path = group_path(data, parse_group(data, "nato"), TargetSpec(3.5), 2030)
+    assert path.gdp_only == () and path.gdp_missing == ("ISL",)
+    from spendcalc.reports.path import group_path_report
+    from spendcalc.reports.scenarios import scenario_report
+
+    notes = "\n".join(scenario_report(data, run, None, False).notes)
+    assert "Iceland (no armed forces) not counted at all: the dataset gives no GDP for 2024–2030" in notes
+    path_notes = "\n".join(group_path_report(data, [path], None).notes)
+    assert "Iceland: n/a — no armed forces; no path, and its GDP is not counted" in path_notes
+
+
 def test_the_largest_growth_to_2100_stays_a_number(dataset: Dataset) -> None:
     series = gdp_series(ally(dataset, "POL"), 2026, 2100, growth_pct=100.0, dataset=dataset)
     assert all(math.isfinite(p.usd_bn) for p in series.points)

@@ -206,6 +206,11 @@ def test_gap_rows_are_immutable_and_checked() -> None:
     with pytest.raises(ValueError, match="not a figure"):
         rows.column("target")
     assert rows.column("gap_usd_bn") == rows.gap_usd_bn and list(rows.gap_pp) == [-0.5, 1.0]
+    # A view a caller releases is its own: the rows stay readable.
+    for view in (rows.gap_pp, rows.column("gap_pp"), rows.column("gap_usd_bn"), rows.gap_usd_per_capita):
+        assert isinstance(view, memoryview)
+        view.release()
+    assert rows[0].gap_pp == -0.5 and rows[1].gap_usd_bn == pytest.approx(1.0) and len(rows.rows) == 2
     assert GapRows(targets, [0.5, 1.0], [None, None], None).column("gap_usd_bn") == (None, None)
     with pytest.raises(ValueError, match="one figure per target"):
         GapRows(targets, [0.5], None, None)

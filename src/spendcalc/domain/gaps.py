@@ -218,15 +218,16 @@ class GapRows(Sequence[GapRow]):
     def column(self, field: str) -> Sequence[float | None]:
         """The figures of one of GapRow's fields ('gap_pp', 'gap_usd_bn' or 'gap_usd_per_capita'), one
         per target (None for each when missing), as the rows hold them."""
+        # A new view each time: a caller who releases it leaves the rows' own intact.
         if field == "gap_pp":
-            return self._pp
+            return self._pp[:]
         if field == "gap_usd_bn":
             values = self._usd
         elif field == "gap_usd_per_capita":
             values = self._per_capita
         else:
             raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
-        return values if values is not None else (None,) * len(self.targets)
+        return values[:] if values is not None else (None,) * len(self.targets)
 
     def doubles(self, field: str) -> bytes | None:
         """The figures of `column(field)` as native doubles (`struct` format 'd'), None when missing."""
@@ -235,7 +236,7 @@ class GapRows(Sequence[GapRow]):
 
     @property
     def gap_pp(self) -> Sequence[float]:
-        return self._pp
+        return self._pp[:]
 
     @property
     def gap_usd_bn(self) -> Sequence[float | None]:

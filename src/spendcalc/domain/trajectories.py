@@ -382,6 +382,9 @@ class GroupPath(NamedTuple):
     """(ISO3, why) for the members without a path: no armed forces (their GDP is in `gdp_only`)."""
     lines: tuple[GroupPathLine, ...]
     gdp_only: tuple[GdpOnly, ...] = ()
+    gdp_missing: tuple[str, ...] = ()
+    """ISO3 of the members without armed forces whose GDP cannot be counted (none in the dataset for the
+    path's years, or no rate into its currency): left out, as compare's group totals leave them out."""
 
     @property
     def money(self) -> str:
@@ -431,11 +434,14 @@ def group_path(
         for a in allies
         if a.has_armed_forces
     )
-    gdp_only = tuple(
-        _gdp_only(dataset, a, start, paths[0].by_year, growth_pct, currency)
-        for a in allies
-        if not a.has_armed_forces
-    )
+    gdp_only: list[GdpOnly] = []
+    gdp_missing: list[str] = []
+    for ally in allies:
+        if not ally.has_armed_forces:
+            try:
+                gdp_only.append(_gdp_only(dataset, ally, start, paths[0].by_year, growth_pct, currency))
+            except SpendcalcError:
+                gdp_missing.append(ally.iso3)
     codes = {p.money for p in paths} | {unit(list(g.rates), currency) for g in gdp_only}
     if len(codes) > 1:
         raise UsageError(
@@ -448,7 +454,19 @@ def group_path(
         _group_line(line.name, [p.lines[index] for p in paths], [p.ally for p in paths], gdp_only)
         for index, line in enumerate(first.lines)
     )
-    return GroupPath(group, start, first.by_year, shape, baseline, currency, paths, excluded, lines, gdp_only)
+    return GroupPath(
+        group,
+        start,
+        first.by_year,
+        shape,
+        baseline,
+        currency,
+        paths,
+        excluded,
+        lines,
+        tuple(gdp_only),
+        tuple(gdp_missing),
+    )
 
 
 def _gdp_only(
@@ -459,11 +477,7 @@ def _gdp_only(
     rates = [conversion(dataset, ally, p.year, currency) for p in gdp.points]
     known = [rate for rate in rates if rate is not None]
     if len(known) != len(rates):
-        code = ally.currency if currency is Currency.LCU else currency.value
-        raise SpendcalcError(
-            f"{ally.name}: no rate for {code} in every year of the path: its GDP, which counts in the "
-            "group's, is n/a in that currency (use --currency USD)"
-        )
+        raise SpendcalcError(f"{ally.name}: no rate into {currency.value} for every year of the path")
     values = tuple(p.usd_bn * rate.per_usd for p, rate in zip(gdp.points, known, strict=True))
     return GdpOnly(ally, gdp, tuple(known), values)
 

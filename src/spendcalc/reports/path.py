@@ -257,6 +257,9 @@ def group_path_fields(paths: Sequence[GroupPath]) -> Table[GroupPathItem]:
         index = item.point.year - item.path.from_year
         if kind == "gdp":
             ids = [p.gdp.points[index].source for p in counted]
+            ids += [
+                g.gdp.points[index].source for g in item.path.gdp_only if g.ally.joined <= item.point.year
+            ]
         else:
             ids = [s.source if (s := p.lines[0].start) else None for p in counted]
         return " ".join(dict.fromkeys(i for i in ids if i))
@@ -370,7 +373,12 @@ def group_path_report(
             listed = ", ".join(f"{m.ally.name} ({m.ally.joined})" for m in joined)
             notes.append(f"{p.group.name}: counted only from the year each joined NATO: {listed}.")
         notes += [
-            f"{p.group.name}: {names.get(iso3, iso3)}: {why}; GDP counted, no path."
+            f"{p.group.name}: {names.get(iso3, iso3)}: {why}; "
+            + (
+                "no path, and its GDP is not counted: none for these years in this dataset and currency."
+                if iso3 in p.gdp_missing
+                else "GDP counted, no path."
+            )
             for iso3, why in p.excluded
         ]
     if any(y.assumed_gdp for p in paths for line in p.lines for y in line.years):

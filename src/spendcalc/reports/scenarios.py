@@ -259,6 +259,12 @@ def method_notes(dataset: Dataset, runs: Sequence[ScenarioRun]) -> list[str]:
             if run.gdp_only
             else ""
         )
+        + (
+            f"; {' and '.join(a.name for a in run.gdp_missing)} (no armed forces) not counted at all: the "
+            f"dataset gives no GDP for {run.start_year}–{run.horizon}"
+            if run.gdp_missing
+            else ""
+        )
         + ". (NATO's own aggregate, in compare and share, divides constant-2021 sums: in the start year it "
         "can differ by a few hundredths of a point.)"
     )

@@ -120,6 +120,8 @@ class ScenarioRun(NamedTuple):
     gdp_only: tuple[tuple[Ally, GdpSeries], ...] = ()
     """The group's members without armed forces (Iceland) and their GDP: counted in the group's GDP,
     as in NATO's totals, never in its spending."""
+    gdp_missing: tuple[Ally, ...] = ()
+    """Members without armed forces whose GDP the dataset does not give for the run's years: not counted."""
 
     @property
     def member_paths(self) -> tuple[AllyPath, ...]:
@@ -178,12 +180,16 @@ def run_scenario(
     in_group = [p for p in paths if p.ally.iso3 in members]
     if not in_group:
         raise SpendcalcError(f"group {spec.name!r} has no ally with armed forces")
-    # Members without armed forces (Iceland) add their GDP to the group's, as NATO's totals count it.
-    gdp_only = tuple(
-        (ally, _series(dataset, ally, start, end, Currency.USD)[0])
-        for ally in dataset.allies
-        if not ally.has_armed_forces and ally.iso3 in members
-    )
+    # Members without armed forces (Iceland) add their GDP to the group's, as NATO's totals count it
+    # (as compare's group totals, one without a GDP is left out, and the note says so).
+    gdp_only: list[tuple[Ally, GdpSeries]] = []
+    gdp_missing: list[Ally] = []
+    for ally in dataset.allies:
+        if not ally.has_armed_forces and ally.iso3 in members:
+            try:
+                gdp_only.append((ally, _series(dataset, ally, start, end, Currency.USD)[0]))
+            except SpendcalcError:
+                gdp_missing.append(ally)
     gdp_only_by_year = [
         [series.points[index] for ally, series in gdp_only if ally.joined <= start + index]
         for index in range(end - start + 1)
@@ -243,7 +249,8 @@ def run_scenario(
         currency,
         paths,
         tuple(years),
-        gdp_only,
+        tuple(gdp_only),
+        tuple(gdp_missing),
     )
 
 
