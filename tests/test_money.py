@@ -359,3 +359,18 @@ def test_conversions_of_many_years_are_each_years_conversion(prices: Prices) -> 
             assert conversions(dataset, ally, years, currency) == tuple(
                 conversion(dataset, ally, year, currency) for year in years
             ), (ally.iso3 if ally else None, currency)
+
+
+def test_memos_keep_only_a_few_datasets_alive(dataset: Dataset) -> None:
+    """A long-lived program that loads or derives many datasets: the domain's memos hold a few, not all."""
+    from spendcalc.domain import money
+    from spendcalc.domain.scenarios import built_in, run_scenario
+    from spendcalc.domain.scenarios import run as scenario_run
+
+    copies = [dataset.for_prices("constant").for_prices("current") for _ in range(30)]
+    for copy in copies:
+        run_scenario(copy, built_in("status-quo", copy), "baltic", 2028)
+    assert len(money._TABLES) <= money._DATASETS_KEPT and len(money._MAX_IMF_YEAR) <= money._DATASETS_KEPT
+    assert len(scenario_run._SERIES) <= scenario_run._SERIES_LIMIT
+    remembered = {id(entry[0]) for entry in money._TABLES.values()}
+    assert remembered <= {id(copy) for copy in copies[-money._DATASETS_KEPT :]}  # the latest few only

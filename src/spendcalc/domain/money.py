@@ -69,17 +69,26 @@ _MAX_FX_YEAR: "dict[int, tuple[object, int | None]]" = {}
 _EURO_RATE: "dict[tuple[int, int, str], tuple[object, Rate | None]]" = {}
 """The euro's implied rate of a year (NATO's or the IMF's), summed over the euro allies: the same for every
 ally asking."""
-_MEMO_LIMIT = 4096
+_DATASETS_KEPT = 8
+"""A memo keyed by dataset holds its datasets alive: a few (a command has one; an edition or a price basis
+chosen is another), not every dataset a long-lived program ever loaded."""
+_MEMO_LIMIT = 256
+"""Allies (32 to a dataset) and the euro's rates (a few dozen years to a dataset): several datasets' worth."""
 
 
-def _remember(memo: "dict[int, tuple[object, Any]]", key: object, value: object) -> None:
-    if len(memo) >= _MEMO_LIMIT:
+def _remember(
+    memo: "dict[int, tuple[object, Any]]", key: object, value: object, limit: int = _MEMO_LIMIT
+) -> None:
+    if len(memo) >= limit:
         memo.clear()
     memo[id(key)] = (key, value)
 
 
-def _remembered(memo: "dict[int, tuple[object, Any]]") -> "Callable[[Callable[[K], V]], Callable[[K], V]]":
-    """A function of one immutable object (an ally, a dataset), remembered per object in `memo`."""
+def _remembered(
+    memo: "dict[int, tuple[object, Any]]", limit: int = _MEMO_LIMIT
+) -> "Callable[[Callable[[K], V]], Callable[[K], V]]":
+    """A function of one immutable object (an ally, a dataset), remembered per object in `memo` (at most
+    `limit` objects, each held alive while remembered)."""
 
     def decorate(function: "Callable[[K], V]") -> "Callable[[K], V]":
         @functools.wraps(function)
@@ -88,7 +97,7 @@ def _remembered(memo: "dict[int, tuple[object, Any]]") -> "Callable[[Callable[[K
             if cached is not None and cached[0] is key:
                 return cached[1]  # type: ignore[no-any-return]
             value = function(key)
-            _remember(memo, key, value)
+            _remember(memo, key, value, limit)
             return value
 
         return remembered
@@ -117,7 +126,7 @@ class Tables(NamedTuple):
     """The edition's table years (empty without tables)."""
 
 
-@_remembered(_TABLES)
+@_remembered(_TABLES, _DATASETS_KEPT)
 def tables(dataset: "Dataset") -> Tables:
     prices = dataset.prices
     constant = prices == "constant"
@@ -326,14 +335,14 @@ def last_imf_year(ally: "Ally") -> int | None:
     return None
 
 
-@_remembered(_MAX_IMF_YEAR)
+@_remembered(_MAX_IMF_YEAR, _DATASETS_KEPT)
 def max_imf_year(dataset: "Dataset") -> int | None:
     """The last year of the IMF's figures of any ally (remembered: asked for each ally's conversions)."""
     years = [year for year in map(last_imf_year, dataset.allies) if year is not None]
     return max(years) if years else None
 
 
-@_remembered(_MAX_FX_YEAR)
+@_remembered(_MAX_FX_YEAR, _DATASETS_KEPT)
 def max_fx_year(dataset: "Dataset") -> int | None:
     """The last year of any ally's ECB rate (remembered: asked for each ally's conversions)."""
     years = [year for ally in dataset.allies for year, record in ally.years.items() if record.fx is not None]

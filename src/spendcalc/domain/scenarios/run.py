@@ -333,7 +333,9 @@ def _legs(start_pct: float, start: int, steps: Sequence[Step]) -> list[tuple[int
 _SERIES: dict[tuple[int, int, int, Currency, str], tuple[Ally, GdpSeries, tuple[Conversion | None, ...]]] = {}
 """GDP and rates of an ally over a run's years, computed once: datasets are immutable, and a run (or a
 comparison of several) asks for the same series again. Keyed by the ally's identity, checked on use."""
-_SERIES_LIMIT = 4096
+_SERIES_LIMIT = 512
+"""A compare of several scenarios asks for each ally's series again (31 to a run and currency); each entry
+holds its ally alive, so a long-lived program keeps a few datasets' worth, not every one it loaded."""
 
 
 def _series(
