@@ -113,6 +113,12 @@ def test_every_one_change_of_a_dataset_is_treated_as_with_two_parses(
     for path, change in _variants(tiny_dataset_dict):
         raw = json.dumps(_changed(tiny_dataset_dict, path, change), ensure_ascii=False).encode()
         expected = _outcome(_two_parses, raw)
+        if change == ("replace", 10**30) and "Input should be a valid number" in str(expected):
+            # pydantic-core 2.18 (pydantic 2.7, the lowest allowed) reads a JSON integer beyond 64
+            # bits as no number; later ones, and json.loads, read it as the integer it is, which a float
+            # field takes. The one parse then answers as the text does with the latest pydantic.
+            as_float = _changed(tiny_dataset_dict, path, ("replace", float(10**30)))
+            expected = _outcome(_two_parses, json.dumps(as_float, ensure_ascii=False).encode())
         assert _outcome(loader.parse_dataset, raw) == expected, (path, change)
         seen[expected[0]] += 1
     # Both kinds are exercised, many times (a note replaced by text loads; a share replaced by text does not).
