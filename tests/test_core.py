@@ -119,6 +119,17 @@ def test_parse_targets_keeps_order_and_drops_repeats(dataset: Dataset) -> None:
     assert [(t.share_pct, t.id) for t in parsed] == [(3.5, None), (2.0, None), (5.0, "hague-5pct")]
 
 
+def test_targets_that_read_alike_are_one_target(dataset: Dataset) -> None:
+    """Two shares that differ only past the ten digits a target is named with are one target, the first
+    as given: no table, CSV or JSON column could tell them apart (hypothesis found the crash: 'fields
+    declared twice: gap_0.01%')."""
+    parsed = core.parse_targets(["0.01", "0.010000000000000002", "2", "2.00000000001", "2.0001"])
+    assert [t.share_pct for t in parsed] == [0.01, 2.0, 2.0001]
+    comparison = core.compare_allies(dataset, 2025, core.parse_targets(["0.01", "0.010000000000000002"]))
+    report = compare_reports.export_report(dataset, comparison, FIXED_TIME)
+    assert {record["target"] for record in report.records} == {"0.01%"}
+
+
 # --- resolve_country -----------------------------------------------------------------------------
 
 

@@ -133,9 +133,10 @@ def parse_targets(
     texts: Iterable[str | float] | str | float | None, known: "Sequence[Target]" = ()
 ) -> tuple[TargetSpec, ...]:
     """Parse targets in the order given, expanding sweeps (`1:6:0.5`) and dropping repeats of the same
-    share (`2` and `nato-2pct`). At most MAX_SWEEP targets are given in all, sweeps and repeats
-    counted together. One string or number is one target (`"2.5"`, not '2', '.' and '5'); None means
-    the default targets."""
+    share (`2` and `nato-2pct`; or two shares that differ only past the ten significant digits a target
+    is named and shown with, which no column could tell apart). At most MAX_SWEEP targets are given in
+    all, sweeps and repeats counted together. One string or number is one target (`"2.5"`, not '2', '.'
+    and '5'); None means the default targets."""
     if texts is None:
         texts = DEFAULT_TARGETS
     elif isinstance(texts, (str, int, float)):
@@ -146,7 +147,7 @@ def parse_targets(
             "--target",
         )
     specs: list[TargetSpec] = []
-    seen: set[float] = set()
+    seen: set[str] = set()
     given_count = 0
     for given in texts:
         text = str(given)
@@ -164,7 +165,8 @@ def parse_targets(
             )
         for part in parts:
             spec = parse_target(part, known)
-            if spec.share_pct not in seen:
-                seen.add(spec.share_pct)
+            shown = format_pct(spec.share_pct)
+            if shown not in seen:
+                seen.add(shown)
                 specs.append(spec)
     return tuple(specs)
