@@ -189,9 +189,8 @@ def gdp_series(
                         if recorded_before is not None:
                             rate = rate_of(start - 1)
                             local = recorded_before.usd_bn * rate if rate else None
-                            points.insert(0, recorded_before._replace(local_bn=local))
-                            last_growth = _last_recorded_growth(points)
-                            del points[0]
+                            year_before = recorded_before._replace(local_bn=local)
+                            last_growth = _last_recorded_growth([year_before, points[0]])
                         else:
                             last_growth = _last_recorded_growth(points)
                         if last_growth is None:
