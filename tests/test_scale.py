@@ -211,16 +211,28 @@ def test_gap_rows_are_immutable_and_checked() -> None:
         assert isinstance(view, memoryview)
         view.release()
     assert rows[0].gap_pp == -0.5 and rows[1].gap_usd_bn == pytest.approx(1.0) and len(rows.rows) == 2
-    assert GapRows(targets, [0.5, 1.0], [None, None], None).column("gap_usd_bn") == (None, None)
-    with pytest.raises(ValueError, match="one figure per target"):
-        GapRows(targets, [0.5], None, None)
-    with pytest.raises(ValueError, match="all figures or all missing"):
-        GapRows(targets, [0.5, 1.0], [None, 2.0], None)
-    with pytest.raises(ValueError, match="all figures or all missing"):
-        GapRows(targets, [0.5, 1.0], [2.0, None], None)
-    with pytest.raises(ValueError, match="a gap in percentage points"):
-        GapRows(targets, [None, None], None, None)  # type: ignore[list-item]
-    assert GapRows((), [], None, None) == () and not GapRows((), [], None, None)
+    # Without GDP, no figure in money; without population (or none above 0), none per head.
+    assert GapRows(targets, 1.5, None, 10.0).column("gap_usd_bn") == (None, None)
+    assert GapRows(targets, 1.5, 100.0, 0.0).column("gap_usd_per_capita") == (None, None)
+    assert GapRows((), 1.5, 100.0, 10.0) == () and not GapRows((), 1.5, 100.0, 10.0)
+
+
+def test_gap_rows_compute_each_figure_once_when_first_read() -> None:
+    """Nothing is computed until read; a column is computed once and kept, and the rows made after a
+    column was read hold the same floats as rows made without it."""
+    from spendcalc.domain.gaps import GapRows
+
+    targets = tuple(TargetSpec(t / 10) for t in range(1, 40))
+    rows = GapRows(targets, 1.37, 812.5, 37.2)
+    assert rows._columns is None and rows._rows is None
+    first = rows.doubles("gap_usd_bn")
+    assert rows._columns is not None and set(rows._columns) == {"gap_usd_bn"} and rows._rows is None
+    assert rows.doubles("gap_usd_bn") is first  # kept, not computed again
+    assert (
+        rows.rows
+        == GapRows(targets, 1.37, 812.5, 37.2).rows
+        == tuple(gap_row(t, 1.37, 812.5, 37.2) for t in targets)
+    )
 
 
 def test_a_comparisons_rows_are_made_together_when_one_allys_are_read(dataset: Dataset) -> None:

@@ -7,9 +7,10 @@ sources they rest on; compliance is decided on the unrounded values.
 import math
 import struct
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from functools import lru_cache, partial
+from functools import lru_cache
+from itertools import repeat
 from types import MappingProxyType
 from typing import NamedTuple, cast, overload
 
@@ -129,36 +130,10 @@ def gap_rows(
     population_m: float | None,
     batch: "RowBatch | None" = None,
 ) -> "GapRows":
-    """`gap_row` for each target, the same figures computed the same way, a column at a time: a
-    comparison makes allies x targets rows, and a call (or a Python-level tuple) per row was most of it;
-    each GapRow is made only when read (`GapRows`)."""
-    asked = tuple(targets)
-    gaps = [t[0] - share_pct for t in asked]  # t[0]: TargetSpec.share_pct
-    if gdp_usd_bn is None:
-        return GapRows(asked, gaps, None, None, batch)
-    usd = [gap / 100 * gdp_usd_bn for gap in gaps]
-    if not population_m:
-        return GapRows(asked, gaps, usd, None, batch)
-    people = population_m * 1e6
-    return GapRows(asked, gaps, usd, [bn * 1e9 / people for bn in usd], batch)
-
-
-def _figures(values: Sequence[float] | None, count: int) -> "memoryview[float] | None":
-    """A column of figures as read-only doubles over bytes (None when every one is missing): unlike a
-    tuple of floats, nothing the cyclic collector has to walk, and nothing that can be changed."""
-    if values is None:
-        return None
-    if len(values) != count:
-        raise ValueError("every column of gap rows has one figure per target")
-    if count and values[0] is None:
-        if any(v is not None for v in values):
-            raise ValueError("a column of gap rows is all figures or all missing")
-        return None
-    try:
-        packed = _doubles(count).pack(*values)
-    except struct.error:
-        raise ValueError("a column of gap rows is all figures or all missing") from None
-    return memoryview(packed).cast("d")
+    """`gap_row` for each target, the same figures computed the same way, when first read (`GapRows`): a
+    comparison makes allies x targets rows, and computing each figure and making each tuple, read or not,
+    was most of its cost."""
+    return GapRows(targets, share_pct, gdp_usd_bn, population_m, batch)
 
 
 @lru_cache(maxsize=64)
@@ -167,40 +142,49 @@ def _doubles(count: int) -> struct.Struct:
 
 
 class GapRows(Sequence[GapRow]):
-    """An ally's rows, one per target, held a column per figure: the figures are computed when the rows
-    are made, each `GapRow` only when it is read (a 500-target comparison of 500 allies is 250,000 rows,
-    and making the tuples, then the collector walking every float in them, was most of its cost).
-    Immutable; equal to the tuple of its rows, and read as one (index, slice, iterate, len); `column`
-    gives one figure for every target without making rows."""
+    """An ally's rows, one per target, from its share, GDP and population: each figure is computed when
+    first read, a column at a time (`column`, kept as read-only doubles), and each `GapRow` when the rows
+    are read (a 500-target comparison of 500 allies is 250,000 rows, and computing them all, then making
+    the tuples and the collector walking every float in them, was most of its cost). Immutable; equal to
+    the tuple of its rows, and read as one (index, slice, iterate, len)."""
 
-    __slots__ = ("__weakref__", "_batch", "_per_capita", "_pp", "_rows", "_usd", "targets")
+    __slots__ = (
+        "__weakref__",
+        "_batch",
+        "_columns",
+        "_gdp",
+        "_population",
+        "_rows",
+        "_share",
+        "targets",
+    )
 
     targets: tuple[TargetSpec, ...]
-    _pp: "memoryview[float]"
-    _usd: "memoryview[float] | None"
-    _per_capita: "memoryview[float] | None"
+    _share: float
+    _gdp: float | None
+    _population: float | None
+    _columns: "dict[str, memoryview[float] | None] | None"
     _rows: tuple[GapRow, ...] | None
     _batch: "RowBatch | None"
 
     def __init__(
         self,
         targets: Sequence[TargetSpec],
-        gap_pp: Sequence[float],
-        gap_usd_bn: Sequence[float | None] | None,
-        gap_usd_per_capita: Sequence[float | None] | None,
+        share_pct: float,
+        gdp_usd_bn: float | None,
+        population_m: float | None,
         batch: "RowBatch | None" = None,
     ) -> None:
-        """Columns of one figure per target; a column of money may be None (or all None): missing.
-        `batch`: the rows made with these (a comparison's allies), whose GapRows are all made at once."""
-        count = len(targets)
-        pp = _figures(gap_pp, count)
-        if pp is None and count:
-            raise ValueError("every gap row has a gap in percentage points")
+        """The rows of an ally whose share is `share_pct` (% of GDP), GDP `gdp_usd_bn` and population
+        `population_m` (either None when missing, and then its figures in money too). `batch`: the rows
+        made with these (a comparison's allies), whose GapRows are all made at once."""
         setter = object.__setattr__
         setter(self, "targets", tuple(targets))
-        setter(self, "_pp", pp if pp is not None else _figures([], 0))
-        setter(self, "_usd", _figures(cast("Sequence[float] | None", gap_usd_bn), count))
-        setter(self, "_per_capita", _figures(cast("Sequence[float] | None", gap_usd_per_capita), count))
+        setter(self, "_share", share_pct)
+        setter(self, "_gdp", gdp_usd_bn)
+        # No population (or none above 0) gives no figure per head, as gap_row's `if population_m`.
+        setter(self, "_population", population_m if population_m and gdp_usd_bn is not None else None)
+        setter(self, "_columns", None)
         setter(self, "_rows", None)
         setter(self, "_batch", batch)
         if batch is not None:
@@ -213,20 +197,43 @@ class GapRows(Sequence[GapRow]):
         raise AttributeError(f"gap rows are immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[type["GapRows"], tuple[object, ...]]:
-        return GapRows, (self.targets, *(tuple(self.column(f)) for f in _FIGURES))
+        return GapRows, (self.targets, self._share, self._gdp, self._population)
+
+    def _figures(self, field: str) -> list[float] | None:
+        """One figure of every row, computed as `gap_row` computes it (None when missing)."""
+        share, gdp, population = self._share, self._gdp, self._population
+        if field == "gap_pp":
+            return [t[0] - share for t in self.targets]  # t[0]: TargetSpec.share_pct
+        if gdp is None:
+            return None
+        # Evaluated left to right: the gap, then in money, then per head, as gap_row's steps.
+        if field == "gap_usd_bn":
+            return [(t[0] - share) / 100 * gdp for t in self.targets]
+        if population is None:
+            return None
+        people = population * 1e6
+        return [(t[0] - share) / 100 * gdp * 1e9 / people for t in self.targets]
+
+    def _column(self, field: str) -> "memoryview[float] | None":
+        """`field`'s figures as read-only doubles (nothing the collector walks), computed once."""
+        columns = self._columns
+        if columns is None:
+            columns = {}
+            object.__setattr__(self, "_columns", columns)
+        elif field in columns:
+            return columns[field]
+        figures = self._figures(field)
+        view = None if figures is None else memoryview(_doubles(len(figures)).pack(*figures)).cast("d")
+        columns[field] = view
+        return view
 
     def column(self, field: str) -> Sequence[float | None]:
         """The figures of one of GapRow's fields ('gap_pp', 'gap_usd_bn' or 'gap_usd_per_capita'), one
         per target (None for each when missing), as the rows hold them."""
-        # A new view each time: a caller who releases it leaves the rows' own intact.
-        if field == "gap_pp":
-            return self._pp[:]
-        if field == "gap_usd_bn":
-            values = self._usd
-        elif field == "gap_usd_per_capita":
-            values = self._per_capita
-        else:
+        if field not in _FIGURES:
             raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
+        values = self._column(field)
+        # A new view each time: a caller who releases it leaves the rows' own intact.
         return values[:] if values is not None else (None,) * len(self.targets)
 
     def doubles(self, field: str) -> bytes | None:
@@ -236,7 +243,7 @@ class GapRows(Sequence[GapRow]):
 
     @property
     def gap_pp(self) -> Sequence[float]:
-        return self._pp[:]
+        return cast("Sequence[float]", self.column("gap_pp"))
 
     @property
     def gap_usd_bn(self) -> Sequence[float | None]:
@@ -263,9 +270,24 @@ class GapRows(Sequence[GapRow]):
     def _make_rows(self) -> tuple[GapRow, ...]:
         rows = self._rows
         if rows is None:
-            new = partial(tuple.__new__, GapRow)
-            columns = (self.targets, self._pp, self.gap_usd_bn, self.gap_usd_per_capita)
-            rows = tuple(map(new, zip(*columns, strict=True)))
+            targets, share, gdp, population = self.targets, self._share, self._gdp, self._population
+            count = len(targets)
+            columns = self._columns or {}
+            # A figure already computed as a column is read from it (the same floats, as a group's total
+            # computes the gaps in money); the others are computed as `_figures` computes them.
+            gaps: Sequence[float] = columns.get("gap_pp") or [t[0] - share for t in targets]
+            usd: Iterable[float | None] = repeat(None, count)
+            per_capita: Iterable[float | None] = repeat(None, count)
+            if gdp is not None:
+                money: Sequence[float] = columns.get("gap_usd_bn") or [gap / 100 * gdp for gap in gaps]
+                usd = money
+                if population is not None:
+                    people = population * 1e6
+                    per_capita = [bn * 1e9 / people for bn in money]
+            # tuple.__new__(GapRow, figures) makes a row from its figures (NamedTuple._make), called
+            # straight from map: through a partial or _make, a row cost a fifth more.
+            figures = zip(targets, gaps, usd, per_capita, strict=True)
+            rows = tuple(map(tuple.__new__, repeat(GapRow, count), figures))
             object.__setattr__(self, "_rows", rows)
             object.__setattr__(self, "_batch", None)
         return rows
@@ -280,15 +302,9 @@ class GapRows(Sequence[GapRow]):
     def __getitem__(self, index: int | slice) -> GapRow | tuple[GapRow, ...]:
         if self._rows is not None or isinstance(index, slice):
             return self.rows[index]
-        # One row read (a look-up by target): made alone, as the whole tuple would make it.
-        target = self.targets[index]  # IndexError as a tuple's
-        usd, per_capita = self._usd, self._per_capita
-        return GapRow(
-            target,
-            self._pp[index],
-            usd[index] if usd is not None else None,
-            per_capita[index] if per_capita is not None else None,
-        )
+        # One row read (a look-up by target): made alone, as the whole tuple would make it (an index out
+        # of range raises IndexError, as a tuple's).
+        return gap_row(self.targets[index], self._share, self._gdp, self._population)
 
     def __iter__(self) -> Iterator[GapRow]:
         return iter(self.rows)

@@ -116,12 +116,17 @@ class GroupTotal(NamedTuple):
         return self.spending_usd_bn / self.gdp_usd_bn * 100
 
 
+_OK, _NO_ARMED_FORCES = Status.OK, Status.NO_ARMED_FORCES
+"""Read once: an enum member read from its class took most of `counts_in_totals` on Python 3.11, which
+is asked for every member of every total."""
+
+
 def counts_in_totals(gaps: AllyGaps) -> bool:
     """An ally counts in a year's totals if it was an ally that year and has both a share and GDP.
 
     NATO's tables also give figures for years before an ally joined (Finland and Sweden from 2014):
     they are shown, but a 2014 total is the total of the allies of 2014."""
-    return gaps.status is Status.OK and gaps.ally.joined <= gaps.year
+    return gaps.status is _OK and gaps.ally.joined <= gaps.year
 
 
 def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[TargetSpec]) -> GroupTotal:
@@ -131,9 +136,7 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
     # NATO's GDP totals include Iceland's GDP (no armed forces, no spending): so do a group's.
-    gdp_only = [
-        m for m in members if m.status is Status.NO_ARMED_FORCES and m.gdp and m.ally.joined <= m.year
-    ]
+    gdp_only = [m for m in members if m.status is _NO_ARMED_FORCES and m.gdp and m.ally.joined <= m.year]
     gdp_total = math.fsum(
         [*(m.gdp.usd_bn for m in counted if m.gdp), *(m.gdp.usd_bn for m in gdp_only if m.gdp)]
     )
