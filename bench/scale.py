@@ -8,10 +8,11 @@ temporary directory. For each, `compare`, `export --format csv`, `history` and `
 hague-core-2035` are run as whole processes (median of N runs, default 3; CPU = user + system; peak memory =
 the child's maximum resident set size, read with os.wait4) with 4, 100 and 500 targets (the defaults;
 sweeps 0.05:5:0.05 and 0.01:5:0.01). The Python API is timed in-process: `compare()` for every year of a
-dataset, the result rows being allies x years x targets (best of 3 passes), and the same with every
-GapRow of the results read (rows are made when first read). The growth exponents are least-squares slopes of
-log(API seconds) against log(targets) (500 allies, 12 and 75 years) and against log(years) (500 allies,
-100 and 500 targets).
+dataset, the result rows being allies x years x targets, and the same with every GapRow of the results
+read (figures and rows are computed when first read, so this is the rate judged); the least of 3 passes,
+the 12- and 75-year datasets' passes taking turns in one process. The growth exponents are least-squares
+slopes of log(API seconds, every row read) against log(targets) (500 allies, 12 and 75 years) and against
+log(years) (500 allies, 4, 100 and 500 targets).
 
 Loading is timed too: load_dataset() of the bundled data (written compact) and of the 500-ally files, in a
 fresh process after a warm-up (CPU seconds, median of N), with the peak of Python's allocations during it
@@ -22,9 +23,9 @@ is timed side by side with `spendcalc export -t 0.01:5:0.01` (alternating runs, 
 
 Targets (printed PASS/FAIL; exits 1 if any fails): exponent <= 1.1 in targets and in years; 500 allies x
 500 targets `export` <= 1.5 s CPU and <= 150 MiB; a 500-target export of the bundled data no slower than
-the pandas script; the API >= 1M result rows/s for the large runs (500 allies x 75 years x 100 targets,
-500 allies x 12 years x 500 targets); loading a file of over 1 MB at a peak of at most 5x its size (issue
-12's aim). `--quick` skips the 75-year command runs and takes one run of each;
+the pandas script; the API >= 1M result rows/s, every row read, for the large runs (500 allies x 75
+years x 100 targets, 500 allies x 12 years x 500 targets); loading a file of over 1 MB at a peak of at
+most 5x its size (issue 12's aim). `--quick` skips the 75-year command runs and takes one run of each;
 `--max-rows N` skips API runs with more result rows (to measure a slow version).
 """
 
@@ -188,32 +189,36 @@ def slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
-def time_api(path: Path, targets: int) -> tuple[float, int, float]:
-    """Seconds for compare() over every year of the dataset (the best of 3 passes: the machine is
-    shared), the result rows, and the seconds when every GapRow of the results is read too (an ally's
-    rows are made when first read: `spendcalc.domain.gaps.GapRows`)."""
+def time_api(paths: Sequence[Path], targets: int, passes: int = 3) -> list[tuple[float, int, float]]:
+    """For each dataset: the seconds of compare() over every year of it, the result rows, and the seconds
+    when every GapRow of the results is read too (figures are computed when first read:
+    `spendcalc.domain.gaps.GapRows`). The least of `passes` passes, the datasets' passes taking turns (the
+    machine is shared: a dataset timed only after another would meet other load)."""
     from spendcalc import compare, load_dataset
     from spendcalc.domain.years import share_years
 
-    dataset = load_dataset(path)
+    datasets = [load_dataset(path) for path in paths]
     specs = [f"{i * 5 / targets:.4f}" for i in range(1, targets + 1)]
-    best = read = math.inf
-    rows = 0
-    for _ in range(3):
-        started = time.process_time()
-        rows = 0
-        for year in share_years(dataset):
-            result = compare(dataset, specs, year)
-            rows += sum(len(g.rows) for g in result.allies)
-        best = min(best, time.process_time() - started)
-    for _ in range(2):
-        started = time.process_time()
-        for year in share_years(dataset):
-            for gaps in compare(dataset, specs, year).allies:
-                for _row in gaps.rows:
-                    pass
-        read = min(read, time.process_time() - started)
-    return best, rows, read
+    best = [math.inf] * len(datasets)
+    read = [math.inf] * len(datasets)
+    rows = [0] * len(datasets)
+    for _ in range(passes):
+        for index, dataset in enumerate(datasets):
+            years = share_years(dataset)
+            started = time.process_time()
+            count = 0
+            for year in years:
+                result = compare(dataset, specs, year)
+                count += sum(len(g.rows) for g in result.allies)
+            best[index] = min(best[index], time.process_time() - started)
+            rows[index] = count
+            started = time.process_time()
+            for year in years:
+                for gaps in compare(dataset, specs, year).allies:
+                    for _row in gaps.rows:
+                        pass
+            read[index] = min(read[index], time.process_time() - started)
+    return list(zip(best, rows, read, strict=True))
 
 
 def time_load(path: Path, measure: str) -> float:
@@ -294,7 +299,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one run each; no 75-year command runs")
     parser.add_argument("--max-rows", type=int, default=None, help="skip API runs with more result rows")
     parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
-    parser.add_argument("--api", nargs=2, metavar=("PATH", "TARGETS"), help=argparse.SUPPRESS)
+    parser.add_argument("--api", nargs="+", metavar="TARGETS PATH", help=argparse.SUPPRESS)
     parser.add_argument("--load", nargs=2, metavar=("PATH", "MEASURE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
@@ -304,8 +309,8 @@ def main() -> int:
         print(time_load(Path(args.load[0]), args.load[1]))
         return 0
     if args.api:
-        seconds, rows, read = time_api(Path(args.api[0]), int(args.api[1]))
-        print(seconds, rows, read)
+        for seconds, rows, read in time_api([Path(p) for p in args.api[1:]], int(args.api[0])):
+            print(seconds, rows, read)
         return 0
     runs = 1 if args.quick else args.runs
     program = shutil.which("spendcalc")
@@ -344,24 +349,30 @@ def main() -> int:
                     f"{statistics.median(timing.wall):>7.3f} {timing.peak_mib:>9.1f}"
                 )
 
-        print("\nAPI: compare() for every year; rows = allies x years x targets")
+        print(
+            "\nAPI: compare() for every year; rows = allies x years x targets; least of 3 passes, the"
+            " 12- and 75-year datasets' passes taking turns"
+        )
         print(
             f"{'allies':>6} {'years':>5} {'targets':>7} {'cpu s':>8} {'rows':>10} {'rows/s':>11}"
-            f" {'rows/s, every row read':>23}"
+            f" {'cpu s, rows read':>17} {'rows/s, rows read':>18}"
         )
         api: dict[tuple[int, int, int], tuple[float, int]] = {}
-        for (allies, years), path in paths.items():
+        for allies in ALLIES:
             for count in TARGETS:
-                if args.max_rows is not None and allies * years * count > args.max_rows:
-                    print(f"{allies:>6} {years:>5} {count:>7} skipped (--max-rows)")
+                pair = [paths[allies, years] for years in YEARS]
+                if args.max_rows is not None and allies * YEARS[-1] * count > args.max_rows:
+                    print(f"{allies:>6} {'':>5} {count:>7} skipped (--max-rows)")
                     continue
-                seconds_text, rows_text, read_text = child_output(["--api", str(path), str(count)]).split()
-                seconds, rows, read = float(seconds_text), int(rows_text), float(read_text)
-                api[allies, years, count] = seconds, rows
-                print(
-                    f"{allies:>6} {years:>5} {count:>7} {seconds:>8.3f} {rows:>10} {rows / seconds:>11,.0f}"
-                    f" {rows / read:>23,.0f}"
-                )
+                lines = child_output(["--api", str(count), *map(str, pair)]).splitlines()
+                for years, line in zip(YEARS, lines, strict=True):
+                    seconds_text, rows_text, read_text = line.split()
+                    seconds, rows, read = float(seconds_text), int(rows_text), float(read_text)
+                    api[allies, years, count] = read, rows
+                    print(
+                        f"{allies:>6} {years:>5} {count:>7} {seconds:>8.3f} {rows:>10}"
+                        f" {rows / seconds:>11,.0f} {read:>17.3f} {rows / read:>18,.0f}"
+                    )
         pandas_lines = pandas_comparison(program, runs, Path(tmp) / "allies.json", year)
         loading_lines = loading(Path(tmp), runs)
 
@@ -374,7 +385,7 @@ def main() -> int:
         results.append(
             f"{verdict(exponent <= 1.1)} exponent in targets (500 allies, {years} years): {exponent:.2f}"
         )
-    for count in (100, 500):
+    for count in TARGETS:
         points = [(years, api[500, years, count][0]) for years in YEARS if (500, years, count) in api]
         if len(points) < 2:
             continue
@@ -395,8 +406,8 @@ def main() -> int:
             continue
         seconds, rows = api[key]
         results.append(
-            f"{verdict(rows / seconds >= 1e6)} API {key[0]} allies x {key[1]} years x {key[2]} targets: "
-            f"{rows / seconds:,.0f} rows/s (>= 1,000,000)"
+            f"{verdict(rows / seconds >= 1e6)} API {key[0]} allies x {key[1]} years x {key[2]} targets, "
+            f"every row read: {rows / seconds:,.0f} rows/s (>= 1,000,000)"
         )
     results += pandas_lines
     results += loading_lines
