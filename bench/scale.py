@@ -377,22 +377,13 @@ def main() -> int:
         loading_lines = loading(Path(tmp), runs)
 
     print()
-    for years in YEARS:
-        points = [(count, api[500, years, count][0]) for count in TARGETS if (500, years, count) in api]
-        if len(points) < 2:
-            continue
-        exponent = slope(points)
-        results.append(
-            f"{verdict(exponent <= 1.1)} exponent in targets (500 allies, {years} years): {exponent:.2f}"
-        )
-    for count in TARGETS:
-        points = [(years, api[500, years, count][0]) for years in YEARS if (500, years, count) in api]
-        if len(points) < 2:
-            continue
-        exponent = slope(points)
-        results.append(
-            f"{verdict(exponent <= 1.1)} exponent in years (500 allies, {count} targets): {exponent:.2f}"
-        )
+    series = [(f"targets (500 allies, {y} years)", [(t, (500, y, t)) for t in TARGETS]) for y in YEARS]
+    series += [(f"years (500 allies, {t} targets)", [(y, (500, y, t)) for y in YEARS]) for t in TARGETS]
+    for label, keys in series:
+        points = [(x, api[key][0]) for x, key in keys if key in api]
+        if len(points) >= 2:
+            exponent = slope(points)
+            results.append(f"{verdict(exponent <= 1.1)} exponent in {label}: {exponent:.2f}")
     big = commands["export", 500, 12, 500]
     results.append(
         f"{verdict(big.seconds <= 1.5)} export 500 allies x 500 targets: {big.seconds:.2f} s CPU (<= 1.5 s), "

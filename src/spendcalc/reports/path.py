@@ -16,7 +16,7 @@ from spendcalc.domain.trajectories import (
     PathLine,
     PathYear,
 )
-from spendcalc.reports.columns import Field, Table, share_decimals
+from spendcalc.reports.columns import Field, Item, Table, share_decimals
 from spendcalc.reports.common import (
     ASSUMED_GDP_NOTE,
     GDP_MARK_NOTE,
@@ -83,24 +83,55 @@ def path_report(dataset: Dataset, path: DefencePath, generated: datetime | None 
         ("Shape", f"{path.shape.value} (in share of GDP)"),
         ("Baseline", path.baseline.value),
     )
-    return Report(
+    return _report(
+        dataset,
+        path,
         title=f"{ally.name}: path to {target_names}",
+        table=table,
+        items=items,
+        summary=summary,
+        notes=notes,
+        targets=[line.target for line in path.lines],
+        generated=generated,
+        extra_metadata={
+            "gdp_growth_pct_after_data": path.gdp.growth_pct,
+            "gdp_growth_basis": path.gdp.growth_basis,
+            "summary": sentences,
+        },
+    )
+
+
+def _report(
+    dataset: Dataset,
+    path: DefencePath | GroupPath,
+    *,
+    title: str,
+    table: Table[Item],
+    items: Sequence[Item],
+    summary: tuple[tuple[str, str], ...],
+    notes: Sequence[str],
+    targets: Sequence[TargetSpec],
+    generated: datetime | None,
+    extra_metadata: dict[str, object],
+) -> Report:
+    """A path's report, an ally's or groups': the table of its years, and the metadata every path gives
+    (the start year, targets, currency, deadline, shape and baseline) before its own."""
+    return Report(
+        title=title,
         columns=table.columns(),
         rows=table.rows(items),
         summary=summary,
         notes=tuple(notes),
         record_columns=table.record_columns(),
         records=table.records(items),
-        metadata=metadata(dataset, path.from_year, [line.target for line in path.lines], generated)
+        metadata=metadata(dataset, path.from_year, targets, generated)
         | {
             "currency": path.currency.value,
             "by_year": path.by_year,
             "shape": path.shape.value,
             "baseline": path.baseline.value,
-            "gdp_growth_pct_after_data": path.gdp.growth_pct,
-            "gdp_growth_basis": path.gdp.growth_basis,
-            "summary": sentences,
-        },
+        }
+        | extra_metadata,
     )
 
 
@@ -401,20 +432,17 @@ def group_path_report(
         ("Shape", f"{first.shape.value} (in share of GDP)"),
         ("Baseline", first.baseline.value),
     )
-    return Report(
+    return _report(
+        dataset,
+        first,
         title=f"{group_names}: path to {target_names}",
-        columns=table.columns(),
-        rows=table.rows(items),
+        table=table,
+        items=items,
         summary=summary,
-        notes=tuple(notes),
-        record_columns=table.record_columns(),
-        records=table.records(items),
-        metadata=metadata(dataset, first.from_year, [line.target for line in first.paths[0].lines], generated)
-        | {
-            "currency": first.currency.value,
-            "by_year": first.by_year,
-            "shape": first.shape.value,
-            "baseline": first.baseline.value,
+        notes=notes,
+        targets=[line.target for line in first.paths[0].lines],
+        generated=generated,
+        extra_metadata={
             "groups": [
                 {
                     "name": p.group.name,
