@@ -235,9 +235,10 @@ def test_gap_rows_compute_each_figure_once_when_first_read() -> None:
     )
 
 
-def test_a_comparisons_rows_are_made_together_when_one_allys_are_read(dataset: Dataset) -> None:
-    """Reading one ally's rows makes those of every ally of the comparison still held (one batch), the
-    same rows as made alone; a batch holds none alive."""
+def test_a_comparisons_rows_are_made_together_when_one_allys_are_kept(dataset: Dataset) -> None:
+    """A loop over an ally's rows makes each as it is reached and keeps none; asking for one ally's tuple
+    of rows (`.rows`, or equality) makes and keeps those of every ally of the comparison still held (one
+    batch), the same rows as made alone; a batch holds none alive."""
     import gc
 
     from spendcalc.domain.gaps import GapRows, RowBatch
@@ -249,8 +250,12 @@ def test_a_comparisons_rows_are_made_together_when_one_allys_are_read(dataset: D
     assert all(rows._rows is None for rows in held)  # nothing made yet
     alone = held[1][0]
     assert held[1]._rows is None and held[0]._rows is None  # one row read alone: no tuple made
-    assert [r.target for r in held[2]] == list(specs)  # one ally's rows read ...
-    assert all(rows._rows is not None for rows in held)  # ... and every ally's made with them
+    looped = list(held[2])  # a loop: rows made as it goes, none kept
+    assert [r.target for r in looped] == list(specs) and all(type(r) is GapRow for r in looped)
+    assert all(rows._rows is None for rows in held)
+    assert held[2].rows == tuple(looped)  # one ally's tuple made ...
+    assert all(rows._rows is not None for rows in held)  # ... and every ally's made with it
+    assert list(held[2]) == looped and type(iter(held[2])) is type(iter(()))  # now the kept tuple's
     assert alone == held[1].rows[0]
     for gaps in result.allies:
         assert gaps.rows == ally_gaps(dataset, gaps.ally, 2024, specs).rows

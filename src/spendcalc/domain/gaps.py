@@ -270,27 +270,31 @@ class GapRows(Sequence[GapRow]):
     def _make_rows(self) -> tuple[GapRow, ...]:
         rows = self._rows
         if rows is None:
-            targets, share, gdp, population = self.targets, self._share, self._gdp, self._population
-            count = len(targets)
-            columns = self._columns or {}
-            # A figure already computed as a column is read from it (the same floats, as a group's total
-            # computes the gaps in money); the others are computed as `_figures` computes them.
-            gaps: Sequence[float] = columns.get("gap_pp") or [t[0] - share for t in targets]
-            usd: Iterable[float | None] = repeat(None, count)
-            per_capita: Iterable[float | None] = repeat(None, count)
-            if gdp is not None:
-                money: Sequence[float] = columns.get("gap_usd_bn") or [gap / 100 * gdp for gap in gaps]
-                usd = money
-                if population is not None:
-                    people = population * 1e6
-                    per_capita = [bn * 1e9 / people for bn in money]
-            # tuple.__new__(GapRow, figures) makes a row from its figures (NamedTuple._make), called
-            # straight from map: through a partial or _make, a row cost a fifth more.
-            figures = zip(targets, gaps, usd, per_capita, strict=True)
-            rows = tuple(map(tuple.__new__, repeat(GapRow, count), figures))
+            rows = tuple(self._each_row())
             object.__setattr__(self, "_rows", rows)
             object.__setattr__(self, "_batch", None)
         return rows
+
+    def _each_row(self) -> Iterator[GapRow]:
+        """Each row, made as it is reached."""
+        targets, share, gdp, population = self.targets, self._share, self._gdp, self._population
+        count = len(targets)
+        columns = self._columns or {}
+        # A figure already computed as a column is read from it (the same floats, as a group's total
+        # computes the gaps in money); the others are computed as `_figures` computes them.
+        gaps: Sequence[float] = columns.get("gap_pp") or [t[0] - share for t in targets]
+        usd: Iterable[float | None] = repeat(None, count)
+        per_capita: Iterable[float | None] = repeat(None, count)
+        if gdp is not None:
+            money: Sequence[float] = columns.get("gap_usd_bn") or [gap / 100 * gdp for gap in gaps]
+            usd = money
+            if population is not None:
+                people = population * 1e6
+                per_capita = [bn * 1e9 / people for bn in money]
+        # tuple.__new__(GapRow, figures) makes a row from its figures (NamedTuple._make), called
+        # straight from map: through a partial or _make, a row cost a fifth more.
+        figures = zip(targets, gaps, usd, per_capita, strict=True)
+        return map(tuple.__new__, repeat(GapRow, count), figures)
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -307,7 +311,11 @@ class GapRows(Sequence[GapRow]):
         return gap_row(self.targets[index], self._share, self._gdp, self._population)
 
     def __iter__(self) -> Iterator[GapRow]:
-        return iter(self.rows)
+        # Rows not yet kept are made as the loop reaches them and kept by nobody: each is gone when the
+        # loop moves on, with nothing for the collector to walk (keeping a comparison's rows, then the
+        # collector walking them, was a fifth of reading them).
+        rows = self._rows
+        return iter(rows) if rows is not None else self._each_row()
 
     def __reversed__(self) -> Iterator[GapRow]:
         return reversed(self.rows)
