@@ -3,7 +3,6 @@
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import compress
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -130,13 +129,22 @@ def counts_in_totals(gaps: AllyGaps) -> bool:
 
 
 def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[TargetSpec]) -> GroupTotal:
-    counts = list(map(counts_in_totals, members))
-    counted = list(compress(members, counts))
-    excluded = tuple(m.ally.iso3 for m, c in zip(members, counts, strict=True) if not c)
+    # One pass over the members sorts them (a total is asked of every member of every group each year):
+    # those counted (`counts_in_totals`), the others, and among those the members without armed forces
+    # (Iceland) whose GDP counts, as NATO's GDP totals include it.
+    counted: list[AllyGaps] = []
+    excluded: list[str] = []
+    gdp_only: list[AllyGaps] = []
+    for member in members:
+        status = member.status
+        if status is _OK and member.ally.joined <= member.year:
+            counted.append(member)
+            continue
+        excluded.append(member.ally.iso3)
+        if status is _NO_ARMED_FORCES and member.gdp and member.ally.joined <= member.year:
+            gdp_only.append(member)
     if not counted:
         raise SpendcalcError(f"{name}: no ally has both a share and GDP for this year")
-    # NATO's GDP totals include Iceland's GDP (no armed forces, no spending): so do a group's.
-    gdp_only = [m for m in members if m.status is _NO_ARMED_FORCES and m.gdp and m.ally.joined <= m.year]
     gdp_total = math.fsum(
         [*(m.gdp.usd_bn for m in counted if m.gdp), *(m.gdp.usd_bn for m in gdp_only if m.gdp)]
     )
@@ -149,21 +157,21 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
     # The shortfall sums the below members' gaps in money, computed as their rows compute them
     # (tests/test_scale.py holds the two to be the same floats).
     ranked = sorted(
-        ((m.share.pct, m.gdp.usd_bn, m) for m in counted if m.share is not None and m.gdp is not None),
+        [(m.share.pct, m.gdp.usd_bn, m) for m in counted if m.share is not None and m.gdp is not None],
         key=itemgetter(0, 1),
     )
-    shares = [pct for pct, _, _ in ranked]
+    ranked_shares = [pct for pct, _, _ in ranked]
     asked = tuple(targets)
     # Each member's gap in money to each target (its rows' own column when its rows are for these
     # targets), the members' one after another in order of share: a target's figures are then every
     # len(asked)-th, and those of the members below it the first `below` of them, summed exactly (fsum).
     count = len(asked)
-    block = memoryview(b"".join(_usd_doubles(m, asked, p, g) for p, g, m in ranked)).cast("d")
+    block = memoryview(b"".join([_usd_doubles(m, asked, p, g) for p, g, m in ranked])).cast("d")
     rows = []
     for position, target in enumerate(asked):
         pct = target.share_pct
         gap_pp = pct - share
-        below = bisect_left(shares, pct)
+        below = bisect_left(ranked_shares, pct)
         rows.append(
             GroupRow(
                 target,
@@ -174,15 +182,14 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
                 len(ranked),
             )
         )
-    estimate = any(m.share.estimate for m in counted if m.share is not None)
     return GroupTotal(
         name,
         tuple(m.ally.iso3 for m in counted),
-        excluded,
+        tuple(excluded),
         gdp_total,
         spending_total,
         tuple(rows),
-        estimate,
+        any(m.share.estimate for m in counted if m.share is not None),
         real_share,
         tuple(m.ally.iso3 for m in gdp_only),
     )
