@@ -186,7 +186,7 @@ def test_nesting_deeper_than_pydantics_parser_allows_is_refused_by_the_schema(
     )
 
 
-# --- memory: what a loaded dataset shares, and the document it lets go ---------------------------------
+# --- memory: compact records, what a loaded dataset shares, and the document it lets go -----------------
 
 
 def _records(dataset: Dataset) -> list[Any]:
@@ -199,39 +199,62 @@ def _records(dataset: Dataset) -> list[Any]:
     ]
 
 
-def test_records_share_their_sets_of_fields_and_texts(
+def test_records_are_compact_and_share_their_texts(
     write_dataset: Any, tiny_dataset_dict: dict[str, Any]
 ) -> None:
     dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
     records = _records(dataset)
     assert len(records) > 10
-    sets = {id(model.model_fields_set) for model in records}
-    assert len(sets) <= len({(type(m), frozenset(m.model_fields_set)) for m in records}) < len(records) / 2
+    # Compact: tuples without a dict of their own, immutable (no set of fields set either).
+    assert all(isinstance(m, tuple) and not hasattr(m, "__dict__") for m in records)
+    share = dataset.allies[0].years[2024].shares[0]
+    with pytest.raises(AttributeError):
+        share.pct = 0.0  # type: ignore[misc]
     sources = [model.source for model in records if isinstance(model, (Gdp, Population))]
     assert len(sources) > 3
     assert len({id(text) for text in sources}) == len(set(sources))  # one string per distinct text
     years = [year for ally in dataset.allies for year in ally.years]
     assert len({id(year) for year in years}) == len(set(years))
-    # The same sets of fields as validation from the text gives (model_dump's exclude_unset reads them).
-    reference = Dataset.model_validate_json(json.dumps(tiny_dataset_dict), strict=True)
-    assert [m.model_fields_set for m in records] == [m.model_fields_set for m in _records(reference)]
-    assert dataset.model_dump_json(exclude_unset=True) == reference.model_dump_json(exclude_unset=True)
+    # What validation from the text gives: equal records, the same dump (unset fields are dumped too: a
+    # compact record holds no set of the fields given; nothing in spendcalc dumps without them).
+    raw = json.dumps(tiny_dataset_dict).encode()
+    reference = _two_parses(raw, "x")
+    assert records == _records(reference)
+    assert dataset.model_dump_json() == reference.model_dump_json()
+    assert dataset.model_dump() == reference.model_dump()
 
 
-def test_a_copy_of_a_record_does_not_change_the_shared_set(
-    write_dataset: Any, tiny_dataset_dict: dict[str, Any]
-) -> None:
+def test_compact_records_compare_as_models_did(write_dataset: Any, tiny_dataset_dict: dict[str, Any]) -> None:
+    """Equal when of the same type with equal fields, as pydantic models are; never equal to a plain tuple
+    or to another kind of record of the same values; hashable, picklable, copyable."""
+    import pickle
+
+    from spendcalc.data.schema import Fx, Rate, Share
+
     dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
-    share = dataset.allies[0].years[2024].shares[0]
-    before = set(share.model_fields_set)
-    copy_ = share.model_copy(update={"note": "changed"})
-    assert "note" in copy_.model_fields_set
-    assert share.model_fields_set == before
-    assert all(
-        m.model_fields_set == before
-        for m in _records(dataset)
-        if m.model_fields_set is share.model_fields_set
-    )
+    record = dataset.allies[0].years[2024]
+    share = record.shares[0]
+    same = Share(*share)
+    assert share == same and (share != same) is False and hash(share) == hash(same)
+    assert share != tuple(share) and tuple(share) != share
+    assert share._replace(note="changed") != share and share.note != "changed"
+    fx = Fx(1.5, "src", "EUR")
+    assert fx != Rate(per_usd=1.5, source="src") and fx != (1.5, "src", "EUR")
+    assert pickle.loads(pickle.dumps(record)) == record and copy.deepcopy(record) == record
+    assert pickle.loads(pickle.dumps(dataset)) == dataset
+    assert {share: 1}[same] == 1
+
+
+def test_compact_records_have_the_fields_of_their_models() -> None:
+    """Each compact record is validated by its model and made from its fields in order: the same names
+    and defaults, the model named as the record (the JSON Schema's $defs, pydantic's messages)."""
+    from spendcalc.data.records import COMPACT
+
+    for record, model in COMPACT:
+        assert record._fields == tuple(model.model_fields)
+        assert model.__name__ == record.__name__
+        defaults = {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
+        assert record._field_defaults == defaults
 
 
 def test_the_loader_lets_go_of_the_years_it_validated_but_not_of_a_callers(

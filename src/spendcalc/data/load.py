@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spendcalc.errors import SpendcalcError
 
@@ -104,20 +104,19 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Target,
     )
 
-    share = _Unchecked(Share)
+    # The records of the allies' years are compact tuples (records.AllyYear): made directly.
     parts: dict[str, Callable[[Any], Any]] = {
-        "shares": lambda values: tuple(map(share, values)),
-        "gdp": _Unchecked(Gdp),
-        "gdp_lcu": _Unchecked(GdpLcu),
-        "growth": _Unchecked(Growth),
-        "population": _Unchecked(Population),
-        "fx": _Unchecked(Fx),
+        "shares": lambda values: tuple(Share(**value) for value in values),
+        "gdp": lambda value: Gdp(**value),
+        "gdp_lcu": lambda value: GdpLcu(**value),
+        "growth": lambda value: Growth(**value),
+        "population": lambda value: Population(**value),
+        "fx": lambda value: Fx(**value),
     }
-    ally_year = _Unchecked(AllyYear)
     allies = []
     for ally in document["allies"]:
         years = {
-            int(year): ally_year({name: parts[name](value) for name, value in record.items()})
+            int(year): AllyYear(**{name: parts[name](value) for name, value in record.items()})
             for year, record in ally["years"].items()
         }
         allies.append(Ally.model_construct(**{**ally, "aliases": tuple(ally["aliases"]), "years": years}))
@@ -155,35 +154,6 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
             for t in document["nato_tables"]
         ),
     ).selected()
-
-
-class _Unchecked(Generic[ModelT]):
-    """What `model_construct` does for a model of plain fields, at a third of its cost.
-
-    The bundled dataset holds about two thousand of these small records, and model_construct's
-    per-call generality was the largest part of assembling it. The instance is set up through
-    `__setstate__`, the state pydantic itself restores when unpickling. Fields left out of the record
-    take their defaults, computed once: the models' defaults are all None, never a mutable value.
-    """
-
-    def __init__(self, model: type[ModelT]) -> None:
-        self.model = model
-        self.defaults = {
-            name: None if field.is_required() else field.get_default(call_default_factory=True)
-            for name, field in model.model_fields.items()
-        }
-
-    def __call__(self, record: dict[str, Any]) -> ModelT:
-        instance = self.model.__new__(self.model)
-        instance.__setstate__(
-            {
-                "__dict__": self.defaults | record,
-                "__pydantic_fields_set__": set(record),
-                "__pydantic_extra__": None,
-                "__pydantic_private__": None,
-            }
-        )
-        return instance
 
 
 def bundled_bytes() -> bytes:

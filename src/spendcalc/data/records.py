@@ -4,10 +4,9 @@ groups, and the rules every record follows (strict fields, printable text of a s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -136,6 +135,40 @@ class Record(BaseModel):
         return value
 
 
+def _same_record(record: tuple[Any, ...], other: object) -> bool:
+    """Records are equal as pydantic models are: of the same type, with equal fields (a Population is
+    not a tuple, nor a Rate of the same figures)."""
+    return other.__class__ is record.__class__ and tuple.__eq__(record, other)
+
+
+class _Compact:
+    """Validated by the pydantic `model` (its rules, messages and JSON Schema), held as the compact
+    record (a NamedTuple of the same fields in the same order): the model's instance is made and let go
+    at once. Dumped as the model dumps (model_dump, model_dump_json)."""
+
+    def __init__(self, model: type[Record]) -> None:
+        self.model = model
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        model = self.model
+        schema = handler.generate_schema(model)
+        new = tuple.__new__
+
+        def compact(validated: Record) -> Any:
+            return new(source, validated.__dict__.values())
+
+        def dumped(record: Any) -> Record:
+            return model.model_construct(**record._asdict())
+
+        return core_schema.no_info_after_validator_function(
+            compact,
+            schema,
+            serialization=core_schema.plain_serializer_function_ser_schema(dumped, return_schema=schema),
+        )
+
+
 class Source(Record):
     id: SourceId
     title: str = Field(min_length=1)
@@ -176,7 +209,39 @@ class Edition(Record):
     """Exactly one edition is the latest: the default one."""
 
 
-class Share(Record):
+Kind = Literal["actual", "estimate", "projection"]
+
+
+class Share(NamedTuple):
+    """Defence expenditure as a share of GDP, NATO definition, as one edition published it.
+
+    The records of an ally's years (Share, Gdp, GdpLcu, Growth, Population, Fx, AllyYear; tens of
+    thousands in a large dataset) are compact immutable tuples without a dict of their own, validated by
+    the pydantic model of the same name (ShareModel here: the same rules, messages and JSON Schema; see
+    `_Compact`)."""
+
+    edition: str
+    pct: float
+    estimate: bool
+    precision: float
+    note: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The publication the value comes from: its edition."""
+        return self.edition
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class ShareModel(Record):
     """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
 
     edition: SourceId
@@ -184,11 +249,6 @@ class Share(Record):
     estimate: bool
     precision: float = Field(gt=0, le=1, allow_inf_nan=False)
     note: str | None = None
-
-    @property
-    def source(self) -> str:
-        """The publication the value comes from: its edition."""
-        return self.edition
 
 
 NATO_AGGREGATES = ("NATO_TOTAL", "NATO_EUROPE_AND_CANADA")
@@ -227,39 +287,106 @@ class NatoTable(Record):
         return row[index] if row is not None and 0 <= index < len(row) else None
 
 
-class Gdp(Record):
+class Gdp(NamedTuple):
+    """GDP at current prices, billions of US dollars."""
+
+    usd_bn: float
+    kind: Kind
+    source: str
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class GdpModel(Record):
     """GDP at current prices, billions of US dollars."""
 
     # Bounds far outside any economy (world GDP is about 1e5 bn), so that no sum or ratio overflows.
     usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
-    kind: Literal["actual", "estimate", "projection"]
+    kind: Kind
     source: SourceId
 
 
-class GdpLcu(Record):
+class GdpLcu(NamedTuple):
+    """GDP at current prices in national currency, billions (IMF NGDP)."""
+
+    lcu_bn: float
+    currency: str
+    kind: Kind
+    source: str
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class GdpLcuModel(Record):
     """GDP at current prices in national currency, billions (IMF NGDP)."""
 
     lcu_bn: float = Field(gt=0, le=1e12, allow_inf_nan=False)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    kind: Literal["actual", "estimate", "projection"]
+    kind: Kind
     source: SourceId
 
 
-class Growth(Record):
+class Growth(NamedTuple):
     """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
 
-    real_pct: float = Field(gt=-100, le=100, allow_inf_nan=False)
-    cpi_pct: float = Field(gt=-100, le=1000, allow_inf_nan=False)
-    kind: Literal["actual", "estimate", "projection"]
-    source: SourceId
+    real_pct: float
+    cpi_pct: float
+    kind: Kind
+    source: str
 
     @property
     def nominal_pct(self) -> float:
         """Nominal growth: (1 + real) × (1 + inflation) − 1."""
         return ((1 + self.real_pct / 100) * (1 + self.cpi_pct / 100) - 1) * 100
 
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
 
-class Population(Record):
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class GrowthModel(Record):
+    """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
+
+    real_pct: float = Field(gt=-100, le=100, allow_inf_nan=False)
+    cpi_pct: float = Field(gt=-100, le=1000, allow_inf_nan=False)
+    kind: Kind
+    source: SourceId
+
+
+class Population(NamedTuple):
+    millions: float
+    source: str
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class PopulationModel(Record):
     millions: float = Field(ge=1e-6, le=1e5, allow_inf_nan=False)
     source: SourceId
 
@@ -271,13 +398,52 @@ class Rate(Record):
     source: SourceId
 
 
-class Fx(Rate):
+class Fx(NamedTuple):
+    """An ally's annual average exchange rate (a Rate with its currency): units per US dollar."""
+
+    per_usd: float
+    source: str
+    currency: str
+    """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class FxModel(Rate):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
 
 
-class AllyYear(Record):
+class AllyYear(NamedTuple):
+    """An ally's records of one year."""
+
     shares: tuple[Share, ...] = ()
+    """At most one per edition."""
+    gdp: Gdp | None = None
+    gdp_lcu: GdpLcu | None = None
+    growth: Growth | None = None
+    population: Population | None = None
+    fx: Fx | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return _same_record(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not _same_record(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class AllyYearModel(Record):
+    shares: tuple[Annotated[Share, _Compact(ShareModel)], ...] = ()
     """At most one per edition."""
 
     @field_validator("shares", mode="before")
@@ -287,11 +453,29 @@ class AllyYear(Record):
         # only real tuples: a JSON array arrives as a list.
         return tuple(values) if isinstance(values, list) else values
 
-    gdp: Gdp | None = None
-    gdp_lcu: GdpLcu | None = None
-    growth: Growth | None = None
-    population: Population | None = None
-    fx: Fx | None = None
+    gdp: Annotated[Gdp, _Compact(GdpModel)] | None = None
+    gdp_lcu: Annotated[GdpLcu, _Compact(GdpLcuModel)] | None = None
+    growth: Annotated[Growth, _Compact(GrowthModel)] | None = None
+    population: Annotated[Population, _Compact(PopulationModel)] | None = None
+    fx: Annotated[Fx, _Compact(FxModel)] | None = None
+
+
+CompactYear = Annotated[AllyYear, _Compact(AllyYearModel)]
+"""An ally's year as a field of Ally: validated by AllyYearModel, held as an AllyYear."""
+
+COMPACT = (
+    (Share, ShareModel),
+    (Gdp, GdpModel),
+    (GdpLcu, GdpLcuModel),
+    (Growth, GrowthModel),
+    (Population, PopulationModel),
+    (Fx, FxModel),
+    (AllyYear, AllyYearModel),
+)
+"""Each compact record and its model, which has the same fields in the same order (tests/test_one_parse)."""
+for _record, _model in COMPACT:
+    # The model is named as its record in the JSON Schema (its $defs) and in pydantic's messages.
+    _model.__name__ = _model.__qualname__ = _record.__name__
 
 
 class Pledge(Record):
@@ -375,35 +559,6 @@ def _check_year_keys(years: object, context: object = None) -> object:
 
 
 _YEARS = {str(year): year for year in range(1900, 2101)}
-
-
-def share_field_sets(records: Iterable[AllyYear]) -> None:
-    """Ally-years and their parts (tens of thousands in a large dataset) given one shared set of the fields
-    set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes: about
-    a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
-    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen. Done as each
-    ally is validated (Ally._shared_field_sets), so that a dataset's records never hold a set each."""
-    first = _FIRST_SETS
-    set_attribute = object.__setattr__
-    for record in records:
-        fields = record.__dict__
-        for model in (record, *record.shares, *[fields[part] for part in _PARTS if fields[part] is not None]):
-            own = model.__pydantic_fields_set__
-            key = (model.__class__, len(own))
-            one = first.get(key)
-            if one is None:
-                first[key] = own
-                continue
-            if one != own:
-                one = _OTHER_SETS.setdefault((model.__class__, frozenset(own)), own)
-            set_attribute(model, "__pydantic_fields_set__", one)
-
-
-_FIRST_SETS: dict[tuple[type, int], set[str]] = {}
-"""The first set of fields seen of a model and size: most records of a model set the same fields."""
-_OTHER_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
-"""The others: at most one per subset of a model's fields (a few hundred at most)."""
-_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:
