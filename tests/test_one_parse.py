@@ -327,3 +327,81 @@ def test_the_texts_remembered_are_bounded(
     assert 0 < len(records._CHECKED) <= 3
     assert dataset == _two_parses(json.dumps(tiny_dataset_dict).encode(), "x")
     assert all(len(text) <= records._CHECKED_LENGTH for text in records._CHECKED)
+
+
+# --- each ally validated as soon as its object is parsed --------------------------------------------------
+
+
+def test_allies_are_validated_while_the_file_is_parsed(tiny_dataset_dict: dict[str, Any]) -> None:
+    """The parsed document holds the allies already validated (their objects let go at once), with the
+    rest as parsed; the dataset is the one validation from the text gives."""
+    from spendcalc.data.schema import Ally
+
+    raw = json.dumps(tiny_dataset_dict).encode()
+    document = loader.parse_json(loader.decode(raw, "x"), "x")
+    assert [type(ally) for ally in document["allies"]] == [Ally] * len(tiny_dataset_dict["allies"])
+    assert isinstance(document["editions"][0], dict)
+    assert loader.validate_document(document, "x") == _two_parses(raw, "x")
+
+
+def test_an_ally_that_does_not_validate_is_kept_as_parsed(tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["gdp"]["usd_bn"] = -1
+    raw = json.dumps(tiny_dataset_dict).encode()
+    document = loader.parse_json(loader.decode(raw, "x"), "x")
+    allies = document["allies"]
+    assert isinstance(allies[1], dict) and set(allies[1]["years"]) == set(
+        tiny_dataset_dict["allies"][1]["years"]
+    )
+    assert not isinstance(allies[0], dict)
+    assert _outcome(loader.parse_dataset, raw) == _outcome(_two_parses, raw)
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["root", "in a list", "target", "extra field", "inside an ally", "gdp", "aliases"],
+)
+def test_an_allys_object_elsewhere_is_treated_as_with_two_parses(
+    tiny_dataset_dict: dict[str, Any], place: str
+) -> None:
+    """An object that validates as an ally is taken for one by its keys while parsing; in any other place
+    than the allies, the file is parsed again without that (and treated exactly as before)."""
+    ally = copy.deepcopy(tiny_dataset_dict["allies"][0])
+    document: Any = tiny_dataset_dict
+    if place == "root":
+        document = ally
+    elif place == "in a list":
+        document = [ally]
+    elif place == "target":
+        document["targets"][0] = ally
+    elif place == "extra field":
+        document["extra"] = ally
+    elif place == "inside an ally":
+        document["allies"][1]["extra"] = ally
+    elif place == "gdp":
+        document["allies"][1]["years"]["2024"]["gdp"] = ally
+    else:
+        document["allies"][1]["aliases"] = [ally]
+    raw = json.dumps(document).encode()
+    with mock.patch("spendcalc.data.load.json.loads", wraps=json.loads) as loads:
+        outcome = _outcome(loader.parse_dataset, raw)
+    assert loads.call_count == 2
+    assert outcome == _outcome(_two_parses, raw)
+    assert outcome[0] == "refused"
+
+
+def test_a_failure_of_any_kind_while_validating_an_ally_early_is_left_to_the_whole_validation(
+    tiny_dataset_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spendcalc.data.schema import Ally
+
+    raw = json.dumps(tiny_dataset_dict).encode()
+    hook = loader._AllyHook()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("not a validation error")
+
+    monkeypatch.setattr(hook, "ally", mock.Mock(model_validate=broken))
+    document = json.loads(raw, object_pairs_hook=hook)
+    assert all(isinstance(ally, dict) for ally in document["allies"]) and hook.made == []
+    assert loader.validate_document(document, "x") == _two_parses(raw, "x")
+    assert all(type(ally) is Ally for ally in loader.validate_document(document, "x").allies)

@@ -196,9 +196,13 @@ def parse_json(text: str, name: str) -> Any:
     the text as before (see validate_document), after this check for duplicate keys."""
     from spendcalc.collector import collector_paused
 
+    hook = _AllyHook()
     try:
         with collector_paused():  # the document's objects, none in a cycle
-            document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
+            document = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+            if not hook.in_place(document):
+                hook.made.clear()
+                document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -218,6 +222,45 @@ def parse_json(text: str, name: str) -> Any:
 
 class _Text(str):
     """A text validated from the text (see parse_json)."""
+
+
+class _AllyHook:
+    """The parser's hook for objects (_json_object) that also validates each ally as soon as its object
+    is parsed, so that the file's objects are never all held at once: an ally's object (about 4x its
+    text in dicts, strings and floats) becomes its compact Ally (about 2x) while the rest is parsed.
+
+    An object that does not validate is kept as it is: validating the whole document then reports it
+    exactly as before, at its place. An object that does is taken for an ally by its keys, not its place:
+    `in_place` checks that every ally made is an element of the document's `allies`, else parse_json
+    parses again without this hook (only a document with an ally's object in some other place)."""
+
+    def __init__(self) -> None:
+        from spendcalc.data.records import PARSED_ALLY
+        from spendcalc.data.schema import Ally
+
+        self.ally = Ally
+        self.context = PARSED_ALLY
+        self.made: list[object] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> Any:
+        document = _json_object(pairs)
+        if "years" not in document or "iso3" not in document:
+            return document
+        try:
+            ally = self.ally.model_validate(document, strict=True, context=self.context)
+        except Exception:  # whatever it is, validating the document reports it as before
+            return document
+        self.made.append(ally)
+        return ally
+
+    def in_place(self, document: Any) -> bool:
+        if not self.made:
+            return True
+        allies = document.get("allies") if isinstance(document, dict) else None
+        if not isinstance(allies, tuple):
+            return False
+        made = {id(ally) for ally in self.made}
+        return sum(id(ally) in made for ally in allies) == len(made)
 
 
 def validate_document(document: Any, name: str) -> Dataset:

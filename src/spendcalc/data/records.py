@@ -23,10 +23,18 @@ SourceId = Annotated[str, Field(min_length=1)]
 class ParsedJson:
     """The validation context of a document that data.load parsed with json.loads, validated in strict
     Python mode as pydantic's strict JSON mode would have validated its text: its arrays arrive as tuples
-    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser."""
+    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser.
+
+    `frees`: the document is the loader's own, and its allies' years are emptied as they are validated
+    (see _check_year_keys); not when an ally is validated while the file is parsed (data.load.parse_json),
+    whose object is kept as it was should it not validate."""
+
+    def __init__(self, frees: bool = True) -> None:
+        self.frees = frees
 
 
 PARSED_JSON = ParsedJson()
+PARSED_ALLY = ParsedJson(frees=False)
 
 
 class _JsonDate:
@@ -553,7 +561,7 @@ def _check_year_keys(years: object, context: object = None) -> object:
     keyed = {
         (_YEARS.get(key) or int(key)) if isinstance(key, str) else key: value for key, value in years.items()
     }
-    if isinstance(context, ParsedJson):
+    if isinstance(context, ParsedJson) and context.frees:
         years.clear()
     return keyed
 
