@@ -189,7 +189,8 @@ lone one."""
 
 def parse_json(text: str, name: str) -> Any:
     """The file's one parse: strict JSON (no duplicate key at any depth, no NaN or Infinity), its objects
-    dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson).
+    dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson),
+    its allies validated already where they are valid (see _AllyHook).
 
     A text with an escaped lone surrogate (\\uD800 to \\uDFFF not in a pair) is the one exception:
     json.loads lets it through, where pydantic's JSON parser refuses it; such a text is validated from
@@ -201,6 +202,7 @@ def parse_json(text: str, name: str) -> Any:
         with collector_paused():  # the document's objects, none in a cycle
             document = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
             if not hook.in_place(document):
+                del document
                 hook.made.clear()
                 document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
