@@ -243,6 +243,18 @@ def test_compact_records_compare_as_models_did(write_dataset: Any, tiny_dataset_
     assert pickle.loads(pickle.dumps(record)) == record and copy.deepcopy(record) == record
     assert pickle.loads(pickle.dumps(dataset)) == dataset
     assert {share: 1}[same] == 1
+    # Every kind alike: equal to its copy only, hashed as it.
+    from spendcalc.data.records import COMPACT
+
+    class Other(tuple[Any, ...]):
+        pass
+
+    for kind, _ in COMPACT:
+        values = [f"v{i}" for i in range(len(kind._fields))]
+        one: Any = kind._make(values)
+        assert one == kind._make(values) and (one != kind._make(values)) is False
+        assert hash(one) == hash(kind._make(values))
+        assert one != tuple(values) and one != Other(values) and one != values
 
 
 def test_compact_records_have_the_fields_of_their_models() -> None:
