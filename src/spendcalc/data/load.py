@@ -7,17 +7,15 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from spendcalc.errors import SpendcalcError
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
     from pydantic_core import ErrorDetails
 
     from spendcalc.data.schema import Dataset
-
-ModelT = TypeVar("ModelT", bound="BaseModel")
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
 """Datasets are untrusted input; the bundled one is about 0.5 MB, so 10 MB leaves room and fails fast.
