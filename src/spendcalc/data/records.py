@@ -549,8 +549,9 @@ def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, la
 
 def _check_year_keys(years: object, context: object = None) -> object:
     """Year keys as ints (one int object per year, shared by every record of that year). In the
-    ParsedJson context the document is the loader's own: the mapping given is emptied, so that its records
-    are freed as soon as they are validated, not when the whole dataset is."""
+    ParsedJson context the document is the loader's own: the mapping given is emptied (unless the context
+    says otherwise, as while the file is parsed), so that its records are freed as soon as they are
+    validated, not when the whole dataset is."""
     # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
     if not isinstance(years, dict):
         return years
