@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Kind, Population, Share
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidatorFunctionWrapHandler
@@ -143,12 +145,6 @@ class Record(BaseModel):
         return value
 
 
-def _same_record(record: tuple[Any, ...], other: object) -> bool:
-    """Records are equal as pydantic models are: of the same type, with equal fields (a Population is
-    not a tuple, nor a Rate of the same figures)."""
-    return other.__class__ is record.__class__ and tuple.__eq__(record, other)
-
-
 class _Compact:
     """Validated by the pydantic `model` (its rules, messages and JSON Schema), held as the compact
     record (a NamedTuple of the same fields in the same order): the model's instance is made and let go
@@ -217,38 +213,6 @@ class Edition(Record):
     """Exactly one edition is the latest: the default one."""
 
 
-Kind = Literal["actual", "estimate", "projection"]
-
-
-class Share(NamedTuple):
-    """Defence expenditure as a share of GDP, NATO definition, as one edition published it.
-
-    The records of an ally's years (Share, Gdp, GdpLcu, Growth, Population, Fx, AllyYear; tens of
-    thousands in a large dataset) are compact immutable tuples without a dict of their own, validated by
-    the pydantic model of the same name (ShareModel here: the same rules, messages and JSON Schema; see
-    `_Compact`)."""
-
-    edition: str
-    pct: float
-    estimate: bool
-    precision: float
-    note: str | None = None
-
-    @property
-    def source(self) -> str:
-        """The publication the value comes from: its edition."""
-        return self.edition
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
 class ShareModel(Record):
     """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
 
@@ -295,23 +259,6 @@ class NatoTable(Record):
         return row[index] if row is not None and 0 <= index < len(row) else None
 
 
-class Gdp(NamedTuple):
-    """GDP at current prices, billions of US dollars."""
-
-    usd_bn: float
-    kind: Kind
-    source: str
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
 class GdpModel(Record):
     """GDP at current prices, billions of US dollars."""
 
@@ -319,24 +266,6 @@ class GdpModel(Record):
     usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
     kind: Kind
     source: SourceId
-
-
-class GdpLcu(NamedTuple):
-    """GDP at current prices in national currency, billions (IMF NGDP)."""
-
-    lcu_bn: float
-    currency: str
-    kind: Kind
-    source: str
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
 
 
 class GdpLcuModel(Record):
@@ -348,29 +277,6 @@ class GdpLcuModel(Record):
     source: SourceId
 
 
-class Growth(NamedTuple):
-    """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
-
-    real_pct: float
-    cpi_pct: float
-    kind: Kind
-    source: str
-
-    @property
-    def nominal_pct(self) -> float:
-        """Nominal growth: (1 + real) × (1 + inflation) − 1."""
-        return ((1 + self.real_pct / 100) * (1 + self.cpi_pct / 100) - 1) * 100
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
 class GrowthModel(Record):
     """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
 
@@ -378,20 +284,6 @@ class GrowthModel(Record):
     cpi_pct: float = Field(gt=-100, le=1000, allow_inf_nan=False)
     kind: Kind
     source: SourceId
-
-
-class Population(NamedTuple):
-    millions: float
-    source: str
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
 
 
 class PopulationModel(Record):
@@ -406,48 +298,9 @@ class Rate(Record):
     source: SourceId
 
 
-class Fx(NamedTuple):
-    """An ally's annual average exchange rate (a Rate with its currency): units per US dollar."""
-
-    per_usd: float
-    source: str
-    currency: str
-    """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
 class FxModel(Rate):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
-
-
-class AllyYear(NamedTuple):
-    """An ally's records of one year."""
-
-    shares: tuple[Share, ...] = ()
-    """At most one per edition."""
-    gdp: Gdp | None = None
-    gdp_lcu: GdpLcu | None = None
-    growth: Growth | None = None
-    population: Population | None = None
-    fx: Fx | None = None
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
 
 
 class AllyYearModel(Record):

@@ -7,26 +7,20 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Population, Share
 from spendcalc.data.records import (
     MAX_TEXT,
     NATO_AGGREGATES,
     SCHEMA_VERSION,
-    AllyYear,
     CompactYear,
     Edition,
     Figure,
-    Fx,
-    Gdp,
-    GdpLcu,
     Group,
-    Growth,
     NatoTable,
     Plan,
     Pledge,
-    Population,
     Rate,
     Record,
-    Share,
     Source,
     SourceId,
     Target,
