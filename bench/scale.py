@@ -16,7 +16,8 @@ log(years) (500 allies, 4, 100 and 500 targets).
 
 Loading is timed too: load_dataset() of the bundled data (written compact) and of the 500-ally files, in a
 fresh process after a warm-up (CPU seconds, median of N), with the peak of Python's allocations during it
-(tracemalloc) and the growth of the process's maximum resident set, each as a multiple of the file size.
+(tracemalloc), the growth of the process's maximum resident set and the dataset kept (tracemalloc's
+allocations once it returned), each as a multiple of the file size.
 
 When pandas is installed, a 9-line pandas script writing the same 500-target tidy CSV of the bundled data
 is timed side by side with `spendcalc export -t 0.01:5:0.01` (alternating runs, whole process).
@@ -223,8 +224,8 @@ def time_api(paths: Sequence[Path], targets: int, passes: int = 3) -> list[tuple
 
 def time_load(path: Path, measure: str) -> float:
     """One load_dataset(path) after a warm-up (imports, validators built): its CPU seconds ('time'), the
-    peak of Python's allocations during it ('traced', tracemalloc) or the growth of the process's
-    maximum resident set size ('rss'), in bytes."""
+    peak of Python's allocations during it ('traced', tracemalloc), what they are once it returned, the
+    dataset kept ('kept'), or the growth of the process's maximum resident set size ('rss'), in bytes."""
     import gc
     import resource
     import tracemalloc
@@ -233,10 +234,12 @@ def time_load(path: Path, measure: str) -> float:
 
     load_dataset(path.with_name("allies-32x12.json"))
     gc.collect()
-    if measure == "traced":
+    if measure in ("traced", "kept"):
         tracemalloc.start()
-        load_dataset(path)
-        return float(tracemalloc.get_traced_memory()[1])
+        dataset = load_dataset(path)
+        current, peak = tracemalloc.get_traced_memory()
+        del dataset
+        return float(peak if measure == "traced" else current)
     if measure == "rss":
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         load_dataset(path)
@@ -251,7 +254,7 @@ def loading(directory: Path, runs: int) -> list[str]:
     print(
         "\nloading: load_dataset() in a fresh process after a warm-up; memory as a multiple of the file size"
     )
-    print(f"{'file':<22} {'MB':>6} {'cpu s':>7} {'peak traced':>12} {'max RSS growth':>15}")
+    print(f"{'file':<22} {'MB':>6} {'cpu s':>7} {'peak traced':>12} {'max RSS growth':>15} {'kept':>6}")
     worst = 0.0
     for name in ("allies.json", "allies-500x12.json", "allies-500x75.json"):
         path = directory / name
@@ -259,9 +262,10 @@ def loading(directory: Path, runs: int) -> list[str]:
         seconds = statistics.median(float(child_output(["--load", str(path), "time"])) for _ in range(runs))
         traced = float(child_output(["--load", str(path), "traced"])) / size
         rss = float(child_output(["--load", str(path), "rss"])) / size
+        kept = float(child_output(["--load", str(path), "kept"])) / size
         if size > 1_000_000:  # a small file's figures are mostly the allocator's granularity
             worst = max(worst, traced, rss)
-        print(f"{name:<22} {size / 1e6:>6.2f} {seconds:>7.3f} {traced:>11.1f}x {rss:>14.1f}x")
+        print(f"{name:<22} {size / 1e6:>6.2f} {seconds:>7.3f} {traced:>11.1f}x {rss:>14.1f}x {kept:>5.1f}x")
     return [f"{verdict(worst <= 5)} loading a large file: peak memory {worst:.1f}x the file size (<= 5x)"]
 
 

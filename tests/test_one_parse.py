@@ -186,7 +186,7 @@ def test_nesting_deeper_than_pydantics_parser_allows_is_refused_by_the_schema(
     )
 
 
-# --- memory: what a loaded dataset shares, and the document it lets go ---------------------------------
+# --- memory: compact records, what a loaded dataset shares, and the document it lets go -----------------
 
 
 def _records(dataset: Dataset) -> list[Any]:
@@ -199,39 +199,74 @@ def _records(dataset: Dataset) -> list[Any]:
     ]
 
 
-def test_records_share_their_sets_of_fields_and_texts(
+def test_records_are_compact_and_share_their_texts(
     write_dataset: Any, tiny_dataset_dict: dict[str, Any]
 ) -> None:
     dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
     records = _records(dataset)
     assert len(records) > 10
-    sets = {id(model.model_fields_set) for model in records}
-    assert len(sets) <= len({(type(m), frozenset(m.model_fields_set)) for m in records}) < len(records) / 2
+    # Compact: tuples without a dict of their own, immutable (no set of fields set either).
+    assert all(isinstance(m, tuple) and not hasattr(m, "__dict__") for m in records)
+    share = dataset.allies[0].years[2024].shares[0]
+    with pytest.raises(AttributeError):
+        share.pct = 0.0  # type: ignore[misc]
     sources = [model.source for model in records if isinstance(model, (Gdp, Population))]
     assert len(sources) > 3
     assert len({id(text) for text in sources}) == len(set(sources))  # one string per distinct text
     years = [year for ally in dataset.allies for year in ally.years]
     assert len({id(year) for year in years}) == len(set(years))
-    # The same sets of fields as validation from the text gives (model_dump's exclude_unset reads them).
-    reference = Dataset.model_validate_json(json.dumps(tiny_dataset_dict), strict=True)
-    assert [m.model_fields_set for m in records] == [m.model_fields_set for m in _records(reference)]
-    assert dataset.model_dump_json(exclude_unset=True) == reference.model_dump_json(exclude_unset=True)
+    # What validation from the text gives: equal records, the same dump (unset fields are dumped too: a
+    # compact record holds no set of the fields given; nothing in spendcalc dumps without them).
+    raw = json.dumps(tiny_dataset_dict).encode()
+    reference = _two_parses(raw, "x")
+    assert records == _records(reference)
+    assert dataset.model_dump_json() == reference.model_dump_json()
+    assert dataset.model_dump() == reference.model_dump()
 
 
-def test_a_copy_of_a_record_does_not_change_the_shared_set(
-    write_dataset: Any, tiny_dataset_dict: dict[str, Any]
-) -> None:
+def test_compact_records_compare_as_models_did(write_dataset: Any, tiny_dataset_dict: dict[str, Any]) -> None:
+    """Equal when of the same type with equal fields, as pydantic models are; never equal to a plain tuple
+    or to another kind of record of the same values; hashable, picklable, copyable."""
+    import pickle
+
+    from spendcalc.data.schema import Fx, Rate, Share
+
     dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
-    share = dataset.allies[0].years[2024].shares[0]
-    before = set(share.model_fields_set)
-    copy_ = share.model_copy(update={"note": "changed"})
-    assert "note" in copy_.model_fields_set
-    assert share.model_fields_set == before
-    assert all(
-        m.model_fields_set == before
-        for m in _records(dataset)
-        if m.model_fields_set is share.model_fields_set
-    )
+    record = dataset.allies[0].years[2024]
+    share = record.shares[0]
+    same = Share(*share)
+    assert share == same and (share != same) is False and hash(share) == hash(same)
+    assert share != tuple(share) and tuple(share) != share
+    assert share._replace(note="changed") != share and share.note != "changed"
+    fx = Fx(1.5, "src", "EUR")
+    assert fx != Rate(per_usd=1.5, source="src") and fx != (1.5, "src", "EUR")
+    assert pickle.loads(pickle.dumps(record)) == record and copy.deepcopy(record) == record
+    assert pickle.loads(pickle.dumps(dataset)) == dataset
+    assert {share: 1}[same] == 1
+    # Every kind alike: equal to its copy only, hashed as it.
+    from spendcalc.data.records import COMPACT
+
+    class Other(tuple[Any, ...]):
+        pass
+
+    for kind, _ in COMPACT:
+        values = [f"v{i}" for i in range(len(kind._fields))]
+        one: Any = kind._make(values)
+        assert one == kind._make(values) and (one != kind._make(values)) is False
+        assert hash(one) == hash(kind._make(values))
+        assert one != tuple(values) and one != Other(values) and one != values
+
+
+def test_compact_records_have_the_fields_of_their_models() -> None:
+    """Each compact record is validated by its model and made from its fields in order: the same names
+    and defaults, the model named as the record (the JSON Schema's $defs, pydantic's messages)."""
+    from spendcalc.data.records import COMPACT
+
+    for record, model in COMPACT:
+        assert record._fields == tuple(model.model_fields)
+        assert model.__name__ == record.__name__
+        defaults = {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
+        assert record._field_defaults == defaults
 
 
 def test_the_loader_lets_go_of_the_years_it_validated_but_not_of_a_callers(
@@ -304,3 +339,81 @@ def test_the_texts_remembered_are_bounded(
     assert 0 < len(records._CHECKED) <= 3
     assert dataset == _two_parses(json.dumps(tiny_dataset_dict).encode(), "x")
     assert all(len(text) <= records._CHECKED_LENGTH for text in records._CHECKED)
+
+
+# --- each ally validated as soon as its object is parsed --------------------------------------------------
+
+
+def test_allies_are_validated_while_the_file_is_parsed(tiny_dataset_dict: dict[str, Any]) -> None:
+    """The parsed document holds the allies already validated (their objects let go at once), with the
+    rest as parsed; the dataset is the one validation from the text gives."""
+    from spendcalc.data.schema import Ally
+
+    raw = json.dumps(tiny_dataset_dict).encode()
+    document = loader.parse_json(loader.decode(raw, "x"), "x")
+    assert [type(ally) for ally in document["allies"]] == [Ally] * len(tiny_dataset_dict["allies"])
+    assert isinstance(document["editions"][0], dict)
+    assert loader.validate_document(document, "x") == _two_parses(raw, "x")
+
+
+def test_an_ally_that_does_not_validate_is_kept_as_parsed(tiny_dataset_dict: dict[str, Any]) -> None:
+    tiny_dataset_dict["allies"][1]["years"]["2024"]["gdp"]["usd_bn"] = -1
+    raw = json.dumps(tiny_dataset_dict).encode()
+    document = loader.parse_json(loader.decode(raw, "x"), "x")
+    allies = document["allies"]
+    assert isinstance(allies[1], dict) and set(allies[1]["years"]) == set(
+        tiny_dataset_dict["allies"][1]["years"]
+    )
+    assert not isinstance(allies[0], dict)
+    assert _outcome(loader.parse_dataset, raw) == _outcome(_two_parses, raw)
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["root", "in a list", "target", "extra field", "inside an ally", "gdp", "aliases"],
+)
+def test_an_allys_object_elsewhere_is_treated_as_with_two_parses(
+    tiny_dataset_dict: dict[str, Any], place: str
+) -> None:
+    """An object that validates as an ally is taken for one by its keys while parsing; in any other place
+    than the allies, the file is parsed again without that (and treated exactly as before)."""
+    ally = copy.deepcopy(tiny_dataset_dict["allies"][0])
+    document: Any = tiny_dataset_dict
+    if place == "root":
+        document = ally
+    elif place == "in a list":
+        document = [ally]
+    elif place == "target":
+        document["targets"][0] = ally
+    elif place == "extra field":
+        document["extra"] = ally
+    elif place == "inside an ally":
+        document["allies"][1]["extra"] = ally
+    elif place == "gdp":
+        document["allies"][1]["years"]["2024"]["gdp"] = ally
+    else:
+        document["allies"][1]["aliases"] = [ally]
+    raw = json.dumps(document).encode()
+    with mock.patch("spendcalc.data.load.json.loads", wraps=json.loads) as loads:
+        outcome = _outcome(loader.parse_dataset, raw)
+    assert loads.call_count == 2
+    assert outcome == _outcome(_two_parses, raw)
+    assert outcome[0] == "refused"
+
+
+def test_a_failure_of_any_kind_while_validating_an_ally_early_is_left_to_the_whole_validation(
+    tiny_dataset_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spendcalc.data.schema import Ally
+
+    raw = json.dumps(tiny_dataset_dict).encode()
+    hook = loader._AllyHook()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("not a validation error")
+
+    monkeypatch.setattr(hook, "ally", mock.Mock(model_validate=broken))
+    document = json.loads(raw, object_pairs_hook=hook)
+    assert all(isinstance(ally, dict) for ally in document["allies"]) and hook.made == []
+    assert loader.validate_document(document, "x") == _two_parses(raw, "x")
+    assert all(type(ally) is Ally for ally in loader.validate_document(document, "x").allies)

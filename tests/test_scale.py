@@ -348,7 +348,7 @@ def test_group_rows_are_what_the_members_rows_give(
     allies = []
     for index, (pct, usd_bn) in enumerate(members):
         share = ShareFigure(pct, False, "s")
-        gdp = Gdp.model_construct(usd_bn=usd_bn, kind="actual", source="s")
+        gdp = Gdp(usd_bn=usd_bn, kind="actual", source="s")
         rows = gap_rows(specs, pct, usd_bn, None)
         spending = pct / 100 * usd_bn
         # Rows as a comparison makes them (columns: the group reads their column of money), as a tuple
@@ -459,7 +459,7 @@ def test_every_text_field_of_the_records_is_checked_for_printable_text() -> None
     import typing
 
     from spendcalc.data import schema
-    from spendcalc.data.records import TEXT_FIELDS, Record
+    from spendcalc.data.records import COMPACT, TEXT_FIELDS, Record
 
     def holds_text(annotation: object) -> bool:
         if typing.get_origin(annotation) in (typing.Literal, dict):
@@ -467,5 +467,6 @@ def test_every_text_field_of_the_records_is_checked_for_printable_text() -> None
         return annotation is str or any(holds_text(a) for a in typing.get_args(annotation))
 
     records = [c for c in vars(schema).values() if isinstance(c, type) and issubclass(c, Record)]
+    records += [model for _, model in COMPACT]  # the models validating the compact records of years
     found = {n for c in records for n, f in c.model_fields.items() if holds_text(f.annotation)}
     assert found == set(TEXT_FIELDS)

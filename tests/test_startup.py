@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from spendcalc.cli.app import app
 from spendcalc.cli.completion import COMPLETE_VAR, country_items, fast_complete, target_items
 from spendcalc.data.load import assemble_trusted, bundled_bytes, load_dataset, parse_dataset
+from spendcalc.data.schema import AllyYear
 
 HEAVY = ("typer", "pydantic", "rich")
 
@@ -49,11 +50,17 @@ def test_trusted_assembly_equals_full_validation() -> None:
     assert type(trusted.nato_tables[0].values["POL"]) is tuple
     assert trusted.nato_tables == validated.nato_tables
     assert poland.share_years == validated.allies[22].share_years
-    # The records built without model_construct behave as validated ones do, to the fields set.
+    # The records of the years, made directly as compact tuples, are what validation makes: the same type
+    # (no dict of their own), values, dump and repr.
     assert trusted.model_dump() == validated.model_dump()
     assert trusted.model_dump_json(exclude_unset=True) == validated.model_dump_json(exclude_unset=True)
     assert repr(poland.years[2025]) == repr(validated.allies[22].years[2025])
-    assert poland.years[2025].model_copy(update={"shares": ()}).shares == ()
+    for ally, other in zip(trusted.allies, validated.allies, strict=True):
+        for year, record in ally.years.items():
+            assert type(record) is type(other.years[year]) is AllyYear
+            parts = [*record.shares, *(p for p in record[1:] if p is not None)]
+            assert all(not hasattr(part, "__dict__") for part in (record, *parts))
+    assert poland.years[2025]._replace(shares=()).shares == ()
 
 
 def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:

@@ -7,17 +7,15 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from spendcalc.errors import SpendcalcError
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
     from pydantic_core import ErrorDetails
 
     from spendcalc.data.schema import Dataset
-
-ModelT = TypeVar("ModelT", bound="BaseModel")
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
 """Datasets are untrusted input; the bundled one is about 0.5 MB, so 10 MB leaves room and fails fast.
@@ -104,20 +102,19 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
         Target,
     )
 
-    share = _Unchecked(Share)
+    # The records of the allies' years are compact tuples (records.AllyYear): made directly.
     parts: dict[str, Callable[[Any], Any]] = {
-        "shares": lambda values: tuple(map(share, values)),
-        "gdp": _Unchecked(Gdp),
-        "gdp_lcu": _Unchecked(GdpLcu),
-        "growth": _Unchecked(Growth),
-        "population": _Unchecked(Population),
-        "fx": _Unchecked(Fx),
+        "shares": lambda values: tuple(Share(**value) for value in values),
+        "gdp": lambda value: Gdp(**value),
+        "gdp_lcu": lambda value: GdpLcu(**value),
+        "growth": lambda value: Growth(**value),
+        "population": lambda value: Population(**value),
+        "fx": lambda value: Fx(**value),
     }
-    ally_year = _Unchecked(AllyYear)
     allies = []
     for ally in document["allies"]:
         years = {
-            int(year): ally_year({name: parts[name](value) for name, value in record.items()})
+            int(year): AllyYear(**{name: parts[name](value) for name, value in record.items()})
             for year, record in ally["years"].items()
         }
         allies.append(Ally.model_construct(**{**ally, "aliases": tuple(ally["aliases"]), "years": years}))
@@ -157,35 +154,6 @@ def assemble_trusted(document: dict[str, Any]) -> Dataset:
     ).selected()
 
 
-class _Unchecked(Generic[ModelT]):
-    """What `model_construct` does for a model of plain fields, at a third of its cost.
-
-    The bundled dataset holds about two thousand of these small records, and model_construct's
-    per-call generality was the largest part of assembling it. The instance is set up through
-    `__setstate__`, the state pydantic itself restores when unpickling. Fields left out of the record
-    take their defaults, computed once: the models' defaults are all None, never a mutable value.
-    """
-
-    def __init__(self, model: type[ModelT]) -> None:
-        self.model = model
-        self.defaults = {
-            name: None if field.is_required() else field.get_default(call_default_factory=True)
-            for name, field in model.model_fields.items()
-        }
-
-    def __call__(self, record: dict[str, Any]) -> ModelT:
-        instance = self.model.__new__(self.model)
-        instance.__setstate__(
-            {
-                "__dict__": self.defaults | record,
-                "__pydantic_fields_set__": set(record),
-                "__pydantic_extra__": None,
-                "__pydantic_private__": None,
-            }
-        )
-        return instance
-
-
 def bundled_bytes() -> bytes:
     # Beside this module, where the wheel puts it: a path, not importlib.resources, whose import alone
     # took 5 ms of a command's start. A source checkout (editable install) keeps it at the root.
@@ -219,16 +187,22 @@ lone one."""
 
 def parse_json(text: str, name: str) -> Any:
     """The file's one parse: strict JSON (no duplicate key at any depth, no NaN or Infinity), its objects
-    dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson).
+    dicts and its arrays tuples, as validation in strict Python mode takes them (see records.ParsedJson),
+    its allies validated already where they are valid (see _AllyHook).
 
     A text with an escaped lone surrogate (\\uD800 to \\uDFFF not in a pair) is the one exception:
     json.loads lets it through, where pydantic's JSON parser refuses it; such a text is validated from
     the text as before (see validate_document), after this check for duplicate keys."""
     from spendcalc.collector import collector_paused
 
+    hook = _AllyHook()
     try:
         with collector_paused():  # the document's objects, none in a cycle
-            document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
+            document = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+            if not hook.in_place(document):
+                del document
+                hook.made.clear()
+                document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SpendcalcError(
             f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -248,6 +222,45 @@ def parse_json(text: str, name: str) -> Any:
 
 class _Text(str):
     """A text validated from the text (see parse_json)."""
+
+
+class _AllyHook:
+    """The parser's hook for objects (_json_object) that also validates each ally as soon as its object
+    is parsed, so that the file's objects are never all held at once: an ally's object (about 4x its
+    text in dicts, strings and floats) becomes its compact Ally (about 2x) while the rest is parsed.
+
+    An object that does not validate is kept as it is: validating the whole document then reports it
+    exactly as before, at its place. An object that does is taken for an ally by its keys, not its place:
+    `in_place` checks that every ally made is an element of the document's `allies`, else parse_json
+    parses again without this hook (only a document with an ally's object in some other place)."""
+
+    def __init__(self) -> None:
+        from spendcalc.data.records import PARSED_ALLY
+        from spendcalc.data.schema import Ally
+
+        self.ally = Ally
+        self.context = PARSED_ALLY
+        self.made: list[object] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> Any:
+        document = _json_object(pairs)
+        if "years" not in document or "iso3" not in document:
+            return document
+        try:
+            ally = self.ally.model_validate(document, strict=True, context=self.context)
+        except Exception:  # whatever it is, validating the document reports it as before
+            return document
+        self.made.append(ally)
+        return ally
+
+    def in_place(self, document: Any) -> bool:
+        if not self.made:
+            return True
+        allies = document.get("allies") if isinstance(document, dict) else None
+        if not isinstance(allies, tuple):
+            return False
+        made = {id(ally) for ally in self.made}
+        return sum(id(ally) in made for ally in allies) == len(made)
 
 
 def validate_document(document: Any, name: str) -> Dataset:

@@ -4,12 +4,13 @@ groups, and the rules every record follows (strict fields, printable text of a s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Kind, Population, Share
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidatorFunctionWrapHandler
@@ -24,10 +25,18 @@ SourceId = Annotated[str, Field(min_length=1)]
 class ParsedJson:
     """The validation context of a document that data.load parsed with json.loads, validated in strict
     Python mode as pydantic's strict JSON mode would have validated its text: its arrays arrive as tuples
-    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser."""
+    already (the loader makes them so), its dates as text, read here by pydantic's own JSON parser.
+
+    `frees`: the document is the loader's own, and its allies' years are emptied as they are validated
+    (see _check_year_keys); not when an ally is validated while the file is parsed (data.load.parse_json),
+    whose object is kept as it was should it not validate."""
+
+    def __init__(self, frees: bool = True) -> None:
+        self.frees = frees
 
 
 PARSED_JSON = ParsedJson()
+PARSED_ALLY = ParsedJson(frees=False)
 
 
 class _JsonDate:
@@ -136,6 +145,34 @@ class Record(BaseModel):
         return value
 
 
+class _Compact:
+    """Validated by the pydantic `model` (its rules, messages and JSON Schema), held as the compact
+    record (a NamedTuple of the same fields in the same order): the model's instance is made and let go
+    at once. Dumped as the model dumps (model_dump, model_dump_json)."""
+
+    def __init__(self, model: type[Record]) -> None:
+        self.model = model
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        model = self.model
+        schema = handler.generate_schema(model)
+        new = tuple.__new__
+
+        def compact(validated: Record) -> Any:
+            return new(source, validated.__dict__.values())
+
+        def dumped(record: Any) -> Record:
+            return model.model_construct(**record._asdict())
+
+        return core_schema.no_info_after_validator_function(
+            compact,
+            schema,
+            serialization=core_schema.plain_serializer_function_ser_schema(dumped, return_schema=schema),
+        )
+
+
 class Source(Record):
     id: SourceId
     title: str = Field(min_length=1)
@@ -176,7 +213,7 @@ class Edition(Record):
     """Exactly one edition is the latest: the default one."""
 
 
-class Share(Record):
+class ShareModel(Record):
     """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
 
     edition: SourceId
@@ -184,11 +221,6 @@ class Share(Record):
     estimate: bool
     precision: float = Field(gt=0, le=1, allow_inf_nan=False)
     note: str | None = None
-
-    @property
-    def source(self) -> str:
-        """The publication the value comes from: its edition."""
-        return self.edition
 
 
 NATO_AGGREGATES = ("NATO_TOTAL", "NATO_EUROPE_AND_CANADA")
@@ -227,39 +259,34 @@ class NatoTable(Record):
         return row[index] if row is not None and 0 <= index < len(row) else None
 
 
-class Gdp(Record):
+class GdpModel(Record):
     """GDP at current prices, billions of US dollars."""
 
     # Bounds far outside any economy (world GDP is about 1e5 bn), so that no sum or ratio overflows.
     usd_bn: float = Field(gt=0, le=1e9, allow_inf_nan=False)
-    kind: Literal["actual", "estimate", "projection"]
+    kind: Kind
     source: SourceId
 
 
-class GdpLcu(Record):
+class GdpLcuModel(Record):
     """GDP at current prices in national currency, billions (IMF NGDP)."""
 
     lcu_bn: float = Field(gt=0, le=1e12, allow_inf_nan=False)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    kind: Literal["actual", "estimate", "projection"]
+    kind: Kind
     source: SourceId
 
 
-class Growth(Record):
+class GrowthModel(Record):
     """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
 
     real_pct: float = Field(gt=-100, le=100, allow_inf_nan=False)
     cpi_pct: float = Field(gt=-100, le=1000, allow_inf_nan=False)
-    kind: Literal["actual", "estimate", "projection"]
+    kind: Kind
     source: SourceId
 
-    @property
-    def nominal_pct(self) -> float:
-        """Nominal growth: (1 + real) × (1 + inflation) − 1."""
-        return ((1 + self.real_pct / 100) * (1 + self.cpi_pct / 100) - 1) * 100
 
-
-class Population(Record):
+class PopulationModel(Record):
     millions: float = Field(ge=1e-6, le=1e5, allow_inf_nan=False)
     source: SourceId
 
@@ -271,13 +298,13 @@ class Rate(Record):
     source: SourceId
 
 
-class Fx(Rate):
+class FxModel(Rate):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
 
 
-class AllyYear(Record):
-    shares: tuple[Share, ...] = ()
+class AllyYearModel(Record):
+    shares: tuple[Annotated[Share, _Compact(ShareModel)], ...] = ()
     """At most one per edition."""
 
     @field_validator("shares", mode="before")
@@ -287,11 +314,29 @@ class AllyYear(Record):
         # only real tuples: a JSON array arrives as a list.
         return tuple(values) if isinstance(values, list) else values
 
-    gdp: Gdp | None = None
-    gdp_lcu: GdpLcu | None = None
-    growth: Growth | None = None
-    population: Population | None = None
-    fx: Fx | None = None
+    gdp: Annotated[Gdp, _Compact(GdpModel)] | None = None
+    gdp_lcu: Annotated[GdpLcu, _Compact(GdpLcuModel)] | None = None
+    growth: Annotated[Growth, _Compact(GrowthModel)] | None = None
+    population: Annotated[Population, _Compact(PopulationModel)] | None = None
+    fx: Annotated[Fx, _Compact(FxModel)] | None = None
+
+
+CompactYear = Annotated[AllyYear, _Compact(AllyYearModel)]
+"""An ally's year as a field of Ally: validated by AllyYearModel, held as an AllyYear."""
+
+COMPACT = (
+    (Share, ShareModel),
+    (Gdp, GdpModel),
+    (GdpLcu, GdpLcuModel),
+    (Growth, GrowthModel),
+    (Population, PopulationModel),
+    (Fx, FxModel),
+    (AllyYear, AllyYearModel),
+)
+"""Each compact record and its model, which has the same fields in the same order (tests/test_one_parse)."""
+for _record, _model in COMPACT:
+    # The model is named as its record in the JSON Schema (its $defs) and in pydantic's messages.
+    _model.__name__ = _model.__qualname__ = _record.__name__
 
 
 class Pledge(Record):
@@ -357,8 +402,9 @@ def _check_edition(editions: dict[str, Edition], edition_id: str, first: int, la
 
 def _check_year_keys(years: object, context: object = None) -> object:
     """Year keys as ints (one int object per year, shared by every record of that year). In the
-    ParsedJson context the document is the loader's own: the mapping given is emptied, so that its records
-    are freed as soon as they are validated, not when the whole dataset is."""
+    ParsedJson context the document is the loader's own: the mapping given is emptied (unless the context
+    says otherwise, as while the file is parsed), so that its records are freed as soon as they are
+    validated, not when the whole dataset is."""
     # "02014" or " 2014" would become 2014 too and silently replace the real 2014.
     if not isinstance(years, dict):
         return years
@@ -369,41 +415,12 @@ def _check_year_keys(years: object, context: object = None) -> object:
     keyed = {
         (_YEARS.get(key) or int(key)) if isinstance(key, str) else key: value for key, value in years.items()
     }
-    if isinstance(context, ParsedJson):
+    if isinstance(context, ParsedJson) and context.frees:
         years.clear()
     return keyed
 
 
 _YEARS = {str(year): year for year in range(1900, 2101)}
-
-
-def share_field_sets(records: Iterable[AllyYear]) -> None:
-    """Ally-years and their parts (tens of thousands in a large dataset) given one shared set of the fields
-    set in them per distinct set, rather than a set each (pydantic's `model_fields_set`, 216 bytes: about
-    a third of a small record). Equal sets, so what pydantic does with them (`model_dump` with
-    `exclude_unset`, copies, which copy the set first) is unchanged; the records are frozen. Done as each
-    ally is validated (Ally._shared_field_sets), so that a dataset's records never hold a set each."""
-    first = _FIRST_SETS
-    set_attribute = object.__setattr__
-    for record in records:
-        fields = record.__dict__
-        for model in (record, *record.shares, *[fields[part] for part in _PARTS if fields[part] is not None]):
-            own = model.__pydantic_fields_set__
-            key = (model.__class__, len(own))
-            one = first.get(key)
-            if one is None:
-                first[key] = own
-                continue
-            if one != own:
-                one = _OTHER_SETS.setdefault((model.__class__, frozenset(own)), own)
-            set_attribute(model, "__pydantic_fields_set__", one)
-
-
-_FIRST_SETS: dict[tuple[type, int], set[str]] = {}
-"""The first set of fields seen of a model and size: most records of a model set the same fields."""
-_OTHER_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
-"""The others: at most one per subset of a model's fields (a few hundred at most)."""
-_PARTS = ("gdp", "gdp_lcu", "growth", "population", "fx")
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:

@@ -7,27 +7,20 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Population, Share
 from spendcalc.data.records import (
-    _PARTS,
     MAX_TEXT,
     NATO_AGGREGATES,
     SCHEMA_VERSION,
-    AllyYear,
+    CompactYear,
     Edition,
     Figure,
-    Fx,
-    Gdp,
-    GdpLcu,
     Group,
-    Growth,
     NatoTable,
-    ParsedJson,
     Plan,
     Pledge,
-    Population,
     Rate,
     Record,
-    Share,
     Source,
     SourceId,
     Target,
@@ -35,7 +28,6 @@ from spendcalc.data.records import (
     _check_edition,
     _check_year_keys,
     _reject_duplicates,
-    share_field_sets,
 )
 from spendcalc.errors import SpendcalcError
 
@@ -67,6 +59,10 @@ __all__ = [
 ]
 
 
+_PARTS = AllyYear._fields[1:]
+"""An ally-year's records with a source: gdp, gdp_lcu, growth, population, fx."""
+
+
 class Ally(Record):
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     iso2: str = Field(pattern=r"^[A-Z]{2}$")
@@ -76,7 +72,7 @@ class Ally(Record):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     currency_note: str | None = None
     has_armed_forces: bool
-    years: dict[Year, AllyYear]
+    years: dict[Year, CompactYear]
     _edition: str | None = PrivateAttr(default=None)
     """The edition `share` and `share_years` read: set by the dataset (its latest, or the one chosen)."""
 
@@ -96,12 +92,6 @@ class Ally(Record):
             for edition in editions:
                 if editions.count(edition) > 1:
                     raise ValueError(f"years.{year}.shares: edition {edition!r} appears twice")
-        return self
-
-    @model_validator(mode="after")
-    def _shared_field_sets(self, info: ValidationInfo) -> Ally:
-        if isinstance(info.context, ParsedJson):
-            share_field_sets(self.years.values())
         return self
 
     @property
@@ -260,9 +250,7 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                fields = record.__dict__  # read as a dict: tens of thousands of records in a large dataset
-                for part_name in _PARTS:
-                    part = fields[part_name]
+                for part_name, part in zip(_PARTS, record[1:], strict=True):  # the fields after shares
                     if part is not None and part.source not in known:
                         raise ValueError(
                             f"allies[{index}].years.{year}.{part_name}.source: "
