@@ -743,8 +743,11 @@ def test_export_csv_parses_cleanly() -> None:
 
 def test_export_csv_opens_in_pandas() -> None:
     pandas = pytest.importorskip("pandas")
-    frame = pandas.read_csv(io.StringIO(run(["export"]).stdout))
-    assert frame.shape == (136, 20)  # 32 allies and 2 totals x 4 targets
+    text = run(["export"]).stdout
+    frame = pandas.read_csv(io.StringIO(text))
+    header = next(csv.reader(io.StringIO(text)))
+    assert len(header) > 15 and list(frame.columns) == header  # every column, named as in the CSV
+    assert frame.shape == (136, len(header))  # 32 allies and 2 totals x 4 targets
     assert str(frame["share_pct"].dtype).startswith("float")
     assert str(frame["gap_usd_bn"].dtype).startswith("float")
     assert str(frame["meets_target"].dtype) in ("bool", "object", "boolean")

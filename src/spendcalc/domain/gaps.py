@@ -44,7 +44,8 @@ class ShareFigure(NamedTuple):
 
     @classmethod
     def of(cls, share: Share) -> "ShareFigure":
-        return cls(share.pct, share.estimate, share.source, share.precision)
+        # From the tuple of its fields (NamedTuple._make): every ally's share is read every year.
+        return cls._make((share.pct, share.estimate, share.source, share.precision))
 
     @classmethod
     def supplied(cls, pct: float) -> "ShareFigure":
@@ -156,10 +157,10 @@ class GapRows(Sequence[GapRow]):
         "_population",
         "_rows",
         "_share",
-        "targets",
+        "_targets",
     )
 
-    targets: tuple[TargetSpec, ...]
+    _targets: tuple[TargetSpec, ...]
     _share: float
     _gdp: float | None
     _population: float | None
@@ -178,48 +179,57 @@ class GapRows(Sequence[GapRow]):
         """The rows of an ally whose share is `share_pct` (% of GDP), GDP `gdp_usd_bn` and population
         `population_m` (either None when missing, and then its figures in money too). `batch`: the rows
         made with these (a comparison's allies), whose GapRows are all made at once."""
-        setter = object.__setattr__
-        setter(self, "targets", tuple(targets))
-        setter(self, "_share", share_pct)
-        setter(self, "_gdp", gdp_usd_bn)
+        # Private slots set here once (the figures kept when computed are the only later change); what is
+        # public is read-only. A refusing __setattr__ made each of these a call: a comparison makes a
+        # GapRows for every ally every year.
+        self._targets = tuple(targets)
+        self._share = share_pct
+        self._gdp = gdp_usd_bn
         # No population (or none above 0) gives no figure per head, as gap_row's `if population_m`.
-        setter(self, "_population", population_m if population_m and gdp_usd_bn is not None else None)
-        setter(self, "_columns", None)
-        setter(self, "_rows", None)
-        setter(self, "_batch", batch)
+        self._population = population_m if population_m and gdp_usd_bn is not None else None
+        self._columns = None
+        self._rows = None
+        self._batch = batch
         if batch is not None:
             batch.members.append(weakref.ref(self))
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"gap rows are immutable: cannot set {name!r}")
+    @property
+    def targets(self) -> tuple[TargetSpec, ...]:
+        """The targets, one row for each."""
+        return self._targets
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"gap rows are immutable: cannot delete {name!r}")
+    @targets.setter
+    def targets(self, _: object) -> None:
+        raise AttributeError("gap rows are immutable: cannot set 'targets'")
+
+    @targets.deleter
+    def targets(self) -> None:
+        raise AttributeError("gap rows are immutable: cannot delete 'targets'")
 
     def __reduce__(self) -> tuple[type["GapRows"], tuple[object, ...]]:
-        return GapRows, (self.targets, self._share, self._gdp, self._population)
+        return GapRows, (self._targets, self._share, self._gdp, self._population)
 
     def _figures(self, field: str) -> list[float] | None:
         """One figure of every row, computed as `gap_row` computes it (None when missing)."""
         share, gdp, population = self._share, self._gdp, self._population
         if field == "gap_pp":
-            return [t[0] - share for t in self.targets]  # t[0]: TargetSpec.share_pct
+            return [t[0] - share for t in self._targets]  # t[0]: TargetSpec.share_pct
         if gdp is None:
             return None
         # Evaluated left to right: the gap, then in money, then per head, as gap_row's steps.
         if field == "gap_usd_bn":
-            return [(t[0] - share) / 100 * gdp for t in self.targets]
+            return [(t[0] - share) / 100 * gdp for t in self._targets]
         if population is None:
             return None
         people = population * 1e6
-        return [(t[0] - share) / 100 * gdp * 1e9 / people for t in self.targets]
+        return [(t[0] - share) / 100 * gdp * 1e9 / people for t in self._targets]
 
     def _column(self, field: str) -> "memoryview[float] | None":
         """`field`'s figures as read-only doubles (nothing the collector walks), computed once."""
         columns = self._columns
         if columns is None:
             columns = {}
-            object.__setattr__(self, "_columns", columns)
+            self._columns = columns
         elif field in columns:
             return columns[field]
         figures = self._figures(field)
@@ -234,7 +244,7 @@ class GapRows(Sequence[GapRow]):
             raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
         values = self._column(field)
         # A new view each time: a caller who releases it leaves the rows' own intact.
-        return values[:] if values is not None else (None,) * len(self.targets)
+        return values[:] if values is not None else (None,) * len(self._targets)
 
     def doubles(self, field: str) -> bytes | None:
         """The figures of `column(field)` as native doubles (`struct` format 'd'), None when missing."""
@@ -271,13 +281,13 @@ class GapRows(Sequence[GapRow]):
         rows = self._rows
         if rows is None:
             rows = tuple(self._each_row())
-            object.__setattr__(self, "_rows", rows)
-            object.__setattr__(self, "_batch", None)
+            self._rows = rows
+            self._batch = None
         return rows
 
     def _each_row(self) -> Iterator[GapRow]:
         """Each row, made as it is reached."""
-        targets, share, gdp, population = self.targets, self._share, self._gdp, self._population
+        targets, share, gdp, population = self._targets, self._share, self._gdp, self._population
         count = len(targets)
         columns = self._columns or {}
         # A figure already computed as a column is read from it (the same floats, as a group's total
@@ -297,7 +307,7 @@ class GapRows(Sequence[GapRow]):
         return map(tuple.__new__, repeat(GapRow, count), figures)
 
     def __len__(self) -> int:
-        return len(self.targets)
+        return len(self._targets)
 
     @overload
     def __getitem__(self, index: int) -> GapRow: ...
@@ -308,7 +318,7 @@ class GapRows(Sequence[GapRow]):
             return self.rows[index]
         # One row read (a look-up by target): made alone, as the whole tuple would make it (an index out
         # of range raises IndexError, as a tuple's).
-        return gap_row(self.targets[index], self._share, self._gdp, self._population)
+        return gap_row(self._targets[index], self._share, self._gdp, self._population)
 
     def __iter__(self) -> Iterator[GapRow]:
         # Rows not yet kept are made as the loop reaches them and kept by nobody: each is gone when the
@@ -360,6 +370,9 @@ class RowBatch:
                 rows._make_rows()
 
 
+_OK, _NO_GDP = Status.OK, Status.NO_GDP  # read once: Python 3.11 reads an enum's members slowly
+
+
 def ally_gaps(
     dataset: Dataset,
     ally: Ally,
@@ -396,9 +409,13 @@ def ally_gaps(
         spending: float | None = money.spending_usd_bn
     else:
         spending = share.pct / 100 * gdp_bn if gdp_bn is not None else None
-    rows = gap_rows(asked, share.pct, gdp_bn, population.millions if population else None, batch)
-    status = Status.OK if gdp is not None else Status.NO_GDP
-    return AllyGaps(ally, year, status, share, gdp, population, spending, rows, asked, positions, money)
+    rows = GapRows(asked, share.pct, gdp_bn, population.millions if population else None, batch)
+    status = _OK if gdp is not None else _NO_GDP
+    # From the tuple of its fields (NamedTuple._make), without its __new__'s handling of arguments:
+    # made for every ally every year of a comparison.
+    return AllyGaps._make(
+        (ally, year, status, share, gdp, population, spending, rows, asked, positions, money)
+    )
 
 
 def gap(
