@@ -257,6 +257,31 @@ def test_compact_records_compare_as_models_did(write_dataset: Any, tiny_dataset_
         assert one != tuple(values) and one != Other(values) and one != values
 
 
+def test_compact_records_made_in_python_are_validated_again(
+    write_dataset: Any, tiny_dataset_dict: dict[str, Any]
+) -> None:
+    """An ally built in Python from another's year records (or records made by hand) is validated as
+    the document of their fields: the same ally when they are valid, refused at the field when not;
+    a record compares with anything but a tuple as that thing says (mock.ANY); a dump's include reaches
+    into a record."""
+    from spendcalc.data.schema import Ally
+
+    dataset = loader.load_dataset(write_dataset(tiny_dataset_dict))
+    ally = dataset.allies[0]
+    fields = {name: getattr(ally, name) for name in Ally.model_fields}
+    assert Ally(**fields).years == ally.years
+    assert Ally.model_validate({**fields, "years": dict(ally.years)}).years == ally.years
+    record = ally.years[2024]
+    assert record.gdp is not None
+    bad = record._replace(gdp=record.gdp._replace(usd_bn=-5.0))
+    with pytest.raises(ValidationError) as refused:
+        Ally(**{**fields, "years": {2024: bad}})
+    assert [e["loc"] for e in refused.value.errors()] == [("years", 2024, "gdp", "usd_bn")]
+    assert record == mock.ANY and (record != mock.ANY) is False and {"r": record} == {"r": mock.ANY}
+    dumped = ally.model_dump(include={"years": {2024: {"gdp": {"usd_bn"}}}})
+    assert dumped == {"years": {2024: {"gdp": {"usd_bn": record.gdp.usd_bn}}}}
+
+
 def test_compact_records_have_the_fields_of_their_models() -> None:
     """Each compact record is validated by its model and made from its fields in order: the same names
     and defaults, the model named as the record (the JSON Schema's $defs, pydantic's messages)."""

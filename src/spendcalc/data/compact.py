@@ -13,8 +13,16 @@ Kind = Literal["actual", "estimate", "projection"]
 
 def _same_record(record: tuple[Any, ...], other: object) -> bool:
     """Records are equal as pydantic models are: of the same type, with equal fields (a Population is
-    not a tuple, nor a Rate of the same figures)."""
-    return other.__class__ is record.__class__ and tuple.__eq__(record, other)
+    not a tuple, nor a Rate of the same figures). Anything but a tuple is asked in turn (NotImplemented),
+    as `unittest.mock.ANY` expects."""
+    if not isinstance(other, tuple):
+        return NotImplemented  # type: ignore[no-any-return]  # typeshed types NotImplemented as Any
+    return other.__class__ is record.__class__ and bool(tuple.__eq__(record, other))
+
+
+def _other_record(record: tuple[Any, ...], other: object) -> bool:
+    same = _same_record(record, other)
+    return same if same is NotImplemented else not same
 
 
 class Share(NamedTuple):
@@ -35,7 +43,7 @@ class Share(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -52,7 +60,7 @@ class Gdp(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -70,7 +78,7 @@ class GdpLcu(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -93,7 +101,7 @@ class Growth(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -107,7 +115,7 @@ class Population(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -125,7 +133,7 @@ class Fx(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -146,7 +154,7 @@ class AllyYear(NamedTuple):
         return _same_record(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _same_record(self, other)
+        return _other_record(self, other)
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)

@@ -163,13 +163,14 @@ class _Compact:
         def compact(validated: Record) -> Any:
             return new(source, validated.__dict__.values())
 
-        def dumped(record: Any) -> Record:
-            return model.model_construct(**record._asdict())
+        def dumped(record: Any, dump: core_schema.SerializerFunctionWrapHandler) -> Any:
+            # Through the model's own serializer: include, exclude and the like apply within a record.
+            return dump(model.model_construct(**record._asdict()))
 
         return core_schema.no_info_after_validator_function(
             compact,
             schema,
-            serialization=core_schema.plain_serializer_function_ser_schema(dumped, return_schema=schema),
+            serialization=core_schema.wrap_serializer_function_ser_schema(dumped, schema=schema),
         )
 
 
@@ -415,12 +416,29 @@ def _check_year_keys(years: object, context: object = None) -> object:
     keyed = {
         (_YEARS.get(key) or int(key)) if isinstance(key, str) else key: value for key, value in years.items()
     }
-    if isinstance(context, ParsedJson) and context.frees:
+    if not isinstance(context, ParsedJson):
+        # Records of an ally's years made in Python (another ally's, or by hand) are checked as their
+        # fields would be: validated again from the document they stand for.
+        for year, value in keyed.items():
+            if value.__class__ is AllyYear:
+                keyed[year] = _year_document(value)
+    elif context.frees:
         years.clear()
     return keyed
 
 
 _YEARS = {str(year): year for year in range(1900, 2101)}
+
+
+def _year_document(record: AllyYear) -> dict[str, Any]:
+    """A compact year record as the document of its fields (None for those not given)."""
+    document: dict[str, Any] = record._asdict()
+    document["shares"] = tuple(share._asdict() for share in record.shares)
+    for part in ("gdp", "gdp_lcu", "growth", "population", "fx"):
+        value = document[part]
+        if value is not None:
+            document[part] = value._asdict()
+    return document
 
 
 def _reject_duplicates(what: str, values: list[str]) -> None:
