@@ -364,12 +364,17 @@ def main() -> int:
         api: dict[tuple[int, int, int], tuple[float, int]] = {}
         for allies in ALLIES:
             for count in TARGETS:
-                pair = [paths[allies, years] for years in YEARS]
-                if args.max_rows is not None and allies * YEARS[-1] * count > args.max_rows:
-                    print(f"{allies:>6} {'':>5} {count:>7} skipped (--max-rows)")
+                timed = []
+                for years in YEARS:
+                    if args.max_rows is not None and allies * years * count > args.max_rows:
+                        print(f"{allies:>6} {years:>5} {count:>7} skipped (--max-rows)")
+                    else:
+                        timed.append(years)
+                if not timed:
                     continue
-                lines = child_output(["--api", str(count), *map(str, pair)]).splitlines()
-                for years, line in zip(YEARS, lines, strict=True):
+                arguments = [str(paths[allies, years]) for years in timed]
+                lines = child_output(["--api", str(count), *arguments]).splitlines()
+                for years, line in zip(timed, lines, strict=True):
                     seconds_text, rows_text, read_text = line.split()
                     seconds, rows, read = float(seconds_text), int(rows_text), float(read_text)
                     api[allies, years, count] = read, rows

@@ -211,6 +211,8 @@ def test_gap_rows_are_immutable_and_checked() -> None:
         assert isinstance(view, memoryview)
         view.release()
     assert rows[0].gap_pp == -0.5 and rows[1].gap_usd_bn == pytest.approx(1.0) and len(rows.rows) == 2
+    with pytest.raises(TypeError, match="not columns"):
+        GapRows(targets, [0.5, 1.0], [2.0, 3.0], None)  # type: ignore[arg-type]  # the former columns
     # Without GDP, no figure in money; without population (or none above 0), none per head.
     assert GapRows(targets, 1.5, None, 10.0).column("gap_usd_bn") == (None, None)
     assert GapRows(targets, 1.5, 100.0, 0.0).column("gap_usd_per_capita") == (None, None)
@@ -470,3 +472,18 @@ def test_every_text_field_of_the_records_is_checked_for_printable_text() -> None
     records += [model for _, model in COMPACT]  # the models validating the compact records of years
     found = {n for c in records for n, f in c.model_fields.items() if holds_text(f.annotation)}
     assert found == set(TEXT_FIELDS)
+
+
+@pytest.mark.parametrize("year", [2014, 2022, 2025])
+def test_a_group_total_counts_the_members_counts_in_totals_counts(dataset: Dataset, year: int) -> None:
+    """group_total sorts its members in one pass: counted exactly as `counts_in_totals` says (Finland and
+    Sweden not before they joined), Iceland's GDP counted but not Iceland, every other member excluded."""
+    from spendcalc.domain.groups import counts_in_totals, group_total
+
+    specs = parse_targets(["2", "3.5"], dataset.targets)
+    members = [ally_gaps(dataset, a, year, specs) for a in dataset.allies]
+    total = group_total("NATO", members, specs)
+    assert total.members == tuple(m.ally.iso3 for m in members if counts_in_totals(m))
+    assert total.excluded == tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
+    assert total.gdp_only == ("ISL",) and "ISL" in total.excluded
+    assert ("FIN" in total.members) is (year >= 2023) and ("SWE" in total.members) is (year >= 2024)

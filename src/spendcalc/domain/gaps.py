@@ -146,8 +146,9 @@ class GapRows(Sequence[GapRow]):
     """An ally's rows, one per target, from its share, GDP and population: each figure is computed when
     first read, a column at a time (`column`, kept as read-only doubles), and each `GapRow` when the rows
     are read (a 500-target comparison of 500 allies is 250,000 rows, and computing them all, then making
-    the tuples and the collector walking every float in them, was most of its cost). Immutable; equal to
-    the tuple of its rows, and read as one (index, slice, iterate, len)."""
+    the tuples and the collector walking every float in them, was most of its cost). Immutable through
+    what is public (its private slots are not guarded); equal to the tuple of its rows, and read as one
+    (index, slice, iterate, len). A loop over rows not yet kept makes a new GapRow for each, each time."""
 
     __slots__ = (
         "__weakref__",
@@ -179,9 +180,12 @@ class GapRows(Sequence[GapRow]):
         """The rows of an ally whose share is `share_pct` (% of GDP), GDP `gdp_usd_bn` and population
         `population_m` (either None when missing, and then its figures in money too). `batch`: the rows
         made with these (a comparison's allies), whose GapRows are all made at once."""
-        # Private slots set here once (the figures kept when computed are the only later change); what is
-        # public is read-only. A refusing __setattr__ made each of these a call: a comparison makes a
-        # GapRows for every ally every year.
+        # Private slots, set here; later only the figures and rows kept once computed (_columns, _rows,
+        # _batch). What is public is read-only (`targets`, the rows, the columns); a __setattr__ refusing
+        # every assignment made each of these a call, and a comparison makes a GapRows for every ally
+        # every year.
+        if not isinstance(share_pct, float | int) or not isinstance(gdp_usd_bn, float | int | None):
+            raise TypeError("gap rows are made from a share of GDP and a GDP (numbers), not columns")
         self._targets = tuple(targets)
         self._share = share_pct
         self._gdp = gdp_usd_bn
