@@ -12,7 +12,8 @@ dataset, the result rows being allies x years x targets, and the same with every
 read (figures and rows are computed when first read, so this is the rate judged); the least of 3 passes,
 the 12- and 75-year datasets' passes taking turns in one process. The growth exponents are least-squares
 slopes of log(API seconds, every row read) against log(targets) (500 allies, 12 and 75 years) and against
-log(years) (500 allies, 4, 100 and 500 targets).
+log(years) (500 allies, 4, 100 and 500 targets), the seconds of all years being there a year's seconds
+(the median of 7 rounds timing 12 years of each dataset in turn: samples of equal length) times the years.
 
 Loading is timed too: load_dataset() of the bundled data (written compact) and of the 500-ally files, in a
 fresh process after a warm-up (CPU seconds, median of N), with the peak of Python's allocations during it
@@ -190,11 +191,12 @@ def slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
-def time_api(paths: Sequence[Path], targets: int, passes: int = 3) -> list[tuple[float, int, float]]:
-    """For each dataset: the seconds of compare() over every year of it, the result rows, and the seconds
+def time_api(paths: Sequence[Path], targets: int, passes: int = 3) -> list[tuple[float, int, float, float]]:
+    """For each dataset: the seconds of compare() over every year of it, the result rows, the seconds
     when every GapRow of the results is read too (figures are computed when first read:
-    `spendcalc.domain.gaps.GapRows`). The least of `passes` passes, the datasets' passes taking turns (the
-    machine is shared: a dataset timed only after another would meet other load)."""
+    `spendcalc.domain.gaps.GapRows`), and the seconds a year takes, every row read (`per_year`). The
+    least of `passes` passes, the datasets' passes taking turns (the machine is shared: a dataset timed
+    only after another would meet other load)."""
     from spendcalc import compare, load_dataset
     from spendcalc.domain.years import share_years
 
@@ -213,13 +215,42 @@ def time_api(paths: Sequence[Path], targets: int, passes: int = 3) -> list[tuple
                 count += sum(len(g.rows) for g in result.allies)
             best[index] = min(best[index], time.process_time() - started)
             rows[index] = count
-            started = time.process_time()
-            for year in years:
-                for gaps in compare(dataset, specs, year).allies:
-                    for _row in gaps.rows:
-                        pass
-            read[index] = min(read[index], time.process_time() - started)
-    return list(zip(best, rows, read, strict=True))
+            read[index] = min(read[index], read_years(dataset, specs, years))
+    return list(zip(best, rows, read, per_year(datasets, specs), strict=True))
+
+
+def read_years(dataset: Any, specs: list[str], years: Sequence[int]) -> float:
+    """CPU seconds of compare() for each of `years`, every GapRow of the results read."""
+    from spendcalc import compare
+
+    started = time.process_time()
+    for year in years:
+        for gaps in compare(dataset, specs, year).allies:
+            for _row in gaps.rows:
+                pass
+    return time.process_time() - started
+
+
+CHUNK = 12
+ROUNDS = 7
+
+
+def per_year(datasets: Sequence[Any], specs: list[str]) -> list[float]:
+    """The seconds a year takes in each dataset, every row read: the median over ROUNDS rounds, each
+    timing CHUNK years of every dataset in turn (the next CHUNK of its years each round, the order of
+    the datasets reversed every other round). Samples of the same length and number for a dataset of 12
+    years and one of 75: the least of whole passes, one 6 times longer than the other, would favour the
+    shorter (it more often falls in a quiet moment of this shared machine) and bias the exponent."""
+    from spendcalc.domain.years import share_years
+
+    samples: list[list[float]] = [[] for _ in datasets]
+    for round_ in range(ROUNDS):
+        order = list(enumerate(datasets))
+        for index, dataset in order if round_ % 2 == 0 else order[::-1]:
+            years = share_years(dataset)
+            chunk = [years[(round_ * CHUNK + k) % len(years)] for k in range(CHUNK)]
+            samples[index].append(read_years(dataset, specs, chunk) / CHUNK)
+    return [statistics.median(values) for values in samples]
 
 
 def time_load(path: Path, measure: str) -> float:
@@ -313,8 +344,8 @@ def main() -> int:
         print(time_load(Path(args.load[0]), args.load[1]))
         return 0
     if args.api:
-        for seconds, rows, read in time_api([Path(p) for p in args.api[1:]], int(args.api[0])):
-            print(seconds, rows, read)
+        for seconds, rows, read, year in time_api([Path(p) for p in args.api[1:]], int(args.api[0])):
+            print(seconds, rows, read, year)
         return 0
     runs = 1 if args.quick else args.runs
     program = shutil.which("spendcalc")
@@ -355,13 +386,14 @@ def main() -> int:
 
         print(
             "\nAPI: compare() for every year; rows = allies x years x targets; least of 3 passes, the"
-            " 12- and 75-year datasets' passes taking turns"
+            " 12- and 75-year datasets' passes taking turns;\nms a year: every row read, median of"
+            f" {ROUNDS} rounds timing {CHUNK} years of each dataset in turn"
         )
         print(
             f"{'allies':>6} {'years':>5} {'targets':>7} {'cpu s':>8} {'rows':>10} {'rows/s':>11}"
-            f" {'cpu s, rows read':>17} {'rows/s, rows read':>18}"
+            f" {'cpu s, rows read':>17} {'rows/s, rows read':>18} {'ms a year':>12}"
         )
-        api: dict[tuple[int, int, int], tuple[float, int]] = {}
+        api: dict[tuple[int, int, int], tuple[float, int, float]] = {}
         for allies in ALLIES:
             for count in TARGETS:
                 timed = []
@@ -375,24 +407,32 @@ def main() -> int:
                 arguments = [str(paths[allies, years]) for years in timed]
                 lines = child_output(["--api", str(count), *arguments]).splitlines()
                 for years, line in zip(timed, lines, strict=True):
-                    seconds_text, rows_text, read_text = line.split()
+                    seconds_text, rows_text, read_text, year_text = line.split()
                     seconds, rows, read = float(seconds_text), int(rows_text), float(read_text)
-                    api[allies, years, count] = read, rows
+                    api[allies, years, count] = read, rows, float(year_text)
                     print(
                         f"{allies:>6} {years:>5} {count:>7} {seconds:>8.3f} {rows:>10}"
                         f" {rows / seconds:>11,.0f} {read:>17.3f} {rows / read:>18,.0f}"
+                        f" {float(year_text) * 1000:>12.2f}"
                     )
         pandas_lines = pandas_comparison(program, runs, Path(tmp) / "allies.json", year)
         loading_lines = loading(Path(tmp), runs)
 
     print()
-    series = [(f"targets (500 allies, {y} years)", [(t, (500, y, t)) for t in TARGETS]) for y in YEARS]
-    series += [(f"years (500 allies, {t} targets)", [(y, (500, y, t)) for y in YEARS]) for t in TARGETS]
-    for label, keys in series:
-        points = [(x, api[key][0]) for x, key in keys if key in api]
+
+    def exponent(label: str, points: list[tuple[float, float]]) -> None:
         if len(points) >= 2:
-            exponent = slope(points)
-            results.append(f"{verdict(exponent <= 1.1)} exponent in {label}: {exponent:.2f}")
+            fitted = slope(points)
+            results.append(f"{verdict(fitted <= 1.1)} exponent in {label}: {fitted:.2f}")
+
+    # In targets: the seconds of every year, every row read. In years: a year's seconds (paired samples
+    # of equal length, see per_year) times the years.
+    for years in YEARS:
+        keys = [(count, (500, years, count)) for count in TARGETS]
+        exponent(f"targets (500 allies, {years} years)", [(x, api[k][0]) for x, k in keys if k in api])
+    for count in TARGETS:
+        keys = [(years, (500, years, count)) for years in YEARS]
+        exponent(f"years (500 allies, {count} targets)", [(x, api[k][2] * x) for x, k in keys if k in api])
     big = commands["export", 500, 12, 500]
     results.append(
         f"{verdict(big.seconds <= 1.5)} export 500 allies x 500 targets: {big.seconds:.2f} s CPU (<= 1.5 s), "
@@ -404,7 +444,7 @@ def main() -> int:
     for key in ((500, 75, 100), (500, 12, 500)):
         if key not in api:
             continue
-        seconds, rows = api[key]
+        seconds, rows, _ = api[key]
         results.append(
             f"{verdict(rows / seconds >= 1e6)} API {key[0]} allies x {key[1]} years x {key[2]} targets, "
             f"every row read: {rows / seconds:,.0f} rows/s (>= 1,000,000)"
