@@ -76,7 +76,8 @@ class AllyGaps(NamedTuple):
     population: Population | None
     spending_usd_bn: float | None
     rows: Sequence[GapRow]
-    """One per target (`GapRows`, or any tuple of GapRow built by hand); empty when the status is not OK."""
+    """One per target (`GapRows`, or any tuple of GapRow built by hand); empty without a share (no armed
+    forces, or no share for the year); without GDP (NO_GDP), rows with a gap in points only."""
     targets: tuple[TargetSpec, ...]
     """The targets asked for, rows or not."""
     positions: Mapping[TargetSpec, int] = MappingProxyType({})
