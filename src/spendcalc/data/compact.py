@@ -6,7 +6,7 @@ records.py (the same rules, messages and JSON Schema; see records._Compact). Ann
 here: typing.NamedTuple would compile each one as text at import (most of the cost of making them).
 """
 
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 Kind = Literal["actual", "estimate", "projection"]
 
@@ -25,6 +25,19 @@ def _other_record(record: tuple[Any, ...], other: object) -> bool:
     return same if same is NotImplemented else not same
 
 
+RecordT = TypeVar("RecordT", bound=type[tuple[Any, ...]])
+
+
+def _compared_as_records(kind: RecordT) -> RecordT:
+    """A NamedTuple compared as a record (`_same_record`) and hashed as its tuple: set on each kind, as a
+    NamedTuple takes no base class to inherit them from."""
+    kind.__eq__ = _same_record  # type: ignore[method-assign]
+    kind.__ne__ = _other_record  # type: ignore[assignment]
+    kind.__hash__ = tuple.__hash__  # type: ignore[method-assign]
+    return kind
+
+
+@_compared_as_records
 class Share(NamedTuple):
     """Defence expenditure as a share of GDP, NATO definition, as one edition published it."""
 
@@ -39,16 +52,8 @@ class Share(NamedTuple):
         """The publication the value comes from: its edition."""
         return self.edition
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class Gdp(NamedTuple):
     """GDP at current prices, billions of US dollars."""
 
@@ -56,16 +61,8 @@ class Gdp(NamedTuple):
     kind: Kind
     source: str
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class GdpLcu(NamedTuple):
     """GDP at current prices in national currency, billions (IMF NGDP)."""
 
@@ -74,16 +71,8 @@ class GdpLcu(NamedTuple):
     kind: Kind
     source: str
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class Growth(NamedTuple):
     """Real GDP growth and CPI inflation, % a year (IMF); used only to extend GDP past NGDP's last year."""
 
@@ -97,30 +86,14 @@ class Growth(NamedTuple):
         """Nominal growth: (1 + real) × (1 + inflation) − 1."""
         return ((1 + self.real_pct / 100) * (1 + self.cpi_pct / 100) - 1) * 100
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class Population(NamedTuple):
     millions: float
     source: str
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class Fx(NamedTuple):
     """An ally's annual average exchange rate (a Rate with its currency): units per US dollar."""
 
@@ -129,16 +102,8 @@ class Fx(NamedTuple):
     currency: str
     """The national currency in use that year (Croatia: HRK until 2022, EUR from 2023)."""
 
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
-
+@_compared_as_records
 class AllyYear(NamedTuple):
     """An ally's records of one year."""
 
@@ -149,12 +114,3 @@ class AllyYear(NamedTuple):
     growth: Growth | None = None
     population: Population | None = None
     fx: Fx | None = None
-
-    def __eq__(self, other: object) -> bool:
-        return _same_record(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return _other_record(self, other)
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
