@@ -239,7 +239,8 @@ def test_compact_records_compare_as_models_did(write_dataset: Any, tiny_dataset_
     assert share != tuple(share) and tuple(share) != share
     assert share._replace(note="changed") != share and share.note != "changed"
     fx = Fx(1.5, "src", "EUR")
-    assert fx != Rate(per_usd=1.5, source="src") and fx != (1.5, "src", "EUR")
+    rate: object = Rate(per_usd=1.5, source="src")  # a model, of the same figures as fx's but its currency
+    assert fx != rate and fx != (1.5, "src", "EUR")
     assert pickle.loads(pickle.dumps(record)) == record and copy.deepcopy(record) == record
     assert pickle.loads(pickle.dumps(dataset)) == dataset
     assert {share: 1}[same] == 1
