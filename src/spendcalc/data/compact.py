@@ -114,3 +114,7 @@ class AllyYear(NamedTuple):
     growth: Growth | None = None
     population: Population | None = None
     fx: Fx | None = None
+
+
+YEAR_PARTS = AllyYear._fields[1:]
+"""An ally-year's records after its shares, each with a source: gdp, gdp_lcu, growth, population, fx."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Kind, Population, Share
+from spendcalc.data.compact import YEAR_PARTS, AllyYear, Fx, Gdp, GdpLcu, Growth, Kind, Population, Share
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidatorFunctionWrapHandler
@@ -434,7 +434,7 @@ def _year_document(record: AllyYear) -> dict[str, Any]:
     """A compact year record as the document of its fields (None for those not given)."""
     document: dict[str, Any] = record._asdict()
     document["shares"] = tuple(share._asdict() for share in record.shares)
-    for part in ("gdp", "gdp_lcu", "growth", "population", "fx"):
+    for part in YEAR_PARTS:
         value = document[part]
         if value is not None:
             document[part] = value._asdict()

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from spendcalc.data.compact import AllyYear, Fx, Gdp, GdpLcu, Growth, Population, Share
+from spendcalc.data.compact import YEAR_PARTS, AllyYear, Fx, Gdp, GdpLcu, Growth, Population, Share
 from spendcalc.data.records import (
     MAX_TEXT,
     NATO_AGGREGATES,
@@ -57,10 +57,6 @@ __all__ = [
     "Target",
     "Year",
 ]
-
-
-_PARTS = AllyYear._fields[1:]
-"""An ally-year's records with a source: gdp, gdp_lcu, growth, population, fx."""
 
 
 class Ally(Record):
@@ -250,7 +246,7 @@ class Dataset(Record):
                     )
         for index, ally in enumerate(self.allies):
             for year, record in ally.years.items():
-                for part_name, part in zip(_PARTS, record[1:], strict=True):  # the fields after shares
+                for part_name, part in zip(YEAR_PARTS, record[1:], strict=True):  # the fields after shares
                     if part is not None and part.source not in known:
                         raise ValueError(
                             f"allies[{index}].years.{year}.{part_name}.source: "

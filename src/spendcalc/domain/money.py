@@ -17,8 +17,10 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from spendcalc.data.compact import Gdp, Kind
+
 if TYPE_CHECKING:
-    from spendcalc.data.schema import Ally, Dataset, Gdp, NatoTable
+    from spendcalc.data.schema import Ally, Dataset, NatoTable
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -46,7 +48,7 @@ class NatoMoney(NamedTuple):
     """GDP derived as NATO's total less the allies' (Iceland), not printed per ally by NATO."""
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> Kind:
         return "estimate" if self.estimate else "actual"
 
 
@@ -209,22 +211,9 @@ def ally_money(dataset: "Dataset", ally: "Ally", year: int) -> "tuple[Gdp | None
     money = nato_money(dataset, ally, year)
     if money is None:
         return (None if tables(dataset).prices == "constant" else ally.gdp(year)), None
-    return _gdp_record({"usd_bn": money.gdp_usd_bn, "kind": money.kind, "source": money.source}), money
-
-
-def _gdp_record(fields: "dict[str, Any]") -> "Gdp":
-    """A Gdp record of figures already valid (NATO's, from a validated dataset), made as the loader makes
-    the bundled ones (a compact record, no validation): pydantic's model_construct was most of a
-    comparison's time."""
-    global _GDP
-    if _GDP is None:
-        from spendcalc.data.schema import Gdp
-
-        _GDP = Gdp
-    return _GDP(**fields)
-
-
-_GDP: "type[Gdp] | None" = None
+    # A compact record of figures already valid (NATO's, from a validated dataset), made without
+    # validation as the loader makes the bundled ones.
+    return Gdp(money.gdp_usd_bn, money.kind, money.source), money
 
 
 def _iceland_gdp(dataset: "Dataset", ally: "Ally", year: int, metric: str) -> float | None:
