@@ -4,6 +4,7 @@ bench/scale.py measures."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -183,8 +184,11 @@ def test_gap_rows_read_as_the_tuple_of_their_rows(
     assert [rows[i] for i in range(len(targets))] == list(expected)  # from the tuple made once
     assert hash(rows) == hash(expected) and repr(rows) == repr(expected)
     assert pickle.loads(pickle.dumps(rows)) == expected and copy.deepcopy(rows) == expected
-    for field in ("gap_pp", "gap_usd_bn", "gap_usd_per_capita"):
-        assert list(rows.column(field)) == [getattr(r, field) for r in expected]
+    # Each column the same floats whichever is read first (each is computed from those already kept).
+    for order in itertools.permutations(("gap_pp", "gap_usd_bn", "gap_usd_per_capita")):
+        columns = gap_rows(targets, share, gdp, population)
+        for field in order:
+            assert list(columns.column(field)) == [getattr(r, field) for r in expected]
     assert (rows == list(expected)) is False  # a tuple's equality: not equal to a list
     with pytest.raises(IndexError):
         fresh[len(targets)]
@@ -444,6 +448,16 @@ def test_csv_columns_of_missing_and_boolean_cells_and_of_mixed_cells() -> None:
 
     assert _column_texts({}, [None, True, False]) == ["", "true", "false"]
     assert _column_texts({}, [1, 1.0, True, "a,b", None]) == ["1", "1.0", "true", '"a,b"', ""]
+    assert _column_texts({}, [None, None]) == ["", ""] and _column_texts({}, [None, 0.5]) == ["", "0.5"]
+
+
+def test_float_texts_of_zeros_in_a_row() -> None:
+    """Zeros are written 0.0 wherever they fall (first, last, several in a row: lines that share a line
+    break), beside -0.0 and other whole numbers."""
+    from spendcalc.output.formats import _float_texts, csv_cell
+
+    for values in ([0.0], [0.0, 0.0, 0.0, 1.5, 0.0], [0.0, -0.0, 0.0, 2.0, 0.25, 0.0, 0.0], [0.5, 0.0, 10.0]):
+        assert _float_texts(values) == [csv_cell(v) for v in values]
 
 
 def test_export_streams_the_same_csv_to_stdout_and_to_a_file(tmp_path: Path) -> None:

@@ -221,13 +221,17 @@ class GapRows(Sequence[GapRow]):
             return [t[0] - share for t in self._targets]  # t[0]: TargetSpec.share_pct
         if gdp is None:
             return None
-        # Evaluated left to right: the gap, then in money, then per head, as gap_row's steps.
+        # gap_row's steps, each from the column before when it is kept: the gap, in money, per head (a
+        # group's total reads the gaps in money alone).
         if field == "gap_usd_bn":
-            return [(t[0] - share) / 100 * gdp for t in self._targets]
+            gaps = (self._columns or {}).get("gap_pp")
+            if gaps is None:
+                return [(t[0] - share) / 100 * gdp for t in self._targets]
+            return [gap / 100 * gdp for gap in gaps]
         if population is None:
             return None
         people = population * 1e6
-        return [(t[0] - share) / 100 * gdp * 1e9 / people for t in self._targets]
+        return [usd * 1e9 / people for usd in cast("memoryview[float]", self._column("gap_usd_bn"))]
 
     def _column(self, field: str) -> "memoryview[float] | None":
         """`field`'s figures as read-only doubles (nothing the collector walks), computed once."""

@@ -102,8 +102,11 @@ _FIXED_TYPES = frozenset({type(None), bool})
 def _column_texts(cache: dict[Scalar, str], column: Sequence[Scalar]) -> list[str]:
     """The texts of a column of cells, as `_remembered` makes them; a column of floats only (a gap per
     target) formatted in one go, and one of booleans and missing values only looked up."""
-    if isinstance(column, memoryview) and column.format == "d":  # doubles: floats, every one
-        return _float_texts(column)
+    if isinstance(column, memoryview):
+        if column.format == "d":  # doubles: floats, every one
+            return _float_texts(column)
+    elif column and column[0] is None and column.count(None) == len(column):
+        return [""] * len(column)  # missing throughout (a count of allies, on an ally's lines)
     kinds = set(map(type, column))
     if kinds == {float}:
         return _float_texts(column)  # type: ignore[arg-type]
@@ -118,10 +121,16 @@ def _float_texts(column: Sequence[float]) -> list[str]:
     joined = (f"%.{SIGNIFICANT_DIGITS}g\n" * len(values)) % values
     if "e" in joined or "n" in joined:
         return [_float_text(value) for value in values]
+    if joined.count(".") != len(values):  # whole numbers: 2 is written 2.0
+        # Zeros first, in the text at once: a shortfall is 0 on most lines. (Two passes: the lines of
+        # two zeros in a row share a line break, and one pass takes every other one.)
+        joined = ("\n" + joined).replace("\n0\n", "\n0.0\n").replace("\n0\n", "\n0.0\n")[1:]
+        if joined.count(".") != len(values):
+            texts = joined.split("\n")
+            texts.pop()
+            return [text if "." in text else f"{text}.0" for text in texts]
     texts = joined.split("\n")
     texts.pop()  # after the last line break
-    if joined.count(".") != len(column):  # whole numbers: 2 is written 2.0
-        texts = [text if "." in text else f"{text}.0" for text in texts]
     return texts
 
 

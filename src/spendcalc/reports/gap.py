@@ -160,7 +160,9 @@ def _shortfalls(rows: GapRows) -> Sequence[Scalar]:
     usd = rows.column("gap_usd_bn")
     if usd and usd[0] is None:  # no GDP: none of them
         return [_shortfall_of(u) for u in usd]
-    return list(map(max, cast("Sequence[float]", usd), repeat(0.0, len(usd))))
+    # max(gap, 0.0) of each, as `_shortfall_of`: the gap unless 0.0 > gap (a -0.0 or NaN kept as max
+    # keeps it), without a call per row.
+    return [0.0 if gap < 0.0 else gap for gap in cast("Sequence[float]", usd)]
 
 
 def _shortfall_of(usd: float | None) -> float | None:
@@ -169,7 +171,7 @@ def _shortfall_of(usd: float | None) -> float | None:
 
 def _meets(rows: GapRows) -> Sequence[Scalar]:
     """Whether each of an ally's rows meets its target: gap_pp <= 0, as `meets_target` reads it."""
-    return list(map(le, rows.gap_pp, repeat(0, len(rows))))
+    return list(map(le, rows.gap_pp, repeat(0.0, len(rows))))  # a float with a float: the quick compare
 
 
 def _shortfall(_: GapItem, row: GapRow | GroupRow) -> float | None:
