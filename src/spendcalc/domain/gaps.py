@@ -241,6 +241,8 @@ class GapRows(Sequence[GapRow]):
             self._columns = columns
         elif field in columns:
             return columns[field]
+        if field not in _FIGURES:
+            raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
         figures = self._figures(field)
         view = None if figures is None else memoryview(_doubles(len(figures)).pack(*figures)).cast("d")
         columns[field] = view
@@ -249,16 +251,14 @@ class GapRows(Sequence[GapRow]):
     def column(self, field: str) -> Sequence[float | None]:
         """The figures of one of GapRow's fields ('gap_pp', 'gap_usd_bn' or 'gap_usd_per_capita'), one
         per target (None for each when missing), as the rows hold them."""
-        if field not in _FIGURES:
-            raise ValueError(f"{field!r} is not a figure of a gap row ({', '.join(_FIGURES)})")
         values = self._column(field)
         # A new view each time: a caller who releases it leaves the rows' own intact.
         return values[:] if values is not None else (None,) * len(self._targets)
 
     def doubles(self, field: str) -> bytes | None:
         """The figures of `column(field)` as native doubles (`struct` format 'd'), None when missing."""
-        values = self.column(field)
-        return cast(bytes, values.obj) if isinstance(values, memoryview) else None
+        values = self._column(field)  # the kept view's bytes: no new view (a group's total reads each)
+        return None if values is None else cast(bytes, values.obj)
 
     @property
     def gap_pp(self) -> Sequence[float]:

@@ -63,7 +63,8 @@ class GapItem(NamedTuple):
         them); else None."""
         rows = self.subject.rows
         if isinstance(rows, GapRows):  # its targets in a column: no row made to compare them
-            return rows if rows.targets == tuple(targets) else None
+            same = rows.targets is targets or rows.targets == tuple(targets)
+            return rows if same else None
         if len(rows) != len(targets) or [r.target for r in rows] != list(targets):
             return None
         return rows
