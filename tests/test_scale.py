@@ -501,3 +501,17 @@ def test_a_group_total_counts_the_members_counts_in_totals_counts(dataset: Datas
     assert total.excluded == tuple(m.ally.iso3 for m in members if not counts_in_totals(m))
     assert total.gdp_only == ("ISL",) and "ISL" in total.excluded
     assert ("FIN" in total.members) is (year >= 2023) and ("SWE" in total.members) is (year >= 2024)
+
+
+def test_a_totals_row_for_a_target_is_looked_up_as_a_scan_finds_it(dataset: Dataset) -> None:
+    """A group's row for a target comes from the positions it shares with the allies' gaps (no scan of
+    its rows for every cell of a 500-target table); built without positions, from a scan."""
+    comparison = compare(dataset, ["1:4:0.5", "nato-2pct", "2"], groups=["eu"])
+    unknown = TargetSpec(9.99)
+    for total in comparison.totals:
+        assert total.positions is comparison.allies[0].positions
+        by_hand = total._replace(positions={})
+        for target in (*comparison.targets, unknown):
+            expected = next((r for r in total.rows if r.target == target), None)
+            assert total.row(target) == expected and by_hand.row(target) == expected
+        assert total.row(unknown) is None

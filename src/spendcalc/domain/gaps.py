@@ -12,7 +12,7 @@ from enum import Enum
 from functools import lru_cache
 from itertools import repeat
 from types import MappingProxyType
-from typing import NamedTuple, cast, overload
+from typing import NamedTuple, Protocol, TypeVar, cast, overload
 
 from spendcalc.collector import collector_paused
 from spendcalc.data.schema import Ally, Dataset, Gdp, Population, Share
@@ -99,13 +99,26 @@ class AllyGaps(NamedTuple):
         return "share × GDP"
 
     def row(self, target: TargetSpec) -> GapRow | None:
-        if not self.rows:
-            return None
-        if not self.positions:
-            # Built by hand, without positions: the first row for this target, as a scan finds it.
-            return next((r for r in self.rows if r.target == target), None)
-        position = self.positions.get(target)
-        return None if position is None else self.rows[position]
+        return row_at(self.rows, self.positions, target)
+
+
+class _ForATarget(Protocol):
+    @property
+    def target(self) -> TargetSpec: ...
+
+
+Row = TypeVar("Row", bound=_ForATarget)
+
+
+def row_at(rows: Sequence[Row], positions: Mapping[TargetSpec, int], target: TargetSpec) -> Row | None:
+    """The row for `target` among `rows`, one per target at `positions` (`target_index`)."""
+    if not rows:
+        return None
+    if not positions:
+        # Built by hand, without positions: the first row for this target, as a scan finds it.
+        return next((r for r in rows if r.target == target), None)
+    position = positions.get(target)
+    return None if position is None else rows[position]
 
 
 def target_index(targets: Sequence[TargetSpec]) -> Mapping[TargetSpec, int]:

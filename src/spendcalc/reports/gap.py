@@ -54,9 +54,7 @@ class GapItem(NamedTuple):
     def row(self) -> GapRow | GroupRow | None:
         if self.target is None:
             return None
-        if isinstance(self.subject, AllyGaps):
-            return self.subject.row(self.target)
-        return next((r for r in self.subject.rows if r.target == self.target), None)
+        return self.subject.row(self.target)
 
     def rows_for(self, targets: Sequence[object]) -> Sequence[GapRow] | tuple[GroupRow, ...] | None:
         """The subject's rows, if they are one for each of `targets` in order (as a comparison makes
