@@ -515,3 +515,41 @@ def test_a_totals_row_for_a_target_is_looked_up_as_a_scan_finds_it(dataset: Data
             expected = next((r for r in total.rows if r.target == target), None)
             assert total.row(target) == expected and by_hand.row(target) == expected
         assert total.row(unknown) is None
+
+
+def test_a_totals_row_is_looked_up_by_its_own_targets(dataset: Dataset) -> None:
+    """A total asked for other targets than its members' (fewer, reordered, the same in a new tuple, with
+    a repeat, none) does not take their positions: its row for a target is the one a scan finds first."""
+    from spendcalc.domain.gaps import target_index
+    from spendcalc.domain.groups import group_total
+
+    two, three, unknown = TargetSpec(2.0), TargetSpec(3.0), TargetSpec(9.99)
+    theirs = (two, three, two)
+    members = [ally_gaps(dataset, a, 2024, theirs, None, target_index(theirs)) for a in dataset.allies]
+    for asked in (theirs, list(theirs), (three,), (three, two), ()):
+        total = group_total("NATO", members, asked)
+        assert [r.target for r in total.rows] == list(asked)
+        for target in (two, three, unknown):
+            assert total.row(target) is next((r for r in total.rows if r.target == target), None)
+
+
+def test_a_columns_shortfalls_are_max_of_each_bit_for_bit() -> None:
+    """`_shortfalls` (a comparison for each gap) gives `_shortfall_of` (max(gap, 0.0)) bit for bit, where
+    the two could differ: a gap of -0.0 (0 times a GDP below 0), NaN and infinities (rows made by hand)."""
+    import math
+    import struct
+
+    from spendcalc.reports.gap import _shortfall_of, _shortfalls
+
+    def bits(values: Any) -> list[bytes]:
+        return [struct.pack("d", value) for value in values]
+
+    targets = [TargetSpec(2.0), TargetSpec(1.0), TargetSpec(3.0)]
+    cases = [(2.0, -1.0), (math.nan, 1.0), (2.0, math.inf), (2.0, -math.inf), (1.0, 5e-324)]
+    negative_zeros = 0
+    for share, gdp in cases:
+        rows = gap_rows(targets, share, gdp, None)
+        usd = rows.column("gap_usd_bn")
+        negative_zeros += sum(math.copysign(1.0, u) < 0 and u == 0 for u in usd if u is not None)
+        assert bits(_shortfalls(rows)) == bits(map(_shortfall_of, usd))
+    assert negative_zeros  # the case that a `gap <= 0.0` would write as 0.0
