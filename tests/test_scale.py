@@ -504,33 +504,46 @@ def test_a_group_total_counts_the_members_counts_in_totals_counts(dataset: Datas
 
 
 def test_a_totals_row_for_a_target_is_looked_up_as_a_scan_finds_it(dataset: Dataset) -> None:
-    """A group's row for a target comes from the positions it shares with the allies' gaps (no scan of
-    its rows for every cell of a 500-target table); built without positions, from a scan."""
-    comparison = compare(dataset, ["1:4:0.5", "nato-2pct", "2"], groups=["eu"])
-    unknown = TargetSpec(9.99)
-    for total in comparison.totals:
-        assert total.positions is comparison.allies[0].positions
-        by_hand = total._replace(positions={})
-        for target in (*comparison.targets, unknown):
-            expected = next((r for r in total.rows if r.target == target), None)
-            assert total.row(target) == expected and by_hand.row(target) == expected
-        assert total.row(unknown) is None
-
-
-def test_a_totals_row_is_looked_up_by_its_own_targets(dataset: Dataset) -> None:
-    """A total asked for other targets than its members' (fewer, reordered, the same in a new tuple, with
-    a repeat, none) does not take their positions: its row for a target is the one a scan finds first."""
+    """A group's row for a target in a report comes from the comparison's positions of its targets (no
+    scan of its rows for every cell of a 500-target table); without positions, from a scan."""
     from spendcalc.domain.gaps import target_index
+    from spendcalc.reports.compare import _subjects
+    from spendcalc.reports.gap import GapItem
+
+    comparison = compare(dataset, ["1:4:0.5", "nato-2pct", "2"], groups=["eu"])
+    subjects = _subjects(comparison, {g.ally.iso3: None for g in comparison.allies}, None)
+    groups = [s for s in subjects if s.group is not None]
+    assert [s.subject for s in groups] == list(comparison.totals)
+    for item in groups:
+        assert item.positions == target_index(comparison.targets)
+        for target in (*comparison.targets, TargetSpec(9.99)):
+            expected = next((r for r in item.subject.rows if r.target == target), None)
+            assert item._replace(target=target).row is expected
+            assert GapItem(item.subject, target).row is expected  # no positions: a scan
+
+
+def test_a_row_is_found_whatever_positions_it_is_given(dataset: Dataset) -> None:
+    """`row_at` gives the first row for a target as a scan finds it, with the positions of the rows'
+    own targets, of others (fewer, reordered, repeated, none), or of rows replaced since
+    (`_replace(rows=...)` keeps the former positions): a position is taken only where its row is for
+    that target."""
+    from spendcalc.domain.gaps import row_at, target_index
     from spendcalc.domain.groups import group_total
 
     two, three, unknown = TargetSpec(2.0), TargetSpec(3.0), TargetSpec(9.99)
     theirs = (two, three, two)
     members = [ally_gaps(dataset, a, 2024, theirs, None, target_index(theirs)) for a in dataset.allies]
+    ally = next(m for m in members if m.rows)
     for asked in (theirs, list(theirs), (three,), (three, two), ()):
         total = group_total("NATO", members, asked)
         assert [r.target for r in total.rows] == list(asked)
+        shorter = ally._replace(rows=ally.rows[1:])
         for target in (two, three, unknown):
-            assert total.row(target) is next((r for r in total.rows if r.target == target), None)
+            for rows in (total.rows, ally.rows, ally.rows[1:], total.rows[::-1]):
+                expected = next((r for r in rows if r.target == target), None)
+                for positions in (target_index(asked), target_index(theirs), {}):
+                    assert row_at(rows, positions, target) is expected
+            assert shorter.row(target) is next((r for r in ally.rows[1:] if r.target == target), None)
 
 
 def test_a_columns_shortfalls_are_max_of_each_bit_for_bit() -> None:

@@ -107,18 +107,21 @@ class _ForATarget(Protocol):
     def target(self) -> TargetSpec: ...
 
 
-Row = TypeVar("Row", bound=_ForATarget)
+_Row = TypeVar("_Row", bound=_ForATarget)
 
 
-def row_at(rows: Sequence[Row], positions: Mapping[TargetSpec, int], target: TargetSpec) -> Row | None:
-    """The row for `target` among `rows`, one per target at `positions` (`target_index`)."""
+def row_at(rows: Sequence[_Row], positions: Mapping[TargetSpec, int], target: TargetSpec) -> _Row | None:
+    """The first row for `target` among `rows`: at its place in `positions` (`target_index` of the targets
+    the rows were made for: a look-up, where a 500-target table would scan for every cell), or found by a
+    scan (rows built by hand, or given to a copy whose positions are another's: `_replace(rows=...)`)."""
     if not rows:
         return None
-    if not positions:
-        # Built by hand, without positions: the first row for this target, as a scan finds it.
-        return next((r for r in rows if r.target == target), None)
     position = positions.get(target)
-    return None if position is None else rows[position]
+    if position is not None and position < len(rows):
+        row = rows[position]
+        if row.target is target or row.target == target:
+            return row
+    return next((r for r in rows if r.target == target), None)
 
 
 def target_index(targets: Sequence[TargetSpec]) -> Mapping[TargetSpec, int]:

@@ -2,12 +2,11 @@
 
 import math
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
-from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from spendcalc.domain.gaps import AllyGaps, GapRows, Status, gap_rows, row_at, target_index
+from spendcalc.domain.gaps import AllyGaps, GapRows, Status, gap_rows
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.errors import SpendcalcError, UsageError
 
@@ -108,11 +107,6 @@ class GroupTotal(NamedTuple):
     """Σ constant-2021 spending / Σ constant-2021 GDP, NATO's way, where every member has NATO's figures."""
     gdp_only: tuple[str, ...] = ()
     """Members without armed forces (Iceland) whose GDP counts in `gdp_usd_bn`, as in NATO's totals."""
-    positions: Mapping[TargetSpec, int] = MappingProxyType({})
-    """Target -> position in `rows` (`target_index`), as an ally's gaps hold it."""
-
-    def row(self, target: TargetSpec) -> GroupRow | None:
-        return row_at(self.rows, self.positions, target)
 
     @property
     def share_pct(self) -> float:
@@ -198,8 +192,6 @@ def group_total(name: str, members: Sequence[AllyGaps], targets: Sequence[Target
         any(m.share.estimate for m in counted if m.share is not None),
         real_share,
         tuple(m.ally.iso3 for m in gdp_only),
-        # The members' own, when they are for these targets (a comparison's: one index for all).
-        counted[0].positions if counted[0].targets is asked and counted[0].positions else target_index(asked),
     )
 
 

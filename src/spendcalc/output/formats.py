@@ -121,16 +121,16 @@ def _float_texts(column: Sequence[float]) -> list[str]:
     joined = (f"%.{SIGNIFICANT_DIGITS}g\n" * len(values)) % values
     if "e" in joined or "n" in joined:
         return [_float_text(value) for value in values]
-    if joined.count(".") != len(values):  # whole numbers: 2 is written 2.0
+    whole_numbers = joined.count(".") != len(values)  # 2 is written 2.0
+    if whole_numbers:
         # Zeros first, in the text at once: a shortfall is 0 on most lines. (Two passes: the lines of
         # two zeros in a row share a line break, and one pass takes every other one.)
         joined = ("\n" + joined).replace("\n0\n", "\n0.0\n").replace("\n0\n", "\n0.0\n")[1:]
-        if joined.count(".") != len(values):
-            texts = joined.split("\n")
-            texts.pop()
-            return [text if "." in text else f"{text}.0" for text in texts]
+        whole_numbers = joined.count(".") != len(values)
     texts = joined.split("\n")
     texts.pop()  # after the last line break
+    if whole_numbers:
+        return [text if "." in text else f"{text}.0" for text in texts]
     return texts
 
 

@@ -7,7 +7,7 @@ from spendcalc.choices import Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.comparison import Comparison
 from spendcalc.domain.currency import Conversion, conversion, unit
-from spendcalc.domain.gaps import AllyGaps, Status
+from spendcalc.domain.gaps import AllyGaps, Status, target_index
 from spendcalc.domain.groups import GroupTotal
 from spendcalc.domain.targets import TargetSpec, format_pct
 from spendcalc.reports.columns import Grid, Table
@@ -94,8 +94,9 @@ def _footer(
     shortfall = compare_table(comparison.targets, currency, money, with_code, "shortfall")
     fixed = len(net.columns()) - len(comparison.targets)  # name, currency, share, spending
     rows: list[tuple[Cell, ...]] = []
+    positions = target_index(comparison.targets)
     for total in comparison.totals:
-        item = GapItem(total, None, total_rate, comparison.year)
+        item = GapItem(total, None, total_rate, comparison.year, positions)
         _, *net_cells = net.row(item)
         rows.append((Cell(total.name), *net_cells))
         short_cells = shortfall.row(item)[fixed:]
@@ -252,12 +253,13 @@ def _subjects(
 ) -> list[GapItem]:
     """The grid's subjects in order: each ally, then each group total (without a target)."""
     items = [GapItem(g, None, rates[g.ally.iso3]) for g in comparison.allies]
-    items += [GapItem(t, None, total_rate, comparison.year) for t in comparison.totals]
+    positions = target_index(comparison.targets)
+    items += [GapItem(t, None, total_rate, comparison.year, positions) for t in comparison.totals]
     return items
 
 
 def _at(subject: GapItem, target: TargetSpec) -> GapItem:
-    return GapItem(subject.subject, target, subject.rate, subject.year)
+    return GapItem(subject.subject, target, subject.rate, subject.year, subject.positions)
 
 
 def _grid_items(

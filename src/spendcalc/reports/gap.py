@@ -1,15 +1,16 @@
 """`gap`: one ally's share, spending and gap to each target."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from itertools import repeat
 from operator import attrgetter, le
+from types import MappingProxyType
 from typing import NamedTuple, cast
 
 from spendcalc.choices import Currency
 from spendcalc.data.schema import Dataset
 from spendcalc.domain.currency import Conversion, conversion, unit
-from spendcalc.domain.gaps import AllyGaps, GapRow, GapRows, ShareFigure
+from spendcalc.domain.gaps import AllyGaps, GapRow, GapRows, ShareFigure, row_at
 from spendcalc.domain.groups import GroupRow, GroupTotal
 from spendcalc.domain.targets import TargetSpec
 from spendcalc.domain.years import year_span
@@ -37,6 +38,9 @@ class GapItem(NamedTuple):
     rate: Conversion | None = None
     year: int | None = None
     """The year of a group's total (an ally's is its own)."""
+    positions: Mapping[TargetSpec, int] = MappingProxyType({})
+    """Where each target's row is in a group total's rows (`target_index` of the comparison's targets), for
+    a look-up by position as an ally's gaps hold it; without it, a scan of the rows."""
 
     @property
     def gaps(self) -> AllyGaps | None:
@@ -54,7 +58,10 @@ class GapItem(NamedTuple):
     def row(self) -> GapRow | GroupRow | None:
         if self.target is None:
             return None
-        return self.subject.row(self.target)
+        subject = self.subject
+        if isinstance(subject, AllyGaps):
+            return subject.row(self.target)
+        return row_at(subject.rows, self.positions, self.target)
 
     def rows_for(self, targets: Sequence[object]) -> Sequence[GapRow] | tuple[GroupRow, ...] | None:
         """The subject's rows, if they are one for each of `targets` in order (as a comparison makes
